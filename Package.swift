@@ -1,0 +1,52 @@
+// swift-tools-version: 6.2
+// The landslide-susceptibility reproducibility harness. See README.md and DESIGN.md in ../shared.
+import PackageDescription
+
+/// Every target of ours: Swift 6 mode, and a warning is an error.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "landslide-harness",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "landslide", targets: ["landslide"]),
+        .library(name: "GeoRaster", targets: ["GeoRaster"]),
+        .library(name: "Study", targets: ["Study"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries: a module map and shim header each; `make deps` installs the providers.
+        .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal",
+                       providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+
+        // Core library.
+        .target(name: "GeoRaster", dependencies: ["CGDAL"], swiftSettings: strict),
+        .target(name: "Study",
+                dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
+
+        // The command-line tool.
+        .executableTarget(name: "landslide",
+                          dependencies: ["Study", "GeoRaster",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        // Tests: one target per core module, the CLI end to end, and the C libraries' linkage.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CCairo", "CBLAS", "CLAPACKE"],
+                    swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+// GDAL/OGR/OSR C API (Debian: libgdal-dev; pkg-config: gdal).
+#include <gdal.h>
+#include <gdal_alg.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>

@@ -1,0 +1,2 @@
+// LAPACKE, the C interface to LAPACK (Debian: liblapacke-dev; pkg-config: lapacke).
+#include <lapacke.h>

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import GeoRaster
+import Study
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Describe a study's inputs: grid, CRS, cells, elevation, layers, points, study area.",
+        discussion: """
+            Reads the DEM, checks every layer is aligned with it, and locates the landslide inventory and the \
+            evaluation points on its grid (reprojecting them when their CRS differs). Fails with a one-line \
+            error naming the file or key when an input is missing, unreadable, misaligned or out of range.
+            """)
+
+    @OptionGroup var options: StudyOptions
+
+    @Flag(help: "Print the report as JSON (with provenance) instead of text.")
+    var json = false
+
+    @Option(help: "Also write the report as results JSON (with provenance) to this file, atomically.")
+    var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            let config = try options.load()
+            let info = try StudyInfo.gather(config)
+            let document = ResultsDocument(
+                provenance: .current(configDigest: config.configDigest, seed: config.seed), results: info)
+            if let out { try document.write(to: out) }
+            if json {
+                FileHandle.standardOutput.write(try document.encoded())
+            } else {
+                print(InfoReport.text(info))
+            }
+        }
+    }
+}
+
+/// The human-readable `info` report.
+enum InfoReport {
+    static func text(_ info: StudyInfo) -> String {
+        var lines: [String] = []
+        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+        let d = info.dem
+        lines.append("\(info.name) — \(info.title)")
+        row("config", "\(info.config) (sha256 \(info.configDigest.prefix(12)))")
+        row("data root", "\(info.dataRoot) (\(info.dataRootSource))")
+        lines.append("DEM            \(d.path)")
+        row("grid", "\(d.columns) × \(d.rows) cells (columns × rows), \(number(d.cellSizeM)) m cells")
+        row("CRS", d.crs)
+        row("extent", "x \(fixed(d.extent[0], 1)) – \(fixed(d.extent[2], 1)), y \(fixed(d.extent[1], 1)) – \(fixed(d.extent[3], 1))")
+        row("valid cells", "\(grouped(d.validCells)) of \(grouped(d.totalCells)) "
+            + "(\(fixed(100 * Double(d.validCells) / Double(d.totalCells), 1)) %)")
+        row("elevation", "\(fixed(d.elevationMinM, 1)) – \(fixed(d.elevationMaxM, 1)) m, mean \(fixed(d.elevationMeanM, 1)) m")
+        if info.layers.isEmpty {
+            lines.append("Layers         none besides the DEM")
+        } else {
+            lines.append("Layers         \(info.layers.count), all aligned with the DEM")
+            let width = info.layers.map(\.name.count).max()! + 2
+            for layer in info.layers {
+                let range = layer.min.map { "\(fixed($0, 3)) – \(fixed(layer.max!, 3))" } ?? "no valid cell"
+                lines.append("  " + layer.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + "\((layer.path as NSString).lastPathComponent)  \(layer.dataType)  "
+                    + "valid \(grouped(layer.validCells))  range \(range)")
+            }
+        }
+        let inv = info.inventory
+        lines.append("Landslides     \(inv.path)")
+        row("points", "\(grouped(inv.total)): \(grouped(inv.onValidCells)) inside the grid on valid cells, "
+            + "\(grouped(inv.outsideGrid)) outside the grid, \(grouped(inv.onNodata)) on nodata (policy: \(inv.offGridPolicy))")
+        if let e = info.evaluationPoints {
+            lines.append("Evaluation     \(e.path)")
+            row("points", "\(grouped(e.total)): \(grouped(e.onValidCells)) on valid cells — "
+                + "\(grouped(e.landslides ?? 0)) landslides, \(grouped(e.nonLandslides ?? 0)) non-landslides; "
+                + "\(grouped(e.outsideGrid)) outside, \(grouped(e.onNodata)) on nodata")
+        } else {
+            lines.append("Evaluation     none")
+        }
+        if let a = info.studyArea {
+            lines.append("Study area     \(a.path)")
+            row("area", "\(a.polygons) polygon\(a.polygons == 1 ? "" : "s"), \(fixed(a.areaKm2, 2)) km², "
+                + "\(grouped(a.cellsInside)) cell centres inside")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// 158326 → "158,326".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    static func fixed(_ v: Double, _ places: Int) -> String { String(format: "%.\(places)f", v) }
+
+    static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GeoRaster
+import Study
+
+@main
+struct Landslide: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "landslide",
+        abstract: "Reproduce landslide-susceptibility studies: physics, reliability, sampling, networks, maps.",
+        discussion: """
+            Every command reads a study configuration (Experiments/studies/*.yaml) or explicit files, and \
+            writes GeoTIFFs and results JSON that record their provenance (git commit, config digest, seed, \
+            tool version, time). Data paths resolve against the data root: --data-root, else the config's \
+            data_root, else $LANDSLIDE_DATA_ROOT, else ../shared/data.
+            """,
+        version: "\(harnessVersion) (GDAL \(gdalVersion))",
+        subcommands: [Info.self])
+}
+
+/// Options shared by commands that read a study.
+struct StudyOptions: ParsableArguments {
+    @Argument(help: "The study configuration (YAML), e.g. Experiments/studies/loja.yaml.")
+    var study: String
+
+    @Option(name: .customLong("data-root"),
+            help: "Folder that the config's data paths are relative to (overrides data_root and $LANDSLIDE_DATA_ROOT).")
+    var dataRoot: String?
+
+    func load() throws -> StudyConfig { try StudyConfig.load(study, dataRoot: dataRoot) }
+}
+
+/// Runs `body`; a thrown error becomes one line `error: …` on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}

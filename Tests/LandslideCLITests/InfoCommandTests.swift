@@ -1,0 +1,151 @@
+import Foundation
+import GeoRaster
+import Testing
+import TestSupport
+
+/// The built `landslide` executable, beside the test bundle (or `$LANDSLIDE_BIN`).
+let landslideBinary: String = {
+    if let bin = ProcessInfo.processInfo.environment["LANDSLIDE_BIN"], !bin.isEmpty { return bin }
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("landslide").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    return TestPaths.repositoryRoot.appendingPathComponent(".build/debug/landslide").path
+}()
+
+func landslide(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess(landslideBinary, arguments, currentDirectory: TestPaths.repositoryRoot)
+}
+
+/// `landslide info` on the real Loja data, as the acceptance criteria state it.
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct InfoCommandTests {
+    @Test func reportsLojaAsDescribed() throws {
+        let result = try landslide(["info", "Experiments/studies/loja.yaml"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let out = result.stdout
+        #expect(out.contains("383 × 415 cells (columns × rows), 10 m cells"))
+        #expect(out.contains("EPSG:32717"))
+        #expect(out.contains("158,326 of 158,945"))
+        #expect(out.contains("175: 175 inside the grid on valid cells, 0 outside the grid"))
+        #expect(out.contains("175 landslides, 1,360 non-landslides"))
+        #expect(out.contains("9.58 km²"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func jsonReportCarriesProvenance() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("info.json")
+        let result = try landslide(["info", "Experiments/studies/loja.yaml", "--json", "--out", out])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let printed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
+        let results = try #require(written?["results"] as? [String: Any])
+        let dem = try #require(results["dem"] as? [String: Any])
+        #expect(dem["valid_cells"] as? Int == 158_326)
+        #expect(dem["epsg"] as? Int == 32717)
+        let evaluation = try #require(results["evaluation_points"] as? [String: Any])
+        #expect(evaluation["non_landslides"] as? Int == 1_360)
+        let provenance = try #require(written?["provenance"] as? [String: Any])
+        let digest = try runProcess("sha256sum", [TestPaths.lojaConfig]).stdout.prefix(64)
+        #expect(provenance["config_digest"] as? String == String(digest))
+        #expect(provenance["seed"] as? Int == 20_240_805)
+        #expect((provenance["git_commit"] as? String).map { $0 == "unknown" || $0.count == 40 } == true)
+        #expect(printed?["results"] != nil)
+    }
+
+    @Test(arguments: [["--help"], ["info", "--help"], ["help", "info"]])
+    func helpIsAvailable(arguments: [String]) throws {
+        let result = try landslide(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE:"))
+    }
+}
+
+/// Bad input: each case gives one line `error: …` naming the file or key and what is expected,
+/// a non-zero exit, and leaves no output file.
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct BadInputTests {
+    /// Writes loja.yaml edited by `edit` into `dir` and runs `info` on it with `--out`.
+    func runInfo(_ dir: TemporaryDirectory, config: String? = nil,
+                 _ edit: (String) -> String = { $0 }) throws -> (ProcessResult, String) {
+        let text = edit(try String(contentsOfFile: TestPaths.lojaConfig, encoding: .utf8))
+        let path = try config ?? dir.write(text, to: "study.yaml")
+        let out = dir.path("report.json")
+        let result = try landslide(["info", path, "--data-root", TestPaths.dataRoot.path, "--out", out])
+        return (result, out)
+    }
+
+    func expectFailure(_ result: ProcessResult, out: String, mentions: [String],
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status != 0, sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "one line, got: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.hasPrefix("error: "), sourceLocation: sourceLocation)
+        for fragment in mentions {
+            #expect(result.stderr.contains(fragment), "'\(result.stderr)' should mention '\(fragment)'",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out), "no output left behind", sourceLocation: sourceLocation)
+    }
+
+    @Test func missingConfigFile() throws {
+        let dir = try TemporaryDirectory()
+        let (result, out) = try runInfo(dir, config: dir.path("absent.yaml"))
+        expectFailure(result, out: out, mentions: ["absent.yaml", "file not found"])
+    }
+
+    @Test func missingDEMFile() throws {
+        let dir = try TemporaryDirectory()
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/dem.tif", with: "loja/gone.tif") }
+        expectFailure(result, out: out, mentions: ["study.yaml:", "dem:", "gone.tif", "not found"])
+    }
+
+    @Test func demThatIsNotARaster() throws {
+        let dir = try TemporaryDirectory()
+        let fake = try dir.write("elevation,1,2,3\n", to: "fake_dem.tif")
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/dem.tif", with: fake) }
+        expectFailure(result, out: out, mentions: [fake, "not a raster"])
+    }
+
+    @Test func misalignedLayer() throws {
+        let dir = try TemporaryDirectory()
+        var cplan = try RasterIO.read(TestPaths.loja("cplan.tif"), as: Float.self)
+        cplan.geoTransform.originX += 12.5
+        let shifted = dir.path("cplan_shifted.tif")
+        try RasterIO.writeGeoTIFF(cplan, to: shifted)
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/cplan.tif", with: shifted) }
+        expectFailure(result, out: out, mentions: [shifted, "dem.tif", "not aligned", "origin"])
+    }
+
+    @Test func unknownYAMLKey() throws {
+        let dir = try TemporaryDirectory()
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "\nseed:", with: "\nsead: 1\nseed:") }
+        expectFailure(result, out: out, mentions: ["study.yaml:", "sead", "unknown key", "allowed here"])
+    }
+
+    @Test func outOfRangeParameter() throws {
+        let dir = try TemporaryDirectory()
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "{mean: 0.12,", with: "{mean: -0.3,") }
+        expectFailure(result, out: out, mentions: ["parameters.porosity.mean", "-0.3", "0 < n < 1"])
+    }
+
+    @Test func inventoryWithNoPointInsideTheGrid() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try dir.write("x,y,lslpts\n700000,9500000,1\n", to: "elsewhere.csv")
+        let (result, out) = try runInfo(dir) {
+            $0.replacingOccurrences(of: "path: loja/landslides.csv", with: "path: \(csv)")
+        }
+        expectFailure(result, out: out, mentions: [csv, "none of its 1 points"])
+    }
+
+    @Test func demThatIsAllNodata() throws {
+        let dir = try TemporaryDirectory()
+        var dem = try RasterIO.read(TestPaths.loja("dem.tif"), as: Float.self)
+        dem.values = [Float](repeating: -9999, count: dem.count)
+        let blank = dir.path("blank_dem.tif")
+        try RasterIO.writeGeoTIFF(dem, to: blank)
+        // Layers are aligned with the real DEM, hence with this one too.
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/dem.tif", with: blank) }
+        expectFailure(result, out: out, mentions: [blank, "every cell is nodata"])
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Study
+
+/// FIPS 180-2 Appendix B test vectors, and agreement with coreutils' `sha256sum` on a real file.
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    ])
+    func standardVectors(message: String, digest: String) {
+        #expect(SHA256.hex(Array(message.utf8)) == digest)
+    }
+
+    @Test func millionAs() {
+        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func agreesWithSha256sum() throws {
+        let path = TestPaths.lojaConfig
+        let result = try runProcess("sha256sum", [path])
+        try #require(result.status == 0)
+        let expected = String(result.stdout.prefix(64))
+        #expect(SHA256.hex(FileManager.default.contents(atPath: path)!) == expected)
+    }
+}
