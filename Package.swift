@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "landslide", targets: ["landslide"]),
         .library(name: "GeoRaster", targets: ["GeoRaster"]),
+        .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
@@ -30,19 +31,21 @@ let package = Package(
 
         // Core library.
         .target(name: "GeoRaster", dependencies: ["CGDAL"], swiftSettings: strict),
+        .target(name: "Terrain", dependencies: ["GeoRaster"], swiftSettings: strict),
         .target(name: "Study",
-                dependencies: ["GeoRaster", .product(name: "Yams", package: "Yams")],
+                dependencies: ["GeoRaster", "Terrain", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
 
         // The command-line tool.
         .executableTarget(name: "landslide",
-                          dependencies: ["Study", "GeoRaster",
+                          dependencies: ["Study", "GeoRaster", "Terrain",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
         // Tests: one target per core module, the CLI end to end, and the C libraries' linkage.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCairo", "CBLAS", "CLAPACKE"],

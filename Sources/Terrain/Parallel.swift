@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+
+/// Runs `body` over `0..<count` split into contiguous chunks across the machine's cores.
+///
+/// Each chunk is a half-open range; results must not depend on how rows are split (every caller
+/// writes only to its own rows), so output is identical on 1 or many threads.
+func parallelChunks(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
+    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let chunks = max(1, min(cores * 4, count / max(1, minimumChunk)))
+    if chunks == 1 {
+        body(0..<count)
+        return
+    }
+    // Callers write disjoint rows only (see above), so sharing `body` across threads is safe.
+    nonisolated(unsafe) let work = body
+    DispatchQueue.concurrentPerform(iterations: chunks) { k in
+        let start = count * k / chunks, end = count * (k + 1) / chunks
+        if start < end { work(start..<end) }
+    }
+}
+
+/// A mutable buffer shared by parallel workers that write disjoint indices.
+struct SharedBuffer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    @inline(__always) subscript(i: Int) -> T {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}
+
+extension Array {
+    /// Calls `body` with a buffer that parallel workers may write at disjoint indices.
+    mutating func withSharedBuffer<R>(_ body: (SharedBuffer<Element>) throws -> R) rethrows -> R {
+        try withUnsafeMutableBufferPointer { try body(SharedBuffer(base: $0.baseAddress!)) }
+    }
+}
