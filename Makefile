@@ -35,11 +35,23 @@ figures: deps ## Regenerate every figure and results file under figures/
 paper: ## Build the literate write-up (arrives with issue F7)
 	@echo "make paper: not available yet; the write-up arrives with issue F7 (#8)" >&2; exit 2
 
-bench: ## Benchmarks side by side with peer tools (arrive with issues F2-F6)
-	@echo "make bench: no benchmarks yet; they arrive with issues F2-F6 (#3-#7)" >&2; exit 2
+PEERS        := .venv-peers
+PEER_PYTHON  := $(PEERS)/bin/python
+
+$(PEER_PYTHON): bench/peers/requirements.txt
+	@echo "bench: setting up the peer tools in $(PEERS) (PyPI: $$(grep -v '^#' bench/peers/requirements.txt | tr '\n' ' '))"
+	@python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q -r bench/peers/requirements.txt \
+	  || { echo "bench: peer tools failed to install; peers will be reported as unavailable" >&2; rm -rf $(PEERS); }
+	@touch -c $(PEER_PYTHON)
+
+bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the same run (ratios)
+	$(SWIFT) build -c release --product terrain-bench
+	@mkdir -p figures/bench
+	.build/release/terrain-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/terrain.json
+	.build/release/terrain-bench --memory 16384 | tee figures/bench/terrain-memory.txt
 
 audit: ## Consistency audit of the studies' published numbers (arrives with issue F7)
 	@echo "make audit: not available yet; the audit arrives with issue F7 (#8)" >&2; exit 2
 
-clean: ## Remove build products and generated figures
-	rm -rf .build figures/info figures/*/ paper/build
+clean: ## Remove build products, peer tools and generated figures
+	rm -rf .build $(PEERS) figures/info figures/*/ paper/build

@@ -31,7 +31,8 @@ let package = Package(
 
         // Core library.
         .target(name: "GeoRaster", dependencies: ["CGDAL"], swiftSettings: strict),
-        .target(name: "Terrain", dependencies: ["GeoRaster"], swiftSettings: strict),
+        .target(name: "Randomness", swiftSettings: strict),
+        .target(name: "Terrain", dependencies: ["GeoRaster", "Randomness"], swiftSettings: strict),
         .target(name: "Study",
                 dependencies: ["GeoRaster", "Terrain", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
@@ -42,10 +43,17 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // Benchmarks (`make bench`): release builds, side by side with peer tools.
+        .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],
+                          path: "Benchmarks/TerrainBench", swiftSettings: strict),
+
         // Tests: one target per core module, the CLI end to end, and the C libraries' linkage.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], exclude: ["Fixtures"],
+                    swiftSettings: strict),
+        .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCairo", "CBLAS", "CLAPACKE"],

@@ -29,34 +29,52 @@ public struct FlowDirections: Sendable {
             Float(D8.rowOffsets[k] == 0 ? dx : D8.colOffsets[k] == 0 ? dy : diagonal)
         }
         var codes = [UInt8](repeating: D8.nodata, count: rows * cols)
-        let nodata = dem.nodata
+        let nodata = dem.nodata ?? .nan
         let z = dem.values
         @inline(__always) func valid(_ i: Int) -> Bool {
             let v = z[i]
             return v == v && v != nodata
         }
+        let inverseDistances = distances.map { 1 / $0 }
+        let deltas = (0..<8).map { D8.rowOffsets[$0] * cols + D8.colOffsets[$0] }
         // Pass 1, in parallel over rows: steepest descent; 0 where there is no lower neighbour.
         codes.withSharedBuffer { out in
-            parallelChunks(rows) { range in
-                for row in range {
-                    for col in 0..<cols {
-                        let i = row * cols + col
-                        guard valid(i) else { continue }
-                        let zc = z[i]
-                        var best: Float = 0
-                        var bestCode: UInt8 = 0
-                        for k in 0..<8 {
-                            let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
-                            guard r >= 0, r < rows, q >= 0, q < cols else { continue }
-                            let nb = r * cols + q
-                            guard valid(nb) else { continue }
-                            let gradient = (zc - z[nb]) / distances[k]
-                            if gradient > best {
-                                best = gradient
-                                bestCode = D8.codes[k]
+            z.withUnsafeBufferPointer { zb in
+                let zp = zb.baseAddress!
+                parallelChunks(rows) { range in
+                    for row in range {
+                        let interiorRow = row > 0 && row < rows - 1
+                        for col in 0..<cols {
+                            let i = row * cols + col
+                            let zc = zp[i]
+                            guard zc == zc && zc != nodata else { continue }
+                            var best: Float = 0
+                            var bestCode: UInt8 = 0
+                            if interiorRow && col > 0 && col < cols - 1 {
+                                for k in 0..<8 {
+                                    let v = zp[i + deltas[k]]
+                                    guard v == v && v != nodata else { continue }
+                                    let gradient = (zc - v) * inverseDistances[k]
+                                    if gradient > best {
+                                        best = gradient
+                                        bestCode = D8.codes[k]
+                                    }
+                                }
+                            } else {
+                                for k in 0..<8 {
+                                    let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
+                                    guard r >= 0, r < rows, q >= 0, q < cols else { continue }
+                                    let v = zp[r * cols + q]
+                                    guard v == v && v != nodata else { continue }
+                                    let gradient = (zc - v) * inverseDistances[k]
+                                    if gradient > best {
+                                        best = gradient
+                                        bestCode = D8.codes[k]
+                                    }
+                                }
                             }
+                            out[i] = bestCode
                         }
-                        out[i] = bestCode
                     }
                 }
             }
@@ -88,21 +106,25 @@ public struct FlowDirections: Sendable {
                     if codes[i] == 0, isUnresolved(row, col, i) { pending[i] = true }
                 }
             }
+            // Seeds: resolved cells (or outlets) level with a pending neighbour, found from the pending
+            // side (flats are few; resolved cells are most of the grid).
+            var seeded = BitSet(count: rows * cols)
             for row in 0..<rows {
                 for col in 0..<cols {
-                    let i = row * cols + col
-                    guard codes[i] != D8.nodata, !pending[i] else { continue }
+                    let p = row * cols + col
+                    guard pending[p] else { continue }
                     for k in 0..<8 {
                         let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
                         guard r >= 0, r < rows, q >= 0, q < cols else { continue }
                         let nb = r * cols + q
-                        if pending[nb] && z[nb] == z[i] {
-                            queue.push(i)
-                            break
+                        if codes[nb] != D8.nodata && !pending[nb] && !seeded[nb] && z[nb] == z[p] {
+                            seeded[nb] = true
                         }
                     }
                 }
             }
+            // Row-major seed order keeps the search deterministic.
+            for i in 0..<(rows * cols) where seeded[i] { queue.push(i) }
             while let c = queue.pop() {
                 let row = c / cols, col = c - row * cols
                 for k in 0..<8 {
@@ -118,6 +140,7 @@ public struct FlowDirections: Sendable {
             }
         }
         self.codes = Grid(like: dem, nodata: D8.nodata, values: codes)
+        self.receiverOffsets = FlowDirections.receiverOffsets(cols: cols)
         self.flatCellsResolved = resolvedFlats
         self.sinks = unresolved - resolvedFlats
         self.outlets = outlets
@@ -126,17 +149,25 @@ public struct FlowDirections: Sendable {
     /// The same statistics with other codes (for tests and hand-made networks).
     init(replacing other: FlowDirections, codes: Grid<UInt8>) {
         self.codes = codes
+        receiverOffsets = other.receiverOffsets
         flatCellsResolved = other.flatCellsResolved
         sinks = other.sinks
         outlets = other.outlets
     }
 
     /// The cell that `index` drains to, or `nil` for outlets, sinks and nodata.
-    @inlinable public func receiver(of index: Int) -> Int? {
-        guard let k = D8.slot(of: codes.values[index]) else { return nil }
-        let cols = codes.cols
-        let row = index / cols, col = index - row * cols
-        return (row + D8.rowOffsets[k]) * cols + col + D8.colOffsets[k]
+    public func receiver(of index: Int) -> Int? {
+        let delta = receiverOffsets[Int(codes.values[index])]
+        return delta == 0 ? nil : index + delta
+    }
+
+    /// Row-major index offset of the receiver for each code (0 for outlet, nodata and non-codes).
+    let receiverOffsets: [Int]
+
+    static func receiverOffsets(cols: Int) -> [Int] {
+        var table = [Int](repeating: 0, count: 256)
+        for k in 0..<8 { table[Int(D8.codes[k])] = D8.rowOffsets[k] * cols + D8.colOffsets[k] }
+        return table
     }
 }
 
@@ -171,26 +202,39 @@ public struct FlowRouting: Sendable {
     public init(_ directions: FlowDirections) throws {
         self.directions = directions
         let codes = directions.codes.values
+        let offsets = directions.receiverOffsets
         let n = codes.count
         var donors = [UInt8](repeating: 0, count: n)
         var validCount = 0
         for i in 0..<n where codes[i] != D8.nodata {
             validCount += 1
-            if let r = directions.receiver(of: i) { donors[r] += 1 }
+            let d = offsets[Int(codes[i])]
+            if d != 0 { donors[i + d] &+= 1 }
         }
-        var order = [Int32]()
-        order.reserveCapacity(validCount)
-        for i in 0..<n where codes[i] != D8.nodata && donors[i] == 0 { order.append(Int32(i)) }
-        var head = 0
-        while head < order.count {
-            let c = Int(order[head])
-            head += 1
-            if let r = directions.receiver(of: c) {
-                donors[r] -= 1
-                if donors[r] == 0 { order.append(Int32(r)) }
+        var order = [Int32](repeating: 0, count: validCount)
+        let count: Int = order.withUnsafeMutableBufferPointer { out in
+            var tail = 0
+            for i in 0..<n where codes[i] != D8.nodata && donors[i] == 0 {
+                out[tail] = Int32(i)
+                tail += 1
             }
+            var head = 0
+            while head < tail {
+                let c = Int(out[head])
+                head += 1
+                let d = offsets[Int(codes[c])]
+                if d != 0 {
+                    let r = c + d
+                    donors[r] &-= 1
+                    if donors[r] == 0 {
+                        out[tail] = Int32(r)
+                        tail += 1
+                    }
+                }
+            }
+            return tail
         }
-        guard order.count == validCount else { throw TerrainError.flowCycle(cells: validCount - order.count) }
+        guard count == validCount else { throw TerrainError.flowCycle(cells: validCount - count) }
         self.order = order
     }
 
@@ -209,12 +253,16 @@ public struct FlowRouting: Sendable {
 
     /// Number of cells draining through each cell, itself included (nodata: −1).
     public func accumulationCells() -> Grid<Int32> {
-        var count = [Int32](repeating: -1, count: directions.codes.count)
-        for index in order { count[Int(index)] = 0 }
-        for index in order {
-            let c = Int(index)
-            count[c] += 1
-            if let r = directions.receiver(of: c) { count[r] += count[c] }
+        let codes = directions.codes.values
+        let offsets = directions.receiverOffsets
+        var count = [Int32](repeating: -1, count: codes.count)
+        count.withUnsafeMutableBufferPointer { total in
+            for index in order { total[Int(index)] = 1 }
+            for index in order {
+                let c = Int(index)
+                let d = offsets[Int(codes[c])]
+                if d != 0 { total[c + d] += total[c] }
+            }
         }
         return Grid(like: directions.codes, nodata: -1, values: count)
     }

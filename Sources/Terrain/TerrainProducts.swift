@@ -66,8 +66,9 @@ public struct TerrainProducts: Sendable {
             return value
         }
         let filled = stage("fill (priority-flood)") { PriorityFlood.fill(dem) }
-        let slope = stage("slope (Horn)") { dem.apply(HornSlope(cellWidth: cell, cellHeight: cell), edges: options.edges) }
-        let aspect = stage("aspect (Horn)") { dem.apply(HornAspect(cellWidth: cell, cellHeight: cell), edges: options.edges) }
+        let (slope, aspect) = stage("slope and aspect (Horn)") {
+            dem.hornSlopeAndAspect(cellWidth: cell, cellHeight: cell, edges: options.edges)
+        }
         let directions = stage("D8 directions") { FlowDirections(filled) }
         let routing = try stage("topological order") { try FlowRouting(directions) }
         let cells = stage("accumulation") { routing.accumulationCells() }

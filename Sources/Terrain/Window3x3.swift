@@ -37,40 +37,65 @@ public let terrainNodata: Float = -9999
 extension Grid where Element == Float {
     /// Applies a 3 × 3 operator to every valid cell, in parallel over rows; output nodata −9999.
     public func apply<Op: WindowOperator>(_ op: Op, edges: EdgeMode) -> Grid<Float> {
-        let rows = self.rows, cols = self.cols
-        var out = [Float](repeating: terrainNodata, count: rows * cols)
-        let z = values
-        let nodata = self.nodata
+        var out = [Float](repeating: terrainNodata, count: count)
         out.withSharedBuffer { result in
+            forEachWindow(edges: edges) { i, w in result[i] = op(w, nodataOut: terrainNodata) }
+        }
+        return Grid(like: self, nodata: terrainNodata, values: out)
+    }
+
+    /// Slope and aspect from one pass over the windows (the same values as applying ``HornSlope`` and
+    /// ``HornAspect`` separately, at about half the cost).
+    public func hornSlopeAndAspect(cellWidth: Double, cellHeight: Double, edges: EdgeMode)
+        -> (slopeDegrees: Grid<Float>, aspectDegrees: Grid<Float>) {
+        let slopeOp = HornSlope(cellWidth: cellWidth, cellHeight: cellHeight)
+        let aspectOp = HornAspect(cellWidth: cellWidth, cellHeight: cellHeight)
+        var slope = [Float](repeating: terrainNodata, count: count)
+        var aspect = slope
+        slope.withSharedBuffer { s in
+            aspect.withSharedBuffer { a in
+                forEachWindow(edges: edges) { i, w in
+                    s[i] = slopeOp(w, nodataOut: terrainNodata)
+                    a[i] = aspectOp(w, nodataOut: terrainNodata)
+                }
+            }
+        }
+        return (Grid(like: self, nodata: terrainNodata, values: slope), Grid(like: self, nodata: terrainNodata, values: aspect))
+    }
+
+    /// Calls `body(index, window)` for every valid cell that gets a value under `edges`, in parallel
+    /// over row chunks (so `body` must write only at `index`).
+    @inline(__always)
+    func forEachWindow(edges: EdgeMode, _ body: (Int, Window3x3) -> Void) {
+        let rows = self.rows, cols = self.cols
+        let nodata = self.nodata ?? .nan
+        let z = values
+        z.withUnsafeBufferPointer { buffer in
+            let zp = buffer.baseAddress!
+            @inline(__always) func ok(_ v: Float) -> Bool { v == v && v != nodata }
             parallelChunks(rows) { range in
                 for row in range {
+                    let interiorRow = row > 0 && row < rows - 1
                     for col in 0..<cols {
                         let i = row * cols + col
-                        let centre = z[i]
-                        guard centre == centre, centre != nodata else { continue }
-                        var w = Window3x3(z: (0, 0, 0, 0, centre, 0, 0, 0, 0))
-                        var complete = true
-                        if row > 0 && col > 0 && row < rows - 1 && col < cols - 1 {
+                        let e = zp[i]
+                        guard ok(e) else { continue }
+                        if interiorRow && col > 0 && col < cols - 1 {
                             let up = i - cols, down = i + cols
-                            w.z = (z[up - 1], z[up], z[up + 1], z[i - 1], centre, z[i + 1],
-                                   z[down - 1], z[down], z[down + 1])
-                            for k in 0..<9 {
-                                let v = w[k]
-                                if v != v || v == nodata { complete = false; break }
+                            let w = Window3x3(z: (zp[up - 1], zp[up], zp[up + 1], zp[i - 1], e, zp[i + 1],
+                                                  zp[down - 1], zp[down], zp[down + 1]))
+                            if ok(w.z.0) && ok(w.z.1) && ok(w.z.2) && ok(w.z.3) && ok(w.z.5) && ok(w.z.6)
+                                && ok(w.z.7) && ok(w.z.8) {
+                                body(i, w)
+                                continue
                             }
-                        } else {
-                            complete = false
                         }
-                        if !complete {
-                            guard edges == .extrapolate else { continue }
-                            w = extrapolatedWindow(row: row, col: col, z: z, nodata: nodata)
-                        }
-                        result[i] = op(w, nodataOut: terrainNodata)
+                        guard edges == .extrapolate else { continue }
+                        body(i, extrapolatedWindow(row: row, col: col, z: z, nodata: self.nodata))
                     }
                 }
             }
         }
-        return Grid(like: self, nodata: terrainNodata, values: out)
     }
 
     /// The window at (row, col) with missing neighbours extrapolated (see ``EdgeMode/extrapolate``).
