@@ -108,7 +108,7 @@ func stages(_ dem: Grid<Float>, name: String, repeats: Int, peer: [String: Doubl
         row("slope (vs richdem)", slope, peer: peer.map { _ in peerName }, peerSeconds: peer?["slope"]),
         row("slope alone", slope, target: ("slope/aspect", 50)),
         row("aspect alone", aspect, target: ("slope/aspect", 50)),
-        row("slope + aspect (one pass)", slopeAspect, target: ("slope/aspect", 50)),
+        row("slope + aspect (one pass, 2 layers)", slopeAspect),
         row("D8 directions", d8),
         row("order + accumulation", accumulation),
         row("D8 + accumulation (vs richdem)", d8 + accumulation, peer: peer.map { _ in peerName },
