@@ -14,6 +14,16 @@ public enum TestPaths {
         return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
     }()
 
+    /// `../shared/reference/reference_values.json`: values computed independently of the project.
+    public static var referenceValues: URL {
+        dataRoot.deletingLastPathComponent().appendingPathComponent("reference/reference_values.json")
+    }
+
+    /// The reference file parsed as JSON.
+    public static func referenceJSON() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: referenceValues)) as? [String: Any] ?? [:]
+    }
+
     /// A file of the Loja data set.
     public static func loja(_ name: String) -> String { dataRoot.appendingPathComponent("loja/\(name)").path }
 

@@ -1,0 +1,250 @@
+import Foundation
+
+/// A structural-reliability problem: marginals, their correlation, and a limit state g (failure g < 0).
+public struct ReliabilityProblem<G: LimitState>: Sendable {
+    /// Up to eight variables in the limit state's order; `.fixed` ones are constants.
+    public let marginals: [Marginal]
+    /// Normal-space correlation of the *random* variables, in their order among `marginals`
+    /// (the "equivalent-normal" convention of METHODS.md A3; see ``NatafCorrection`` for the other).
+    public let correlation: CorrelationMatrix
+    public let limitState: G
+    /// Positions in `marginals` of the random variables.
+    public let randomIndices: [Int]
+
+    public init(marginals: [Marginal], correlation: CorrelationMatrix? = nil, limitState: G) throws {
+        precondition(marginals.count <= 8, "at most eight variables")
+        self.marginals = marginals
+        randomIndices = marginals.indices.filter { marginals[$0].isRandom }
+        let m = randomIndices.count
+        self.correlation = correlation ?? CorrelationMatrix.identity(m)
+        guard self.correlation.size == m else {
+            throw CorrelationError.notSquare(rows: self.correlation.size, cols: m)
+        }
+        self.limitState = limitState
+    }
+
+    /// The full variable vector with the random ones set from `random` (compact order).
+    @inline(__always) func full(_ random: SIMD8<Double>) -> Vector8<Double> {
+        var v = Vector8<Double>(repeating: 0)
+        for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { v[i] = c } }
+        for (k, i) in randomIndices.enumerated() { v[i] = random[k] }
+        return v
+    }
+
+    /// g and its gradient with respect to the random variables (compact order), by dual numbers.
+    @inline(__always) func valueAndGradient(_ random: SIMD8<Double>) -> (Double, SIMD8<Double>) {
+        var v = Vector8<Dual>(repeating: Dual(0))
+        for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { v[i] = Dual(c) } }
+        for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(random[k], index: k) }
+        let g = limitState(v)
+        return (g.value, g.gradient)
+    }
+
+    @inline(__always) func value(_ random: SIMD8<Double>) -> Double { limitState(full(random)) }
+
+    /// Physical values of the random variables at standard-normal point u (x = F⁻¹(Φ(L u))).
+    @inline(__always) func physical(u: SIMD8<Double>) -> SIMD8<Double> {
+        let z = lower(u)
+        var x = SIMD8<Double>.zero
+        for (k, i) in randomIndices.enumerated() { x[k] = marginals[i].value(atStandardNormal: z[k]) }
+        return x
+    }
+
+    /// L·v.
+    @inline(__always) func lower(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        let m = correlation.size, l = correlation.cholesky
+        var out = SIMD8<Double>.zero
+        for i in 0..<m {
+            var s = 0.0
+            for j in 0...i { s += l[i * m + j] * v[j] }
+            out[i] = s
+        }
+        return out
+    }
+
+    /// Lᵀ·v.
+    @inline(__always) func lowerTransposed(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        let m = correlation.size, l = correlation.cholesky
+        var out = SIMD8<Double>.zero
+        for j in 0..<m {
+            var s = 0.0
+            for i in j..<m { s += l[i * m + j] * v[i] }
+            out[j] = s
+        }
+        return out
+    }
+
+    /// L⁻¹·z (forward substitution).
+    @inline(__always) func solveLower(_ z: SIMD8<Double>) -> SIMD8<Double> {
+        let m = correlation.size, l = correlation.cholesky
+        var y = SIMD8<Double>.zero
+        for i in 0..<m {
+            var s = z[i]
+            for j in 0..<i { s -= l[i * m + j] * y[j] }
+            y[i] = s / l[i * m + i]
+        }
+        return y
+    }
+
+    /// R·v.
+    @inline(__always) func correlate(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        let m = correlation.size, r = correlation.entries
+        var out = SIMD8<Double>.zero
+        for i in 0..<m {
+            var s = 0.0
+            for j in 0..<m { s += r[i * m + j] * v[j] }
+            out[i] = s
+        }
+        return out
+    }
+
+    /// The random variables' standard-normal coordinates z = Φ⁻¹(F(x)).
+    @inline(__always) func standardNormal(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        var z = SIMD8<Double>.zero
+        for (k, i) in randomIndices.enumerated() { z[k] = marginals[i].standardNormal(at: x[k]) }
+        return z
+    }
+}
+
+/// Options of the FORM solver.
+public struct FORMOptions: Sendable {
+    /// Convergence: the step in standard-normal units, and |g| relative to max(1, |g(mean)|). 1e-6
+    /// puts β within ~1e-6; tighter values can stall on rounding in F⁻¹(Φ(·)) chains.
+    public var tolerance = 1e-6
+    /// Iteration cap of HLRF-x before switching to iHLRF, and of iHLRF.
+    public var maxIterations = 100
+    /// Use iHLRF from the start instead of as the fallback.
+    public var alwaysLineSearch = false
+    public init() {}
+}
+
+/// The outcome of FORM for one problem.
+public struct FORMResult: Sendable {
+    /// Signed reliability index: negative when the origin of the standard-normal space (the
+    /// marginals' medians; the means for normal variables) lies in the failure domain, so that
+    /// P_f = Φ(−β) > 0.5 there (METHODS.md A3; OpenTURNS's "generalised" index).
+    public var beta: Double
+    /// Φ(−β).
+    public var probabilityOfFailure: Double
+    /// The most probable failure point, all variables in the limit state's order.
+    public var designPoint: Vector8<Double>
+    /// Its standard-normal coordinates (random variables, compact order).
+    public var designPointU: SIMD8<Double>
+    /// g at the means.
+    public var gAtMean: Double
+    public var iterations: Int
+    public var converged: Bool
+    /// "HLRF-x" or "iHLRF" (the line-search fallback).
+    public var method: String
+}
+
+/// FORM by the Hasofer–Lind–Rackwitz–Fiessler iteration in the physical space ("HLRF-x"; Low & Tang
+/// 2007; Ji & Kodikara 2015), METHODS.md A3:
+///
+///     T_k = D_k R D_k,  D_k = diag(σᴺ_k)      (Rackwitz–Fiessler equivalent normals at x_k)
+///     x_{k+1} = μᴺ_k + T_k ∇g · [∇gᵀ(x_k − μᴺ_k) − g(x_k)] / (∇gᵀ T_k ∇g)
+///
+/// started at the means, with exact gradients (``Dual``). At the design point x*, zᵢ = Φ⁻¹(Fᵢ(x*ᵢ))
+/// and β = ‖L⁻¹z‖ (R = LLᵀ): the same point and index as FORM with a Nataf (normal-copula)
+/// transformation whose normal-space correlation is R. When HLRF-x fails to converge within the cap
+/// (it can oscillate on strongly non-linear limit states), the improved HLRF of Zhang & Der
+/// Kiureghian (1995) — the same direction with an Armijo line search on the merit ½‖u‖² + c|g| — is
+/// run from the origin instead.
+public enum FORM {
+    public static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions = FORMOptions()) -> FORMResult {
+        let m = p.randomIndices.count
+        var means = SIMD8<Double>.zero
+        for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
+        let gMean = p.value(means)
+        if m == 0 {
+            return FORMResult(beta: gMean < 0 ? -.infinity : .infinity, probabilityOfFailure: gMean < 0 ? 1 : 0,
+                              designPoint: p.full(means), designPointU: .zero, gAtMean: gMean, iterations: 0,
+                              converged: true, method: "deterministic")
+        }
+        // Sign from the origin of the standard-normal space (the medians).
+        let gOrigin = p.value(p.physical(u: .zero))
+        let sign: Double = gOrigin < 0 ? -1 : 1
+        let gScale = max(1, abs(gMean))
+
+        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: options) {
+            let u = p.solveLower(p.standardNormal(x))
+            let beta = sign * (u * u).sum().squareRoot()
+            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta), designPoint: p.full(x),
+                              designPointU: u, gAtMean: gMean, iterations: iterations, converged: true, method: "HLRF-x")
+        }
+        let (u, iterations, converged) = iHLRF(p, gScale: gScale, options: options)
+        let beta = sign * (u * u).sum().squareRoot()
+        return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
+                          designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
+                          iterations: iterations, converged: converged, method: "iHLRF")
+    }
+
+    /// HLRF-x; `nil` when it does not converge within the cap (or leaves the support).
+    static func hlrfX<G>(_ p: ReliabilityProblem<G>, start: SIMD8<Double>, gScale: Double,
+                         options: FORMOptions) -> (SIMD8<Double>, Int)? {
+        var x = start
+        var previous: SIMD8<Double>?
+        for k in 0...options.maxIterations {
+            var meanN = SIMD8<Double>.zero, sdN = SIMD8<Double>.zero
+            for (j, i) in p.randomIndices.enumerated() {
+                let e = p.marginals[i].equivalentNormal(at: x[j])
+                guard e.sd.isFinite, e.sd > 0, e.mean.isFinite else { return nil }
+                meanN[j] = e.mean
+                sdN[j] = e.sd
+            }
+            let (g, gradient) = p.valueAndGradient(x)
+            guard g.isFinite else { return nil }
+            if let previous {
+                var step = 0.0
+                for j in 0..<p.randomIndices.count { step = max(step, abs(x[j] - previous[j]) / sdN[j]) }
+                if step < options.tolerance && abs(g) < options.tolerance * gScale { return (x, k) }
+            }
+            let a = sdN * gradient
+            let ra = p.correlate(a)
+            let denominator = (a * ra).sum()
+            guard denominator > 0 else { return nil }
+            let numerator = (gradient * (x - meanN)).sum() - g
+            previous = x
+            x = meanN + sdN * ra * (numerator / denominator)
+            for j in p.randomIndices.count..<8 { x[j] = 0 }
+        }
+        return nil
+    }
+
+    /// iHLRF in the standard-normal space with an Armijo line search.
+    static func iHLRF<G>(_ p: ReliabilityProblem<G>, gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
+        let m = p.randomIndices.count
+        var u = SIMD8<Double>.zero
+        func evaluate(_ u: SIMD8<Double>) -> (g: Double, gradU: SIMD8<Double>) {
+            let x = p.physical(u: u)
+            let z = p.lower(u)
+            var sdN = SIMD8<Double>.zero
+            for (k, i) in p.randomIndices.enumerated() {
+                sdN[k] = StandardNormal.pdf(z[k]) / p.marginals[i].pdf(x[k])  // dx/dz
+            }
+            let (g, gradX) = p.valueAndGradient(x)
+            return (g, p.lowerTransposed(sdN * gradX))
+        }
+        for k in 1...options.maxIterations {
+            let (g, grad) = evaluate(u)
+            let norm2 = (grad * grad).sum()
+            guard norm2 > 0, g.isFinite else { return (u, k, false) }
+            let d = grad * (((grad * u).sum() - g) / norm2) - u
+            var dNorm = 0.0
+            for j in 0..<m { dNorm = max(dNorm, abs(d[j])) }
+            if dNorm < options.tolerance && abs(g) < options.tolerance * gScale { return (u, k, true) }
+            let c = max(10, 2 * (u * u).sum().squareRoot() / norm2.squareRoot())
+            let merit0 = 0.5 * (u * u).sum() + c * abs(g)
+            let slope = ((u + grad * (c * (g < 0 ? -1 : 1))) * d).sum()
+            var lambda = 1.0
+            while lambda > 1e-8 {
+                let trial = u + d * lambda
+                let gt = p.value(p.physical(u: trial))
+                if gt.isFinite && 0.5 * (trial * trial).sum() + c * abs(gt) <= merit0 + 0.5 * lambda * slope { break }
+                lambda /= 2
+            }
+            u += d * lambda
+        }
+        return (u, options.maxIterations, false)
+    }
+}
