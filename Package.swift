@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "GeoRaster", targets: ["GeoRaster"]),
         .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Reliability", targets: ["Reliability"]),
+        .library(name: "SlopePhysics", targets: ["SlopePhysics"]),
         .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
@@ -35,8 +36,10 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: strict),
         .target(name: "Terrain", dependencies: ["GeoRaster", "Randomness"], swiftSettings: strict),
         .target(name: "Reliability", dependencies: ["CLAPACKE", "Randomness"], swiftSettings: strict),
+        .target(name: "SlopePhysics", dependencies: ["Terrain", "Reliability", "GeoRaster"], swiftSettings: strict),
         .target(name: "Study",
-                dependencies: ["GeoRaster", "Terrain", .product(name: "Yams", package: "Yams")],
+                dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness",
+                               .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
 
         // The command-line tool.
@@ -55,6 +58,8 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], exclude: ["Fixtures"],
                     swiftSettings: strict),
         .testTarget(name: "ReliabilityTests", dependencies: ["Reliability", "Randomness", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "SlopePhysicsTests", dependencies: ["SlopePhysics", "Reliability", "Terrain", "GeoRaster", "Study", "Randomness", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
