@@ -248,3 +248,105 @@ public enum FORM {
         return (u, options.maxIterations, false)
     }
 }
+
+/// A limit state with kinks: near the design point it is the maximum of smooth pieces (so failure means
+/// every piece is negative). FORM then finds the closest point of the piecewise-smooth surface,
+/// including points on the edge where two pieces meet, instead of cycling across the kink.
+public protocol PiecewiseLimitState: LimitState {
+    /// The smooth pieces (at most two are used); g = max over them wherever this holds.
+    var pieces: [Self] { get }
+}
+
+extension FORM {
+    /// FORM for a piecewise-smooth limit state: HLRF-x first (most problems never meet the kink); if
+    /// it does not converge, an active-set HLRF on the pieces (below); iHLRF as the last resort.
+    ///
+    /// Active-set step (in the standard-normal space, pieces g₁, g₂ linearised at u_k as aᵢ·v = bᵢ,
+    /// bᵢ = aᵢ·u_k − gᵢ): the candidates are the projections of the origin onto plane 1 (valid if
+    /// a₂·v ≤ b₂), onto plane 2 (valid if a₁·v ≤ b₁) and onto their intersection (always on the
+    /// linearised surface max = 0); the nearest valid one is the target, approached with the Armijo line
+    /// search of iHLRF on the merit ½‖u‖² + c|max(g₁, g₂)|. Where one piece alone is active this is
+    /// HLRF; on the edge it is the two-constraint projection of the multi-constraint HLRF.
+    public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
+                                                     options: FORMOptions = FORMOptions()) -> FORMResult {
+        let m = p.randomIndices.count
+        var means = SIMD8<Double>.zero
+        for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
+        let gMean = p.value(means)
+        let gOrigin = p.value(p.physical(u: .zero))
+        let sign: Double = gOrigin < 0 ? -1 : 1
+        let gScale = max(1, abs(gMean))
+        if m > 0, !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: options) {
+            let u = p.solveLower(p.standardNormal(x))
+            let beta = sign * (u * u).sum().squareRoot()
+            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta), designPoint: p.full(x),
+                              designPointU: u, gAtMean: gMean, iterations: iterations, converged: true, method: "HLRF-x")
+        }
+        let pieces = p.limitState.pieces
+        guard m > 0, pieces.count == 2,
+              let first = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[0]),
+              let second = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[1]) else {
+            let (u, iterations, converged) = iHLRF(p, gScale: gScale, options: options)
+            let beta = sign * (u * u).sum().squareRoot()
+            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
+                              designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
+                              iterations: iterations, converged: converged, method: "iHLRF")
+        }
+        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: gScale, options: options)
+        let beta = sign * (u * u).sum().squareRoot()
+        return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
+                          designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
+                          iterations: iterations, converged: converged, method: "active-set HLRF")
+    }
+
+    static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
+                                 gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
+        let m = whole.randomIndices.count
+        func linearise(_ p: ReliabilityProblem<G>, _ u: SIMD8<Double>) -> (g: Double, a: SIMD8<Double>) {
+            let x = p.physical(u: u)
+            let z = p.lower(u)
+            var dxdz = SIMD8<Double>.zero
+            for (k, i) in p.randomIndices.enumerated() { dxdz[k] = StandardNormal.pdf(z[k]) / p.marginals[i].pdf(x[k]) }
+            let (g, gradient) = p.valueAndGradient(x)
+            return (g, p.lowerTransposed(dxdz * gradient))
+        }
+        func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
+        var u = SIMD8<Double>.zero
+        for k in 1...options.maxIterations {
+            let (g1, a1) = linearise(p1, u), (g2, a2) = linearise(p2, u)
+            guard g1.isFinite, g2.isFinite else { return (u, k, false) }
+            let b1 = (a1 * u).sum() - g1, b2 = (a2 * u).sum() - g2
+            let n1 = (a1 * a1).sum(), n2 = (a2 * a2).sum(), n12 = (a1 * a2).sum()
+            var target: SIMD8<Double>?
+            func consider(_ v: SIMD8<Double>) {
+                if target == nil || (v * v).sum() < (target! * target!).sum() { target = v }
+            }
+            if n1 > 0 { let v = a1 * (b1 / n1); if (a2 * v).sum() <= b2 + 1e-12 * max(1, abs(b2)) { consider(v) } }
+            if n2 > 0 { let v = a2 * (b2 / n2); if (a1 * v).sum() <= b1 + 1e-12 * max(1, abs(b1)) { consider(v) } }
+            let det = n1 * n2 - n12 * n12
+            if det > 1e-14 * n1 * n2 {
+                let l1 = (b1 * n2 - b2 * n12) / det, l2 = (b2 * n1 - b1 * n12) / det
+                consider(a1 * l1 + a2 * l2)
+            }
+            guard let v = target else { return (u, k, false) }
+            let g = max(g1, g2)
+            let d = v - u
+            var step = 0.0
+            for j in 0..<m { step = max(step, abs(d[j])) }
+            if step < options.tolerance && abs(g) < options.tolerance * gScale { return (u, k, true) }
+            let gradientNorm = max(n1, n2).squareRoot()
+            let c = max(10, 2 * (u * u).sum().squareRoot() / gradientNorm)
+            let merit0 = 0.5 * (u * u).sum() + c * abs(g)
+            var lambda = 1.0
+            while lambda > 1e-10 {
+                let trial = u + d * lambda
+                let gt = exact(trial)
+                if gt.isFinite && 0.5 * (trial * trial).sum() + c * abs(gt) < merit0 - 1e-4 * lambda * (d * d).sum() { break }
+                lambda /= 2
+            }
+            if lambda <= 1e-10 { lambda = 1 }  // no decrease possible: take the full step (HLRF behaviour)
+            u += d * lambda
+        }
+        return (u, options.maxIterations, false)
+    }
+}

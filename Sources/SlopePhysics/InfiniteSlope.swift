@@ -46,12 +46,17 @@ public enum InfiniteSlope {
     /// from saturation S_o to S_f, on slope β, capped at the soil depth (METHODS.md A2):
     ///
     ///     z_w = min(I·t / ((θ_s − θ_o) cos β), h_s),  θ_s = n S_f, θ_o = n S_o.
+    ///
+    /// A moisture deficit n(S_f − S_o) ≤ 0 (which normal parameter distributions allow) means the soil
+    /// cannot take more water: the front is at h_s at once, the limit of the formula as the deficit
+    /// falls to 0⁺ (so the function stays continuous there).
     @inline(__always)
     public static func wettingFront<T: ReliabilityScalar>(infiltrationMeters: T, porosity n: T, finalSaturation sf: T,
                                                           initialSaturation so: T, soilDepthMeters hs: T,
                                                           slopeRadians beta: Double) -> T {
-        let depth = infiltrationMeters / (n * (sf - so) * cos(beta))
-        return T.minimum(depth, hs)
+        let deficit = n * (sf - so)
+        guard deficit.value > 0 else { return hs }
+        return T.minimum(infiltrationMeters / (deficit * cos(beta)), hs)
     }
 }
 
@@ -66,18 +71,39 @@ public enum WettingFrontSource: Sendable {
 
 /// The limit state g = FOS − 1 of one cell, with the eight parameters of METHODS.md A3 in this order:
 /// c′ (kPa), φ′ (°), n, S_f, S_o, γ_sat (kN/m³), k_s (m/s), h_s (m).
-public struct InfiniteSlopeLimitState: LimitState {
+public struct InfiniteSlopeLimitState: PiecewiseLimitState {
+    /// How the wetting front is capped at the soil depth.
+    public enum Cap: Sendable {
+        /// z_w = min(z, h_s): the model.
+        case exact
+        /// z_w = z (the piece below the cap).
+        case uncapped
+        /// z_w = h_s (the piece at the cap).
+        case capped
+    }
+
     public static let parameterNames = ["cohesion_kPa", "friction_angle_deg", "porosity", "final_saturation",
                                         "initial_saturation", "unit_weight_kN_m3", "ks_m_per_s", "soil_depth_m"]
 
     public var slopeRadians: Double
     public var profile: PressureProfile
     public var wettingFront: WettingFrontSource
+    public var cap: Cap = .exact
 
     public init(slopeRadians: Double, profile: PressureProfile, wettingFront: WettingFrontSource) {
         self.slopeRadians = slopeRadians
         self.profile = profile
         self.wettingFront = wettingFront
+    }
+
+    /// The pieces either side of the soil-depth cap. FOS decreases as z_w grows (for c′ ≥ 0, φ′ > 0, all
+    /// three profiles), so FOS(min(z, h_s)) = max(FOS(z), FOS(h_s)): g is the maximum of the two pieces.
+    /// (The k_s kink inside the infiltration sum stays; the importance-sampling check reports it.)
+    public var pieces: [InfiniteSlopeLimitState] {
+        var below = self, at = self
+        below.cap = .uncapped
+        at.cap = .capped
+        return [below, at]
     }
 
     /// The wetting-front depth for parameters x.
@@ -87,11 +113,22 @@ public struct InfiniteSlopeLimitState: LimitState {
             return T(meters)
         case let .supply(rates, seconds):
             var infiltrated = T(0)
+            let ks = x[6].value > 0 ? x[6] : T(0)  // a negative conductivity (normal tails) infiltrates nothing
             for (rate, dt) in zip(rates, seconds) {
-                infiltrated = infiltrated + T.minimum(T(rate), x[6]) * dt
+                infiltrated = infiltrated + T.minimum(T(rate), ks) * dt
             }
-            return InfiniteSlope.wettingFront(infiltrationMeters: infiltrated, porosity: x[2], finalSaturation: x[3],
-                                              initialSaturation: x[4], soilDepthMeters: x[7], slopeRadians: slopeRadians)
+            switch cap {
+            case .exact:
+                return InfiniteSlope.wettingFront(infiltrationMeters: infiltrated, porosity: x[2], finalSaturation: x[3],
+                                                  initialSaturation: x[4], soilDepthMeters: x[7], slopeRadians: slopeRadians)
+            case .uncapped:
+                let deficit = x[2] * (x[3] - x[4])
+                // No deficit: the front is "infinitely" deep, so the capped piece is the larger g.
+                guard deficit.value > 0 else { return x[7] * 1e6 }
+                return infiltrated / (deficit * cos(slopeRadians))
+            case .capped:
+                return x[7]
+            }
         }
     }
 

@@ -23,14 +23,7 @@ public struct FormCase: Sendable {
 
     /// The marginal of a variable: cov 0 is fixed; truncated normals are cut at 0.
     static func marginal(_ v: Variable) -> Marginal {
-        let sd = abs(v.mean) * v.cov
-        guard v.cov > 0 else { return .fixed(v.mean) }
-        switch v.distribution {
-        case .normal: return .normal(mean: v.mean, sd: sd)
-        case .lognormal: return .lognormal(mean: v.mean, sd: sd)
-        case .uniform: return .uniform(mean: v.mean, sd: sd)
-        case .truncatedNormal: return .truncatedNormal(mu: v.mean, sigma: sd, lower: 0, upper: .infinity)
-        }
+        ParameterSpec.marginal(mean: v.mean, cov: v.cov, distribution: v.distribution)
     }
 
     /// The FORM problem of this case (correlations on the equivalent normals).

@@ -133,8 +133,9 @@ public struct ParameterCorrelation: Sendable, Equatable {
 public enum RainfallSpec: Sendable, Equatable {
     /// Constant intensity for a duration, from a dry start.
     case constant(intensityMillimetersPerHour: Double, durationHours: Double)
-    /// A hyetograph file (CSV: elapsed hours, intensity in mm/h).
-    case hyetograph(path: String)
+    /// A hyetograph file (CSV: elapsed hours, intensity in mm/h), evaluated at `evaluateAtHours`
+    /// (the whole storm when `nil`).
+    case hyetograph(path: String, evaluateAtHours: Double?)
 }
 
 extension StudyConfig {
@@ -339,10 +340,11 @@ extension StudyConfig {
     }
 
     static func decodeRainfall(_ top: ConfigMapping, configDirectory: String) throws -> RainfallSpec {
-        let m = try top.mapping("rainfall", allowed: ["constant", "hyetograph"])
+        let m = try top.mapping("rainfall", allowed: ["constant", "hyetograph", "evaluate_at_h"])
         switch (m.has("constant"), m.has("hyetograph")) {
         case (true, false):
             let c = try m.mapping("constant", allowed: ["intensity_mm_per_h", "duration_h"])
+            if m.has("evaluate_at_h") { throw m.error("evaluate_at_h", "only for a hyetograph; a constant storm is evaluated at its end") }
             return .constant(intensityMillimetersPerHour: try c.double("intensity_mm_per_h", NumberRange.nonNegative.named("P (mm/h)")),
                              durationHours: try c.double("duration_h", NumberRange.positive.named("duration (h)")))
         case (false, true):
@@ -352,7 +354,7 @@ extension StudyConfig {
             guard FileManager.default.fileExists(atPath: full) else {
                 throw m.error("hyetograph", "file '\(full)' not found; expected a CSV beside the config")
             }
-            return .hyetograph(path: full)
+            return .hyetograph(path: full, evaluateAtHours: try m.optionalDouble("evaluate_at_h", NumberRange.positive.named("t (h)")))
         default:
             throw top.error("rainfall", "expected exactly one of 'constant' or 'hyetograph'")
         }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Each chunk is a half-open range; results must not depend on how rows are split (every caller
 /// writes only to its own rows), so output is identical on 1 or many threads.
-func parallelChunks(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
+public func parallelChunks(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     let chunks = max(1, min(cores * 4, count / max(1, minimumChunk)))
     if chunks == 1 {
@@ -21,9 +21,9 @@ func parallelChunks(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -
 }
 
 /// A mutable buffer shared by parallel workers that write disjoint indices.
-struct SharedBuffer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    @inline(__always) subscript(i: Int) -> T {
+public struct SharedBuffer<T>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<T>
+    @inline(__always) public subscript(i: Int) -> T {
         get { base[i] }
         nonmutating set { base[i] = newValue }
     }
@@ -31,7 +31,7 @@ struct SharedBuffer<T>: @unchecked Sendable {
 
 extension Array {
     /// Calls `body` with a buffer that parallel workers may write at disjoint indices.
-    mutating func withSharedBuffer<R>(_ body: (SharedBuffer<Element>) throws -> R) rethrows -> R {
+    public mutating func withSharedBuffer<R>(_ body: (SharedBuffer<Element>) throws -> R) rethrows -> R {
         try withUnsafeMutableBufferPointer { try body(SharedBuffer(base: $0.baseAddress!)) }
     }
 }

@@ -68,7 +68,7 @@ struct BadInputTests {
     /// Writes loja.yaml edited by `edit` into `dir` and runs `info` on it with `--out`.
     func runInfo(_ dir: TemporaryDirectory, config: String? = nil,
                  _ edit: (String) -> String = { $0 }) throws -> (ProcessResult, String) {
-        let text = edit(try String(contentsOfFile: TestPaths.lojaConfig, encoding: .utf8))
+        let text = edit(try TestPaths.lojaConfigText())
         let path = try config ?? dir.write(text, to: "study.yaml")
         let out = dir.path("report.json")
         let result = try landslide(["info", path, "--data-root", TestPaths.dataRoot.path, "--out", out])

@@ -8,7 +8,7 @@ import TestSupport
 func loadEdited(_ edit: (String) -> String, dataRoot: String? = TestPaths.dataRoot.path,
                 environment: [String: String] = [:]) throws -> StudyConfig {
     let dir = try TemporaryDirectory()
-    let text = edit(try String(contentsOfFile: TestPaths.lojaConfig, encoding: .utf8))
+    let text = edit(try TestPaths.lojaConfigText())
     let path = try dir.write(text, to: "study.yaml")
     return try StudyConfig.load(path, dataRoot: dataRoot, environment: environment)
 }
@@ -53,7 +53,12 @@ struct StudyConfigTests {
         #expect(config.parameters[.saturatedConductivity].mean == 2.5e-5)
         #expect(config.parameters[.soilDepth].mean == nil)
         #expect(config.parameters.specs.values.allSatisfy { $0.cov == 0.10 && $0.distribution == .normal })
-        #expect(config.rainfall == .constant(intensityMillimetersPerHour: 5.79, durationHours: 9))
+        guard case let .hyetograph(path, hours) = config.rainfall else {
+            Issue.record("expected the reconstructed hyetograph")
+            return
+        }
+        #expect(path.hasSuffix("Experiments/studies/storm_2013-07-21_reconstructed.csv"))
+        #expect(hours == 9)
         #expect(config.seed == 20_240_805)
         #expect(config.dataRootSource == .commandLine)
     }
@@ -101,7 +106,14 @@ struct StudyConfigTests {
             $0.replacingOccurrences(of: "max_m: 3.0", with: "max_m: 0.05")
         }
         expectConfigError("rainfall.constant.duration_h", mentions: ["duration (h) > 0"]) {
-            $0.replacingOccurrences(of: "duration_h: 9", with: "duration_h: 0")
+            $0.replacing(#/  hyetograph: .*storm_2013-07-21_reconstructed.csv\n  evaluate_at_h: 9/#,
+                         with: "  constant: {intensity_mm_per_h: 5, duration_h: 0}")
+        }
+        expectConfigError("rainfall.evaluate_at_h", mentions: ["t (h) > 0"]) {
+            $0.replacingOccurrences(of: "evaluate_at_h: 9", with: "evaluate_at_h: -2")
+        }
+        expectConfigError("rainfall.hyetograph", mentions: ["nope.csv", "not found"]) {
+            $0.replacing(#/hyetograph: .*storm_2013-07-21_reconstructed.csv/#, with: "hyetograph: nope.csv")
         }
         expectConfigError("parameters.cohesion_kPa.distribution", mentions: ["gamma", "normal, lognormal"]) {
             $0.replacingOccurrences(of: "{mean: 18.5,   cov: 0.10, distribution: normal}",

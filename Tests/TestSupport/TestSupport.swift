@@ -32,6 +32,14 @@ public enum TestPaths {
 
     /// The committed Loja study configuration.
     public static var lojaConfig: String { repositoryRoot.appendingPathComponent("Experiments/studies/loja.yaml").path }
+
+    /// loja.yaml's text with its config-relative paths (the hyetograph) made absolute, for copies of it
+    /// written elsewhere.
+    public static func lojaConfigText() throws -> String {
+        let studies = repositoryRoot.appendingPathComponent("Experiments/studies").path
+        return try String(contentsOfFile: lojaConfig, encoding: .utf8)
+            .replacingOccurrences(of: "hyetograph: storm_", with: "hyetograph: \(studies)/storm_")
+    }
 }
 
 /// A fresh temporary folder, removed when the value is released.

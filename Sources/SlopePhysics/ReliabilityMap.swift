@@ -1,0 +1,137 @@
+import Foundation
+import GeoRaster
+import Randomness
+import Reliability
+import Terrain
+
+/// Per-cell outcome codes of ``ReliabilityMap`` (the `status` layer).
+public enum CellStatus: UInt8, Sendable {
+    /// FORM did not converge: β and POF are nodata there.
+    case notConverged = 0
+    case converged = 1
+    /// No wetting front yet (z_w = 0) or a flat cell (β < 0.01°): stable by definition, POF = 0.
+    case stableByDefinition = 2
+    case nodata = 255
+}
+
+/// The random parameters of every cell: eight marginals in ``InfiniteSlopeLimitState`` order,
+/// the soil depth's built per cell around the cell's mean depth.
+public struct CellUncertainty: Sendable {
+    /// Marginals of c′, φ′, n, S_f, S_o, γ_sat, k_s; index 7 (soil depth) is replaced per cell.
+    public var marginals: [Marginal]
+    /// The soil-depth marginal for a cell whose mean depth is `h` m.
+    public var soilDepth: @Sendable (Double) -> Marginal
+    /// Normal-space correlation of the random variables (in their order).
+    public var correlation: CorrelationMatrix
+
+    public init(marginals: [Marginal], soilDepth: @escaping @Sendable (Double) -> Marginal, correlation: CorrelationMatrix) {
+        self.marginals = marginals
+        self.soilDepth = soilDepth
+        self.correlation = correlation
+    }
+
+    public func problem(soilDepthMeters h: Double, limitState: InfiniteSlopeLimitState) throws -> ReliabilityProblem<InfiniteSlopeLimitState> {
+        var m = marginals
+        m[7] = soilDepth(h)
+        return try ReliabilityProblem(marginals: m, correlation: correlation, limitState: limitState)
+    }
+}
+
+/// FOS at the means, FORM β and POF, iterations, status and design point of every cell.
+public struct ReliabilityMap: Sendable {
+    public var fos: Grid<Float>
+    public var beta: Grid<Float>
+    public var pof: Grid<Float>
+    public var iterations: Grid<UInt8>
+    public var status: Grid<UInt8>
+    /// The design point, one grid per parameter (``InfiniteSlopeLimitState/parameterNames``).
+    public var designPoint: [Grid<Float>]
+    public var converged = 0
+    public var notConverged = 0
+    public var stableByDefinition = 0
+    /// Cells solved by the iHLRF fallback.
+    public var lineSearchCells = 0
+
+    /// Flat cells below this slope are stable by definition.
+    public static let flatSlopeDegrees: Float = 0.01
+
+    /// Runs FORM on every valid cell. The supply series comes from PRL-STIM at the mean parameters;
+    /// the cell's own parameters are random (METHODS.md A3, "coupling choice").
+    public static func compute(slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>, storm: PRLSTIMResult,
+                               uncertainty: CellUncertainty, profile: PressureProfile,
+                               options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
+        let n = slopeDegrees.count
+        let steps = storm.stepSeconds.count
+        var fos = [Float](repeating: terrainNodata, count: n), beta = fos, pof = fos
+        var iterations = [UInt8](repeating: 255, count: n)
+        var status = [UInt8](repeating: CellStatus.nodata.rawValue, count: n)
+        var design = [Float](repeating: terrainNodata, count: n * 8)
+        var lineSearch = [UInt8](repeating: 0, count: n)
+        // Validate the scenario once (a bad correlation matrix fails here, not per cell).
+        _ = try uncertainty.problem(soilDepthMeters: 1, limitState: InfiniteSlopeLimitState(
+            slopeRadians: 0.5, profile: profile, wettingFront: .fixed(meters: 1)))
+        fos.withSharedBuffer { fosOut in
+            beta.withSharedBuffer { betaOut in
+                pof.withSharedBuffer { pofOut in
+                    iterations.withSharedBuffer { iterOut in
+                        status.withSharedBuffer { statusOut in
+                            design.withSharedBuffer { designOut in
+                              lineSearch.withSharedBuffer { lineSearchOut in
+                                parallelChunks(n, minimumChunk: 256) { range in
+                                    var rates = [Double](repeating: 0, count: steps)
+                                    for c in range where slopeDegrees.isValid(at: c) && soilDepthMeters.isValid(at: c) {
+                                        let slope = slopeDegrees.values[c]
+                                        let depth = Double(soilDepthMeters.values[c])
+                                        if storm.wettingFrontMeters[c] <= 0 || slope < flatSlopeDegrees {
+                                            statusOut[c] = CellStatus.stableByDefinition.rawValue
+                                            pofOut[c] = 0
+                                            continue
+                                        }
+                                        for k in 0..<steps { rates[k] = Double(storm.supplyMetersPerSecond[k * n + c]) }
+                                        let limitState = InfiniteSlopeLimitState(
+                                            slopeRadians: Double(slope) * .pi / 180, profile: profile,
+                                            wettingFront: .supply(metersPerSecond: rates, seconds: storm.stepSeconds))
+                                        guard let problem = try? uncertainty.problem(soilDepthMeters: depth, limitState: limitState) else {
+                                            continue
+                                        }
+                                        var means = Vector8<Double>(repeating: 0)
+                                        for i in 0..<8 { means[i] = problem.marginals[i].mean }
+                                        fosOut[c] = Float(limitState.factorOfSafety(means))
+                                        let r = FORM.solve(problem, options: options)
+                                        iterOut[c] = UInt8(min(r.iterations, 254))
+                                        guard r.converged, r.beta.isFinite else {
+                                            statusOut[c] = CellStatus.notConverged.rawValue
+                                            continue
+                                        }
+                                        statusOut[c] = CellStatus.converged.rawValue
+                                        betaOut[c] = Float(r.beta)
+                                        pofOut[c] = Float(r.probabilityOfFailure)
+                                        for i in 0..<8 { designOut[i * n + c] = Float(r.designPoint[i]) }
+                                        if r.method == "iHLRF" { lineSearchOut[c] = 1 }
+                                    }
+                                }
+                              }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        func grid(_ values: [Float]) -> Grid<Float> { Grid(like: slopeDegrees, nodata: terrainNodata, values: values) }
+        var map = ReliabilityMap(
+            fos: grid(fos), beta: grid(beta), pof: grid(pof),
+            iterations: Grid(like: slopeDegrees, nodata: 255, values: iterations),
+            status: Grid(like: slopeDegrees, nodata: 255, values: status),
+            designPoint: (0..<8).map { grid(Array(design[($0 * n)..<($0 * n + n)])) })
+        for s in status {
+            switch CellStatus(rawValue: s) {
+            case .converged: map.converged += 1
+            case .notConverged: map.notConverged += 1
+            case .stableByDefinition: map.stableByDefinition += 1
+            default: break
+            }
+        }
+        map.lineSearchCells = lineSearch.reduce(0) { $0 + Int($1) }
+        return map
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Reliability
+import SlopePhysics
+
+extension ParameterSpec {
+    /// The marginal for a given mean: cov 0 is fixed; truncated normals are N(mean, sd) cut at 0.
+    public static func marginal(mean: Double, cov: Double, distribution: ParameterDistribution) -> Marginal {
+        let sd = abs(mean) * cov
+        guard cov > 0 else { return .fixed(mean) }
+        switch distribution {
+        case .normal: return .normal(mean: mean, sd: sd)
+        case .lognormal: return .lognormal(mean: mean, sd: sd)
+        case .uniform: return .uniform(mean: mean, sd: sd)
+        case .truncatedNormal: return .truncatedNormal(mu: mean, sigma: sd, lower: 0, upper: .infinity)
+        }
+    }
+}
+
+/// The uncertainty scenarios of Study A (METHODS.md A3), applied to a study's parameter means.
+///
+/// - `config`: the study's own COVs, distributions and correlations.
+/// - `cov-0.01`, `cov-0.10`, `cov-0.20`, `cov-0.30`: all eight parameters normal with that COV, uncorrelated.
+/// - `UN`, `CN`, `UL`, `CL`: only c′ and φ′ random, COV 0.10 (implied by Study A: its PPM-CNN "UN"
+///   column equals the COV 0.10 column), normal (N) or lognormal (L), uncorrelated (U) or with
+///   ρ(c′, φ′) = −0.3 on the equivalent normals (C).
+public enum Scenarios {
+    public static let names = ["config", "cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30", "UN", "CN", "UL", "CL"]
+
+    public static func uncertainty(_ name: String, config: StudyConfig) throws -> CellUncertainty {
+        let p = config.parameters
+        let order = SoilParameter.allCases  // c′, φ′, n, S_f, S_o, γ, k_s, h_s: the limit state's order
+        func build(_ spec: (SoilParameter) -> (cov: Double, distribution: ParameterDistribution),
+                   correlations: [ParameterCorrelation]) throws -> CellUncertainty {
+            var marginals = order.map { q -> Marginal in
+                let s = spec(q)
+                return ParameterSpec.marginal(mean: p[q].mean ?? 1, cov: s.cov, distribution: s.distribution)
+            }
+            let depth = spec(.soilDepth)
+            marginals[7] = ParameterSpec.marginal(mean: 1, cov: depth.cov, distribution: depth.distribution)
+            let random = order.indices.filter { marginals[$0].isRandom }
+            var rows = random.map { i in random.map { $0 == i ? 1.0 : 0.0 } }
+            for c in correlations {
+                guard let i = random.firstIndex(of: order.firstIndex(of: c.a)!),
+                      let j = random.firstIndex(of: order.firstIndex(of: c.b)!) else {
+                    throw StudyConfigError(file: config.configPath, line: nil, key: "correlations",
+                                           problem: "\(c.a.rawValue)–\(c.b.rawValue) involves a parameter with COV 0; expected random parameters")
+                }
+                rows[i][j] = c.rho
+                rows[j][i] = c.rho
+            }
+            return CellUncertainty(marginals: marginals, soilDepth: { h in
+                ParameterSpec.marginal(mean: h, cov: depth.cov, distribution: depth.distribution)
+            }, correlation: try CorrelationMatrix(rows))
+        }
+        switch name {
+        case "config":
+            return try build({ (p[$0].cov, p[$0].distribution) }, correlations: config.correlations)
+        case "cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30":
+            let cov = Double(name.dropFirst(4))!
+            return try build({ _ in (cov, .normal) }, correlations: [])
+        case "UN", "CN", "UL", "CL":
+            let distribution: ParameterDistribution = name.hasSuffix("L") ? .lognormal : .normal
+            let strength: Set<SoilParameter> = [.cohesion, .frictionAngle]
+            let rho = name.hasPrefix("C") ? [ParameterCorrelation(a: .cohesion, b: .frictionAngle, rho: -0.3)] : []
+            return try build({ strength.contains($0) ? (0.10, distribution) : (0, .normal) }, correlations: rho)
+        default:
+            throw StudyConfigError(file: config.configPath, line: nil, key: "scenario",
+                                   problem: "'\(name)' is not a scenario; expected one of \(names.joined(separator: ", "))")
+        }
+    }
+}
