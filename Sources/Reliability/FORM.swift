@@ -115,6 +115,11 @@ public struct FORMOptions: Sendable {
     public var maxIterations = 100
     /// Use iHLRF from the start instead of as the fallback.
     public var alwaysLineSearch = false
+    /// Iteration cap of the active-set solver for piecewise limit states (it can creep along a kink
+    /// edge), and the HLRF-x cap tried before it (HLRF-x converges within ~15 iterations when it
+    /// converges at all; at a kink it cycles).
+    public var maxActiveSetIterations = 1000
+    public var maxHLRFIterationsBeforeActiveSet = 30
     public init() {}
 }
 
@@ -217,11 +222,8 @@ public enum FORM {
         var u = SIMD8<Double>.zero
         func evaluate(_ u: SIMD8<Double>) -> (g: Double, gradU: SIMD8<Double>) {
             let x = p.physical(u: u)
-            let z = p.lower(u)
-            var sdN = SIMD8<Double>.zero
-            for (k, i) in p.randomIndices.enumerated() {
-                sdN[k] = StandardNormal.pdf(z[k]) / p.marginals[i].pdf(x[k])  // dx/dz
-            }
+            var sdN = SIMD8<Double>.zero  // dx/dz = σᴺ(x)
+            for (k, i) in p.randomIndices.enumerated() { sdN[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
             let (g, gradX) = p.valueAndGradient(x)
             return (g, p.lowerTransposed(sdN * gradX))
         }
@@ -245,7 +247,7 @@ public enum FORM {
             }
             u += d * lambda
         }
-        return (u, options.maxIterations, false)
+        return (u, options.maxActiveSetIterations, false)
     }
 }
 
@@ -266,7 +268,9 @@ extension FORM {
     /// a₂·v ≤ b₂), onto plane 2 (valid if a₁·v ≤ b₁) and onto their intersection (always on the
     /// linearised surface max = 0); the nearest valid one is the target, approached with the Armijo line
     /// search of iHLRF on the merit ½‖u‖² + c|max(g₁, g₂)|. Where one piece alone is active this is
-    /// HLRF; on the edge it is the two-constraint projection of the multi-constraint HLRF.
+    /// HLRF; on the edge it is the two-constraint projection of the multi-constraint HLRF. Converged when
+    /// |g| is within tolerance and either the step or the change of β is (on an edge the point creeps
+    /// while β has settled); the cap is `maxActiveSetIterations`.
     public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
                                                      options: FORMOptions = FORMOptions()) -> FORMResult {
         let m = p.randomIndices.count
@@ -276,7 +280,9 @@ extension FORM {
         let gOrigin = p.value(p.physical(u: .zero))
         let sign: Double = gOrigin < 0 ? -1 : 1
         let gScale = max(1, abs(gMean))
-        if m > 0, !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: options) {
+        var shortLeash = options
+        shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
+        if m > 0, !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: shortLeash) {
             let u = p.solveLower(p.standardNormal(x))
             let beta = sign * (u * u).sum().squareRoot()
             return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta), designPoint: p.full(x),
@@ -304,15 +310,15 @@ extension FORM {
         let m = whole.randomIndices.count
         func linearise(_ p: ReliabilityProblem<G>, _ u: SIMD8<Double>) -> (g: Double, a: SIMD8<Double>) {
             let x = p.physical(u: u)
-            let z = p.lower(u)
-            var dxdz = SIMD8<Double>.zero
-            for (k, i) in p.randomIndices.enumerated() { dxdz[k] = StandardNormal.pdf(z[k]) / p.marginals[i].pdf(x[k]) }
+            var dxdz = SIMD8<Double>.zero  // dx/dz = σᴺ(x): closed forms, no underflow in far tails
+            for (k, i) in p.randomIndices.enumerated() { dxdz[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
             let (g, gradient) = p.valueAndGradient(x)
             return (g, p.lowerTransposed(dxdz * gradient))
         }
         func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
         var u = SIMD8<Double>.zero
-        for k in 1...options.maxIterations {
+        var previousBeta = -1.0
+        for k in 1...options.maxActiveSetIterations {
             let (g1, a1) = linearise(p1, u), (g2, a2) = linearise(p2, u)
             guard g1.isFinite, g2.isFinite else { return (u, k, false) }
             let b1 = (a1 * u).sum() - g1, b2 = (a2 * u).sum() - g2
@@ -328,12 +334,25 @@ extension FORM {
                 let l1 = (b1 * n2 - b2 * n12) / det, l2 = (b2 * n1 - b1 * n12) / det
                 consider(a1 * l1 + a2 * l2)
             }
-            guard let v = target else { return (u, k, false) }
+            if target == nil {
+                // No valid candidate (the planes nearly parallel): plain HLRF on the active (larger) piece.
+                let (a, b, n) = g1 >= g2 ? (a1, b1, n1) : (a2, b2, n2)
+                guard n > 0 else { return (u, k, false) }
+                target = a * (b / n)
+            }
+            let v = target!
             let g = max(g1, g2)
             let d = v - u
             var step = 0.0
             for j in 0..<m { step = max(step, abs(d[j])) }
-            if step < options.tolerance && abs(g) < options.tolerance * gScale { return (u, k, true) }
+            let beta = (u * u).sum().squareRoot()
+            if abs(g) < options.tolerance * gScale {
+                // Converged: the point has stopped, or (creeping along a kink edge, where the merit's line
+                // search shortens steps) β has settled to within the tolerance.
+                let scale = max(1, beta)  // far design points (β of tens): relative tolerances
+                if step < options.tolerance * scale || abs(beta - previousBeta) < options.tolerance * scale { return (u, k, true) }
+            }
+            previousBeta = beta
             let gradientNorm = max(n1, n2).squareRoot()
             let c = max(10, 2 * (u * u).sum().squareRoot() / gradientNorm)
             let merit0 = 0.5 * (u * u).sum() + c * abs(g)
@@ -347,6 +366,6 @@ extension FORM {
             if lambda <= 1e-10 { lambda = 1 }  // no decrease possible: take the full step (HLRF behaviour)
             u += d * lambda
         }
-        return (u, options.maxIterations, false)
+        return (u, options.maxActiveSetIterations, false)
     }
 }

@@ -55,6 +55,8 @@ public enum PPMRun {
         public var checkCells = 100
         public var checkSamples = 4000
         public var seed: UInt64?
+        /// Iteration cap of the active-set FORM solver (kinked cells).
+        public var maxIterations = 1000
         public init() {}
     }
 
@@ -101,8 +103,10 @@ public enum PPMRun {
             PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
         }
         let map = try timed("FORM per cell") {
-            try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: soilDepth, storm: storm,
-                                       uncertainty: uncertainty, profile: options.profile)
+            var formOptions = FORMOptions()
+            formOptions.maxActiveSetIterations = options.maxIterations
+            return try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: soilDepth, storm: storm,
+                                              uncertainty: uncertainty, profile: options.profile, options: formOptions)
         }
         progress("ppm: \(map.converged) converged, \(map.notConverged) not converged, "
                  + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF")

@@ -25,6 +25,8 @@ struct PPMCommand: ParsableCommand {
     @Option(name: .customLong("check-cells"), help: "Random cells on which FORM is checked by importance sampling (0: none).")
     var checkCells = 100
     @Option(help: "Seed of the check (default: the study's).") var seed: UInt64?
+    @Option(name: .customLong("max-iterations"), help: "Iteration cap of the active-set FORM solver at kinked cells.")
+    var maxIterations = 1000
     @Option(help: "Output folder.") var out: String
 
     func validate() throws {
@@ -32,6 +34,7 @@ struct PPMCommand: ParsableCommand {
             throw ValidationError("--scenario \(scenario): expected one of \(Scenarios.names.joined(separator: ", "))")
         }
         guard checkCells >= 0 else { throw ValidationError("--check-cells must be ≥ 0") }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be ≥ 1") }
     }
 
     func run() throws {
@@ -41,6 +44,7 @@ struct PPMCommand: ParsableCommand {
             runOptions.profile = profile
             runOptions.checkCells = checkCells
             runOptions.seed = seed
+            runOptions.maxIterations = maxIterations
             let summary = try PPMRun.run(try options.load(), options: runOptions, outputPath: out) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
