@@ -270,7 +270,8 @@ extension FORM {
     /// search of iHLRF on the merit ½‖u‖² + c|max(g₁, g₂)|. Where one piece alone is active this is
     /// HLRF; on the edge it is the two-constraint projection of the multi-constraint HLRF. Converged when
     /// |g| is within tolerance and either the step or the change of β is (on an edge the point creeps
-    /// while β has settled); the cap is `maxActiveSetIterations`.
+    /// while β has settled); the cap is `maxActiveSetIterations`. A limit cycle whose β varies by less than
+    /// 1e-4 (relative) over 50 iterations with |g| < 1e-3 is accepted and labelled "β settled to 1e-4".
     public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
                                                      options: FORMOptions = FORMOptions()) -> FORMResult {
         let m = p.randomIndices.count
@@ -298,15 +299,17 @@ extension FORM {
                               designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
                               iterations: iterations, converged: converged, method: "iHLRF")
         }
-        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: gScale, options: options)
+        var settled = false
+        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: gScale, options: options, settled: &settled)
         let beta = sign * (u * u).sum().squareRoot()
         return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
                           designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
-                          iterations: iterations, converged: converged, method: "active-set HLRF")
+                          iterations: iterations, converged: converged,
+                          method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
     }
 
     static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
-                                 gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
+                                 gScale: Double, options: FORMOptions, settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
         let m = whole.randomIndices.count
         func linearise(_ p: ReliabilityProblem<G>, _ u: SIMD8<Double>) -> (g: Double, a: SIMD8<Double>) {
             let x = p.physical(u: u)
@@ -318,6 +321,8 @@ extension FORM {
         func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
         var u = SIMD8<Double>.zero
         var previousBeta = -1.0
+        var recentBetas: [Double] = []
+        var recentG = 0.0
         for k in 1...options.maxActiveSetIterations {
             let (g1, a1) = linearise(p1, u), (g2, a2) = linearise(p2, u)
             guard g1.isFinite, g2.isFinite else { return (u, k, false) }
@@ -353,6 +358,17 @@ extension FORM {
                 if step < options.tolerance * scale || abs(beta - previousBeta) < options.tolerance * scale { return (u, k, true) }
             }
             previousBeta = beta
+            // A limit cycle on the surface (e.g. across c′ = 0, where g stops being the max of its pieces):
+            // accept when β has settled to 1e-4 (relative) over the last 50 iterations with |g| small,
+            // and say so in the result's method.
+            recentBetas.append(beta)
+            recentG = max(recentG * 0.98, abs(g))
+            if recentBetas.count > 50 { recentBetas.removeFirst() }
+            if recentBetas.count == 50, abs(g) < 1e-3 * gScale, recentG < 1e-3 * gScale,
+               recentBetas.max()! - recentBetas.min()! < 1e-4 * max(1, beta) {
+                settled = true
+                return (u, k, true)
+            }
             let gradientNorm = max(n1, n2).squareRoot()
             let c = max(10, 2 * (u * u).sum().squareRoot() / gradientNorm)
             let merit0 = 0.5 * (u * u).sum() + c * abs(g)

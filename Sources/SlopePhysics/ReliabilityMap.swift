@@ -51,6 +51,8 @@ public struct ReliabilityMap: Sendable {
     public var stableByDefinition = 0
     /// Cells solved by the iHLRF fallback.
     public var lineSearchCells = 0
+    /// Cells whose active-set FORM ended in a limit cycle with β settled to 1e-4 (relative).
+    public var settledCells = 0
 
     /// Flat cells below this slope are stable by definition.
     public static let flatSlopeDegrees: Float = 0.01
@@ -108,6 +110,7 @@ public struct ReliabilityMap: Sendable {
                                         pofOut[c] = Float(r.probabilityOfFailure)
                                         for i in 0..<8 { designOut[i * n + c] = Float(r.designPoint[i]) }
                                         if r.method == "iHLRF" { lineSearchOut[c] = 1 }
+                                        if r.method.hasSuffix("settled to 1e-4)") { lineSearchOut[c] = 2 }
                                     }
                                 }
                               }
@@ -131,7 +134,8 @@ public struct ReliabilityMap: Sendable {
             default: break
             }
         }
-        map.lineSearchCells = lineSearch.reduce(0) { $0 + Int($1) }
+        map.lineSearchCells = lineSearch.filter { $0 == 1 }.count
+        map.settledCells = lineSearch.filter { $0 == 2 }.count
         return map
     }
 }

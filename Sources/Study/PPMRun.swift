@@ -37,6 +37,8 @@ public struct PPMSummary: Codable, Sendable {
     public var notConverged: Int
     public var stableByDefinition: Int
     public var lineSearchCells: Int
+    /// Converged cells whose β settled to 1e-4 in a limit cycle (see FORM's active-set solver).
+    public var settledCells: Int
     /// Share of cells with FOS(mean) < 1 and with POF > 0.5, among cells with a POF.
     public var shareFOSBelowOne: Double
     public var sharePOFAboveHalf: Double
@@ -109,7 +111,8 @@ public enum PPMRun {
                                               uncertainty: uncertainty, profile: options.profile, options: formOptions)
         }
         progress("ppm: \(map.converged) converged, \(map.notConverged) not converged, "
-                 + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF")
+                 + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF, "
+                 + "\(map.settledCells) with β settled to 1e-4 in a cycle")
         let check = try timed("FORM vs importance sampling") {
             try formCheck(map: map, slope: slope, soilDepth: soilDepth, storm: storm, uncertainty: uncertainty,
                           profile: options.profile, soil: soil, options: options, seed: options.seed ?? config.seed)
@@ -151,7 +154,7 @@ public enum PPMRun {
             rainMillimeters: hyetograph.totalMillimeters(until: hours), hours: steps.reduce(0) { $0 + $1.seconds } / 3600,
             waterBalanceRelativeError: storm.balanceError, validCells: dem.validCount, converged: map.converged,
             notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
-            lineSearchCells: map.lineSearchCells,
+            lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,
             shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
             sharePOFAboveHalf: Double(pofs.filter { $0 > 0.5 }.count) / Double(max(1, pofs.count)),
             pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,

@@ -46,3 +46,24 @@ struct TerrainCommandTests {
         #expect(result.stderr.contains("either a study configuration or --dem"))
     }
 }
+
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct FormAndPPMCommandTests {
+    /// `landslide form` on the shared reference file prints one result per case, matching OpenTURNS.
+    @Test func formReproducesTheReferenceFile() throws {
+        let result = try landslide(["form", TestPaths.referenceValues.path])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let printed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(printed.count == 4)
+        let p2 = try #require(printed.first { $0["name"] as? String == "p2-profile-b-correlated-normal" })
+        #expect(abs((p2["beta"] as! Double) - 2.502) < 1e-3)
+        #expect(p2["converged"] as? Bool == true)
+    }
+
+    @Test func ppmRejectsAnUnknownScenario() throws {
+        let result = try landslide(["ppm", "Experiments/studies/loja.yaml", "--scenario", "XY", "--out", "/tmp/never"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("expected one of config, cov-0.01"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
+    }
+}
