@@ -10,6 +10,14 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     public let limitState: G
     /// Positions in `marginals` of the random variables.
     public let randomIndices: [Int]
+    /// Fast paths, precomputed: every random variable normal (then equivalent normals are constant and
+    /// x = μ + σ z), and an identity correlation (then L = R = I).
+    let allNormal: Bool
+    let identityCorrelation: Bool
+    let normalMean: SIMD8<Double>
+    let normalSD: SIMD8<Double>
+    /// The full vector with the fixed values in place (random slots 0).
+    let fixedBase: Vector8<Double>
 
     public init(marginals: [Marginal], correlation: CorrelationMatrix? = nil, limitState: G) throws {
         precondition(marginals.count <= 8, "at most eight variables")
@@ -21,12 +29,23 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
             throw CorrelationError.notSquare(rows: self.correlation.size, cols: m)
         }
         self.limitState = limitState
+        var mean = SIMD8<Double>.zero, sd = SIMD8<Double>.zero
+        var allNormal = true
+        for (k, i) in randomIndices.enumerated() {
+            if case let .normal(mu, sigma) = marginals[i] { mean[k] = mu; sd[k] = sigma } else { allNormal = false }
+        }
+        self.allNormal = allNormal
+        normalMean = mean
+        normalSD = sd
+        identityCorrelation = self.correlation.isIdentity
+        var base = Vector8<Double>(repeating: 0)
+        for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { base[i] = c } }
+        fixedBase = base
     }
 
     /// The full variable vector with the random ones set from `random` (compact order).
     @inline(__always) func full(_ random: SIMD8<Double>) -> Vector8<Double> {
-        var v = Vector8<Double>(repeating: 0)
-        for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { v[i] = c } }
+        var v = fixedBase
         for (k, i) in randomIndices.enumerated() { v[i] = random[k] }
         return v
     }
@@ -34,7 +53,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     /// g and its gradient with respect to the random variables (compact order), by dual numbers.
     @inline(__always) func valueAndGradient(_ random: SIMD8<Double>) -> (Double, SIMD8<Double>) {
         var v = Vector8<Dual>(repeating: Dual(0))
-        for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { v[i] = Dual(c) } }
+        for i in 0..<marginals.count { v[i] = Dual(fixedBase[i]) }
         for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(random[k], index: k) }
         let g = limitState(v)
         return (g.value, g.gradient)
@@ -45,6 +64,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     /// Physical values of the random variables at standard-normal point u (x = F⁻¹(Φ(L u))).
     @inline(__always) func physical(u: SIMD8<Double>) -> SIMD8<Double> {
         let z = lower(u)
+        if allNormal { return normalMean + normalSD * z }
         var x = SIMD8<Double>.zero
         for (k, i) in randomIndices.enumerated() { x[k] = marginals[i].value(atStandardNormal: z[k]) }
         return x
@@ -52,6 +72,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// L·v.
     @inline(__always) func lower(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        if identityCorrelation { return v }
         let m = correlation.size, l = correlation.cholesky
         var out = SIMD8<Double>.zero
         for i in 0..<m {
@@ -64,6 +85,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// Lᵀ·v.
     @inline(__always) func lowerTransposed(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        if identityCorrelation { return v }
         let m = correlation.size, l = correlation.cholesky
         var out = SIMD8<Double>.zero
         for j in 0..<m {
@@ -76,6 +98,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// L⁻¹·z (forward substitution).
     @inline(__always) func solveLower(_ z: SIMD8<Double>) -> SIMD8<Double> {
+        if identityCorrelation { return z }
         let m = correlation.size, l = correlation.cholesky
         var y = SIMD8<Double>.zero
         for i in 0..<m {
@@ -88,6 +111,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// R·v.
     @inline(__always) func correlate(_ v: SIMD8<Double>) -> SIMD8<Double> {
+        if identityCorrelation { return v }
         let m = correlation.size, r = correlation.entries
         var out = SIMD8<Double>.zero
         for i in 0..<m {
@@ -100,6 +124,11 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// The random variables' standard-normal coordinates z = Φ⁻¹(F(x)).
     @inline(__always) func standardNormal(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        if allNormal {
+            var z = SIMD8<Double>.zero
+            for k in 0..<randomIndices.count { z[k] = (x[k] - normalMean[k]) / normalSD[k] }
+            return z
+        }
         var z = SIMD8<Double>.zero
         for (k, i) in randomIndices.enumerated() { z[k] = marginals[i].standardNormal(at: x[k]) }
         return z
@@ -190,12 +219,14 @@ public enum FORM {
         var x = start
         var previous: SIMD8<Double>?
         for k in 0...options.maxIterations {
-            var meanN = SIMD8<Double>.zero, sdN = SIMD8<Double>.zero
-            for (j, i) in p.randomIndices.enumerated() {
-                let e = p.marginals[i].equivalentNormal(at: x[j])
-                guard e.sd.isFinite, e.sd > 0, e.mean.isFinite else { return nil }
-                meanN[j] = e.mean
-                sdN[j] = e.sd
+            var meanN = p.normalMean, sdN = p.normalSD  // normals are their own equivalent normals
+            if !p.allNormal {
+                for (j, i) in p.randomIndices.enumerated() {
+                    let e = p.marginals[i].equivalentNormal(at: x[j])
+                    guard e.sd.isFinite, e.sd > 0, e.mean.isFinite else { return nil }
+                    meanN[j] = e.mean
+                    sdN[j] = e.sd
+                }
             }
             let (g, gradient) = p.valueAndGradient(x)
             guard g.isFinite else { return nil }
@@ -313,8 +344,10 @@ extension FORM {
         let m = whole.randomIndices.count
         func linearise(_ p: ReliabilityProblem<G>, _ u: SIMD8<Double>) -> (g: Double, a: SIMD8<Double>) {
             let x = p.physical(u: u)
-            var dxdz = SIMD8<Double>.zero  // dx/dz = σᴺ(x): closed forms, no underflow in far tails
-            for (k, i) in p.randomIndices.enumerated() { dxdz[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
+            var dxdz = p.normalSD  // dx/dz = σᴺ(x): closed forms, no underflow in far tails
+            if !p.allNormal {
+                for (k, i) in p.randomIndices.enumerated() { dxdz[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
+            }
             let (g, gradient) = p.valueAndGradient(x)
             return (g, p.lowerTransposed(dxdz * gradient))
         }

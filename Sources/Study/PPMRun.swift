@@ -71,26 +71,25 @@ public enum PPMRun {
         }
     }
 
-    public static func run(_ config: StudyConfig, options: Options, outputPath: String,
-                           progress: (String) -> Void) throws -> PPMSummary {
-        let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
+    /// Everything FORM needs per cell: the DEM, slope, soil depth, soil means and the storm at the means.
+    public struct Inputs: Sendable {
+        public var dem: Grid<Float>
+        public var slope: Grid<Float>
+        public var soilDepth: Grid<Float>
+        public var soil: SoilHydraulics
+        public var storm: PRLSTIMResult
+        public var rainMillimeters: Double
+    }
+
+    /// Terrain → Z-model → PRL-STIM at the mean parameters.
+    public static func inputs(_ config: StudyConfig, progress: (String) -> Void = { _ in }) throws -> Inputs {
         let (hyetograph, hours) = try storm(config)
         let steps = hyetograph.steps(until: hours)
         let dem = try StudyInputs.readDEM(config.demPath)
         guard let cell = dem.geoTransform.squareCellSize else {
             throw TerrainError.invalidParameter(name: "cell shape", value: "\(dem.geoTransform)", expected: "square cells")
         }
-        func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-            let t0 = Date()
-            let value = try body()
-            progress("ppm: " + label.padding(toLength: 34, withPad: " ", startingAt: 0)
-                     + String(format: "%8.2f s", Date().timeIntervalSince(t0)))
-            return value
-        }
-        progress("ppm: \(config.name), scenario \(options.scenario), profile \(options.profile.rawValue), "
-                 + "\(String(format: "%.1f", hyetograph.totalMillimeters(until: hours))) mm in \(steps.count) steps")
-        let filled = timed("fill + D8 + order") { PriorityFlood.fill(dem) }
-        let routing = try FlowRouting(FlowDirections(filled))
+        let routing = try FlowRouting(FlowDirections(PriorityFlood.fill(dem)))
         let slope = dem.apply(HornSlope(cellWidth: cell, cellHeight: cell), edges: .extrapolate)
         let soilDepth: Grid<Float>
         switch config.soilDepth {
@@ -101,9 +100,25 @@ public enum PPMRun {
         let soil = SoilHydraulics(porosity: p[.porosity].mean!, finalSaturation: p[.finalSaturation].mean!,
                                   initialSaturation: p[.initialSaturation].mean!,
                                   saturatedConductivityMetersPerSecond: p[.saturatedConductivity].mean!)
-        let storm = timed("PRL-STIM (mean parameters)") {
-            PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
+        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
+        return Inputs(dem: dem, slope: slope, soilDepth: soilDepth, soil: soil, storm: storm,
+                      rainMillimeters: hyetograph.totalMillimeters(until: hours))
+    }
+
+    public static func run(_ config: StudyConfig, options: Options, outputPath: String,
+                           progress: (String) -> Void) throws -> PPMSummary {
+        let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
+        func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+            let t0 = Date()
+            let value = try body()
+            progress("ppm: " + label.padding(toLength: 34, withPad: " ", startingAt: 0)
+                     + String(format: "%8.2f s", Date().timeIntervalSince(t0)))
+            return value
         }
+        let prepared = try timed("terrain + PRL-STIM (means)") { try inputs(config) }
+        let (dem, slope, soilDepth, soil, storm) = (prepared.dem, prepared.slope, prepared.soilDepth, prepared.soil, prepared.storm)
+        progress("ppm: \(config.name), scenario \(options.scenario), profile \(options.profile.rawValue), "
+                 + "\(String(format: "%.1f", prepared.rainMillimeters)) mm in \(storm.stepSeconds.count) steps")
         let map = try timed("FORM per cell") {
             var formOptions = FORMOptions()
             formOptions.maxActiveSetIterations = options.maxIterations
@@ -151,7 +166,7 @@ public enum PPMRun {
         let fosValues = map.fos.values.enumerated().filter { map.fos.isValid(at: $0.offset) }.map(\.element)
         let summary = PPMSummary(
             study: config.name, scenario: options.scenario, profile: options.profile.rawValue,
-            rainMillimeters: hyetograph.totalMillimeters(until: hours), hours: steps.reduce(0) { $0 + $1.seconds } / 3600,
+            rainMillimeters: prepared.rainMillimeters, hours: storm.stepSeconds.reduce(0, +) / 3600,
             waterBalanceRelativeError: storm.balanceError, validCells: dem.validCount, converged: map.converged,
             notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
             lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,

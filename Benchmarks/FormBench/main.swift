@@ -1,0 +1,112 @@
+// FORM benchmark (issue F3): cells/s of map-scale FORM on Loja (8 random normal variables, COV 0.2,
+// profile c, Study A's reconstructed storm at 9 h) on all cores, and per-cell time on the same random
+// cells, side by side with pystra and OpenTURNS (Python peers) in the same run, as ratios.
+//
+//   form-bench [--peer-python PATH] [--cells N] [--out FILE]
+import Foundation
+import Randomness
+import Reliability
+import SlopePhysics
+import Study
+
+var peerPython: String?
+var sampleSize = 200
+var outPath: String?
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    switch a {
+    case "--peer-python": peerPython = arguments.next()
+    case "--cells": sampleSize = Int(arguments.next() ?? "") ?? sampleSize
+    case "--out": outPath = arguments.next()
+    default:
+        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE]")
+        exit(a == "-h" || a == "--help" ? 0 : 2)
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+let config = try StudyConfig.load("Experiments/studies/loja.yaml")
+let cov = 0.2
+let inputs = try PPMRun.inputs(config)
+let uncertainty = try Scenarios.uncertainty("cov-0.20", config: config)
+let cells = inputs.dem.validCount
+
+// Whole map, all cores (best of 2).
+var best = Double.infinity
+var map: ReliabilityMap?
+for _ in 0..<2 {
+    let t0 = now()
+    map = try ReliabilityMap.compute(slopeDegrees: inputs.slope, soilDepthMeters: inputs.soilDepth, storm: inputs.storm,
+                                     uncertainty: uncertainty, profile: .c)
+    best = min(best, now() - t0)
+}
+let mapRate = Double(cells) / best
+
+// The same random cells, one at a time on one thread (what a per-cell peer does).
+var rng = SeededGenerator(seed: 2024)
+let converged = (0..<inputs.dem.count).filter { map!.status.values[$0] == CellStatus.converged.rawValue }
+let sample = (0..<sampleSize).map { _ in converged[Int(rng.next() % UInt64(converged.count))] }
+let n = inputs.dem.count, steps = inputs.storm.stepSeconds.count
+var cellSpecs: [[String: Any]] = []
+var oursSequential = 0.0
+for c in sample {
+    let rates = (0..<steps).map { Double(inputs.storm.supplyMetersPerSecond[$0 * n + c]) }
+    let limitState = InfiniteSlopeLimitState(slopeRadians: Double(inputs.slope.values[c]) * .pi / 180, profile: .c,
+                                             wettingFront: .supply(metersPerSecond: rates, seconds: inputs.storm.stepSeconds))
+    let problem = try uncertainty.problem(soilDepthMeters: Double(inputs.soilDepth.values[c]), limitState: limitState)
+    let t0 = now()
+    let r = FORM.solve(problem)
+    oursSequential += now() - t0
+    cellSpecs.append(["slope_deg": Double(inputs.slope.values[c]), "rates": rates, "seconds": inputs.storm.stepSeconds,
+                      "soil_depth_m": Double(inputs.soilDepth.values[c]), "beta_ours": r.beta])
+}
+let oursPerCell = oursSequential / Double(sample.count)
+
+print("FORM benchmark: Loja, 8 normal variables at COV \(cov), profile c, storm to 9 h; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(String(format: "ours, whole map (%d cells, all cores):      %.2f s = %.0f cells/s   (target ≥ 1,000,000 cells/s: %@)",
+             cells, best, mapRate, mapRate >= 1_000_000 ? "met" : "NOT met"))
+print(String(format: "ours, %d random cells, one thread:          %.1f µs per cell", sample.count, oursPerCell * 1e6))
+
+var report: [String: Any] = ["cells": cells, "map_seconds": best, "map_cells_per_second": mapRate,
+                             "sample_cells": sample.count, "ours_seconds_per_cell_one_thread": oursPerCell]
+if let python = peerPython {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("form-bench-\(getpid()).json")
+    let means = InfiniteSlopeLimitState.parameterNames.indices.map { uncertainty.marginals[$0].mean }
+    let spec: [String: Any] = ["means": means, "sds": means.map { $0 * cov }, "cov": cov, "profile": "c", "cells": cellSpecs]
+    try JSONSerialization.data(withJSONObject: spec).write(to: scratch)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["bench/peers/form_peer.py", scratch.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+    if let peers = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Any]] {
+        for (tool, target) in [("pystra", 10_000.0), ("openturns", 0.0)] {
+            guard let r = peers[tool], let perCell = r["seconds_per_cell"] as? Double else {
+                print("\(tool): unavailable (\(peers[tool]?["error"] ?? "no result"))")
+                continue
+            }
+            let oneThread = perCell / oursPerCell
+            let whole = perCell * mapRate
+            let targetText = target > 0 ? String(format: " (target ≥ %.0f×: %@)", target, whole >= target ? "met" : "NOT met") : ""
+            print(String(format: "%-10@ %.1f ms per cell; ours is %.0f× faster on one thread, %.0f× with the whole map on all cores%@; solved %d/%d, mean |Δβ| %.2e",
+                         tool as NSString, perCell * 1e3, oneThread, whole, targetText, r["solved"] as? Int ?? 0, sample.count,
+                         r["mean_abs_beta_difference"] as? Double ?? .nan))
+            report[tool] = ["seconds_per_cell": perCell, "ratio_one_thread": oneThread, "ratio_map": whole,
+                            "solved": r["solved"] ?? 0, "mean_abs_beta_difference": r["mean_abs_beta_difference"] ?? 0]
+        }
+    } else {
+        print("peers: no result (status \(process.terminationStatus))")
+    }
+} else {
+    print("peers: none given (--peer-python); pystra and OpenTURNS columns empty")
+}
+if let outPath {
+    try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: outPath))
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Peer timings for the FORM benchmark (issue F3): pystra and OpenTURNS FORM on the same cells.
+
+Usage: form_peer.py CELLS.json
+CELLS.json (written by form-bench): {"means": [8], "sds": [8], "profile": "c", "cells": [{"slope_deg",
+"rates": [m/s per step], "seconds": [s per step], "soil_depth_m", "beta_ours"}]}. All eight variables
+normal (COV 0.2 in the benchmark); the limit state is METHODS.md A2's, with the harness's guards
+(a non-positive moisture deficit saturates the column; a negative k_s infiltrates nothing).
+Prints JSON: per tool, the mean seconds per cell, cells solved, and the mean |beta - beta_ours|.
+"""
+import json
+import math
+import sys
+import time
+
+GAMMA_W = 9.81
+
+
+def fos(x, slope, rates, seconds, profile):
+    c, phi, n, sf, so, gam, ks, hs = x
+    ks = max(ks, 0.0)
+    infiltrated = sum(min(r, ks) * dt for r, dt in zip(rates, seconds))
+    deficit = n * (sf - so)
+    b = math.radians(slope)
+    zw = hs if deficit <= 0 else min(infiltrated / (deficit * math.cos(b)), hs)
+    normal = gam * zw * math.sin(b) * math.cos(b)
+    tan_phi = math.tan(math.radians(phi))
+    if profile == "c":
+        uw = GAMMA_W * zw * math.cos(b) ** 2
+    elif profile == "a":
+        uw = -GAMMA_W * (hs - zw) * math.cos(b) ** 2
+    else:
+        uw = 0.0
+    return c / normal + tan_phi / math.tan(b) - uw * tan_phi / normal
+
+
+def run_pystra(spec):
+    import pystra as ra
+    names = ["c", "phi", "n", "sf", "so", "gam", "ks", "hs"]
+    betas, t0, solved = [], time.perf_counter(), 0
+    for cell in spec["cells"]:
+        def g(c, phi, n, sf, so, gam, ks, hs, cell=cell):
+            import numpy as np
+            xs = np.broadcast_arrays(c, phi, n, sf, so, gam, ks, hs)
+            flat = [np.ravel(a) for a in xs]
+            out = [fos([f[i] for f in flat], cell["slope_deg"], cell["rates"], cell["seconds"], spec["profile"]) - 1
+                   for i in range(len(flat[0]))]
+            return np.reshape(np.array(out), xs[0].shape)
+        model = ra.StochasticModel()
+        means = list(spec["means"])
+        means[7] = cell["soil_depth_m"]
+        sds = list(spec["sds"])
+        sds[7] = spec["cov"] * cell["soil_depth_m"]
+        for name, m, s in zip(names, means, sds):
+            model.addVariable(ra.Normal(name, m, s))
+        options = ra.AnalysisOptions()
+        options.setPrintOutput(False)
+        try:
+            form = ra.Form(analysis_options=options, stochastic_model=model, limit_state=ra.LimitState(g))
+            form.run()
+            betas.append(abs(form.getBeta() - abs(cell["beta_ours"])))
+            solved += 1
+        except Exception:
+            pass
+    seconds = time.perf_counter() - t0
+    return {"seconds_per_cell": seconds / len(spec["cells"]), "solved": solved,
+            "mean_abs_beta_difference": sum(betas) / max(1, len(betas))}
+
+
+def run_openturns(spec):
+    import openturns as ot
+    ot.Log.Show(ot.Log.NONE)
+    betas, t0, solved = [], time.perf_counter(), 0
+    for cell in spec["cells"]:
+        f = ot.PythonFunction(8, 1, lambda x, cell=cell: [fos(x, cell["slope_deg"], cell["rates"], cell["seconds"],
+                                                                 spec["profile"]) - 1])
+        means = list(spec["means"])
+        means[7] = cell["soil_depth_m"]
+        sds = list(spec["sds"])
+        sds[7] = spec["cov"] * cell["soil_depth_m"]
+        distribution = ot.JointDistribution([ot.Normal(m, s) for m, s in zip(means, sds)])
+        event = ot.ThresholdEvent(ot.CompositeRandomVector(f, ot.RandomVector(distribution)), ot.Less(), 0.0)
+        solver = ot.AbdoRackwitz()
+        solver.setMaximumIterationNumber(100)
+        algo = ot.FORM(solver, event, distribution.getMean())
+        try:
+            algo.run()
+            beta = algo.getResult().getGeneralisedReliabilityIndex()
+            betas.append(abs(beta - cell["beta_ours"]))
+            solved += 1
+        except Exception:
+            pass
+    seconds = time.perf_counter() - t0
+    return {"seconds_per_cell": seconds / len(spec["cells"]), "solved": solved,
+            "mean_abs_beta_difference": sum(betas) / max(1, len(betas))}
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    out = {}
+    for name, runner in [("pystra", run_pystra), ("openturns", run_openturns)]:
+        try:
+            out[name] = runner(spec)
+        except ImportError as e:
+            out[name] = {"error": str(e)}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
