@@ -122,6 +122,18 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         return out
     }
 
+    /// g at standard-normal point u and its gradient there: ∇ᵤg = Lᵀ(σᴺ ∘ ∇ₓg), since dx/dz = σᴺ(x) (closed
+    /// forms, so no φ(z)/f(x) underflow in far tails) and dz/du = L.
+    @inline(__always) func standardGradient(_ u: SIMD8<Double>) -> (g: Double, gradient: SIMD8<Double>) {
+        let x = physical(u: u)
+        var dxdz = normalSD
+        if !allNormal {
+            for (k, i) in randomIndices.enumerated() { dxdz[k] = marginals[i].equivalentNormal(at: x[k]).sd }
+        }
+        let (g, gradient) = valueAndGradient(x)
+        return (g, lowerTransposed(dxdz * gradient))
+    }
+
     /// The random variables' standard-normal coordinates z = Φ⁻¹(F(x)).
     @inline(__always) func standardNormal(_ x: SIMD8<Double>) -> SIMD8<Double> {
         if allNormal {
@@ -185,32 +197,52 @@ public struct FORMResult: Sendable {
 /// Kiureghian (1995) — the same direction with an Armijo line search on the merit ½‖u‖² + c|g| — is
 /// run from the origin instead.
 public enum FORM {
+    /// What every solver needs first: the means, g there, the sign of β (from the origin of the
+    /// standard space, i.e. the medians) and the scale of g for the tolerances.
+    struct Start {
+        var means: SIMD8<Double>
+        var gMean: Double
+        var sign: Double
+        var gScale: Double
+
+        init<G>(_ p: ReliabilityProblem<G>) {
+            means = .zero
+            for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
+            gMean = p.value(means)
+            sign = p.value(p.physical(u: .zero)) < 0 ? -1 : 1
+            gScale = max(1, abs(gMean))
+        }
+
+        /// The result at design point u (standard space) or x (physical; derived from u when omitted).
+        func result<G>(_ p: ReliabilityProblem<G>, u: SIMD8<Double>, x: SIMD8<Double>? = nil, iterations: Int,
+                       converged: Bool, method: String) -> FORMResult {
+            let beta = sign * (u * u).sum().squareRoot()
+            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
+                              designPoint: p.full(x ?? p.physical(u: u)), designPointU: u, gAtMean: gMean,
+                              iterations: iterations, converged: converged, method: method)
+        }
+    }
+
     public static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions = FORMOptions()) -> FORMResult {
+        solve(p, options: options, asGeneric: ())
+    }
+
+    /// The smooth-limit-state solver, callable from the piecewise overload.
+    static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions, asGeneric: Void) -> FORMResult {
         let m = p.randomIndices.count
-        var means = SIMD8<Double>.zero
-        for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
-        let gMean = p.value(means)
+        let start = Start(p)
+        let (means, gMean) = (start.means, start.gMean)
         if m == 0 {
             return FORMResult(beta: gMean < 0 ? -.infinity : .infinity, probabilityOfFailure: gMean < 0 ? 1 : 0,
                               designPoint: p.full(means), designPointU: .zero, gAtMean: gMean, iterations: 0,
                               converged: true, method: "deterministic")
         }
-        // Sign from the origin of the standard-normal space (the medians).
-        let gOrigin = p.value(p.physical(u: .zero))
-        let sign: Double = gOrigin < 0 ? -1 : 1
-        let gScale = max(1, abs(gMean))
-
-        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: options) {
-            let u = p.solveLower(p.standardNormal(x))
-            let beta = sign * (u * u).sum().squareRoot()
-            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta), designPoint: p.full(x),
-                              designPointU: u, gAtMean: gMean, iterations: iterations, converged: true, method: "HLRF-x")
+        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: start.gScale, options: options) {
+            return start.result(p, u: p.solveLower(p.standardNormal(x)), x: x, iterations: iterations, converged: true,
+                                method: "HLRF-x")
         }
-        let (u, iterations, converged) = iHLRF(p, gScale: gScale, options: options)
-        let beta = sign * (u * u).sum().squareRoot()
-        return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
-                          designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
-                          iterations: iterations, converged: converged, method: "iHLRF")
+        let (u, iterations, converged) = iHLRF(p, gScale: start.gScale, options: options)
+        return start.result(p, u: u, iterations: iterations, converged: converged, method: "iHLRF")
     }
 
     /// HLRF-x; `nil` when it does not converge within the cap (or leaves the support).
@@ -251,15 +283,8 @@ public enum FORM {
     static func iHLRF<G>(_ p: ReliabilityProblem<G>, gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
         let m = p.randomIndices.count
         var u = SIMD8<Double>.zero
-        func evaluate(_ u: SIMD8<Double>) -> (g: Double, gradU: SIMD8<Double>) {
-            let x = p.physical(u: u)
-            var sdN = SIMD8<Double>.zero  // dx/dz = σᴺ(x)
-            for (k, i) in p.randomIndices.enumerated() { sdN[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
-            let (g, gradX) = p.valueAndGradient(x)
-            return (g, p.lowerTransposed(sdN * gradX))
-        }
         for k in 1...options.maxIterations {
-            let (g, grad) = evaluate(u)
+            let (g, grad) = p.standardGradient(u)
             let norm2 = (grad * grad).sum()
             guard norm2 > 0, g.isFinite else { return (u, k, false) }
             let d = grad * (((grad * u).sum() - g) / norm2) - u
@@ -306,58 +331,36 @@ extension FORM {
     public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
                                                      options: FORMOptions = FORMOptions()) -> FORMResult {
         let m = p.randomIndices.count
-        var means = SIMD8<Double>.zero
-        for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
-        let gMean = p.value(means)
-        let gOrigin = p.value(p.physical(u: .zero))
-        let sign: Double = gOrigin < 0 ? -1 : 1
-        let gScale = max(1, abs(gMean))
-        var shortLeash = options
-        shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
-        if m > 0, !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: gScale, options: shortLeash) {
-            let u = p.solveLower(p.standardNormal(x))
-            let beta = sign * (u * u).sum().squareRoot()
-            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta), designPoint: p.full(x),
-                              designPointU: u, gAtMean: gMean, iterations: iterations, converged: true, method: "HLRF-x")
-        }
         let pieces = p.limitState.pieces
         guard m > 0, pieces.count == 2,
               let first = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[0]),
               let second = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[1]) else {
-            let (u, iterations, converged) = iHLRF(p, gScale: gScale, options: options)
-            let beta = sign * (u * u).sum().squareRoot()
-            return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
-                              designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
-                              iterations: iterations, converged: converged, method: "iHLRF")
+            return solve(p as ReliabilityProblem<G>, options: options, asGeneric: ())
+        }
+        let start = Start(p)
+        var shortLeash = options
+        shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
+        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: start.means, gScale: start.gScale, options: shortLeash) {
+            return start.result(p, u: p.solveLower(p.standardNormal(x)), x: x, iterations: iterations, converged: true,
+                                method: "HLRF-x")
         }
         var settled = false
-        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: gScale, options: options, settled: &settled)
-        let beta = sign * (u * u).sum().squareRoot()
-        return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
-                          designPoint: p.full(p.physical(u: u)), designPointU: u, gAtMean: gMean,
-                          iterations: iterations, converged: converged,
-                          method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
+        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: start.gScale, options: options,
+                                                       settled: &settled)
+        return start.result(p, u: u, iterations: iterations, converged: converged,
+                            method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
     }
 
     static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
                                  gScale: Double, options: FORMOptions, settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
         let m = whole.randomIndices.count
-        func linearise(_ p: ReliabilityProblem<G>, _ u: SIMD8<Double>) -> (g: Double, a: SIMD8<Double>) {
-            let x = p.physical(u: u)
-            var dxdz = p.normalSD  // dx/dz = σᴺ(x): closed forms, no underflow in far tails
-            if !p.allNormal {
-                for (k, i) in p.randomIndices.enumerated() { dxdz[k] = p.marginals[i].equivalentNormal(at: x[k]).sd }
-            }
-            let (g, gradient) = p.valueAndGradient(x)
-            return (g, p.lowerTransposed(dxdz * gradient))
-        }
         func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
         var u = SIMD8<Double>.zero
         var previousBeta = -1.0
         var recentBetas: [Double] = []
         var recentG = 0.0
         for k in 1...options.maxActiveSetIterations {
-            let (g1, a1) = linearise(p1, u), (g2, a2) = linearise(p2, u)
+            let (g1, a1) = p1.standardGradient(u), (g2, a2) = p2.standardGradient(u)
             guard g1.isFinite, g2.isFinite else { return (u, k, false) }
             let b1 = (a1 * u).sum() - g1, b2 = (a2 * u).sum() - g2
             let n1 = (a1 * a1).sum(), n2 = (a2 * a2).sum(), n12 = (a1 * a2).sum()

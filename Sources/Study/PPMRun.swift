@@ -8,7 +8,7 @@ import Terrain
 /// What `landslide ppm` reports beside its maps (`ppm.json`).
 public struct PPMSummary: Codable, Sendable {
     public struct FormCheck: Codable, Sendable {
-        /// Random converged cells checked by importance sampling.
+        /// Random converged cells checked by importance sampling (those whose IS estimate is ≥ 1e-10).
         public var cells: Int
         public var samplesPerCell: Int
         /// |POF_FORM − POF_IS| / POF_IS: median, 90th percentile, maximum.
@@ -202,7 +202,9 @@ public enum PPMRun {
             var cellRng = rng.split(UInt64(c))
             let estimate = Sampling.importanceSampling(problem, designPointU: form.designPointU, samples: options.checkSamples,
                                                        generator: &cellRng)
-            guard estimate.probability > 0 else { continue }
+            // Relative differences of probabilities below 1e-10 say nothing useful (and can be astronomically
+            // large); such cells are left out of the comparison.
+            guard estimate.probability >= 1e-10 else { continue }
             let difference = abs(form.probabilityOfFailure - estimate.probability)
             differences.append(difference / estimate.probability)
             ratios.append(form.probabilityOfFailure / estimate.probability)

@@ -34,6 +34,14 @@ def fos(x, slope, rates, seconds, profile):
     return c / normal + tan_phi / math.tan(b) - uw * tan_phi / normal
 
 
+def moments(spec, cell):
+    """Means and standard deviations of the eight variables for one cell (its own soil depth)."""
+    means, sds = list(spec["means"]), list(spec["sds"])
+    means[7] = cell["soil_depth_m"]
+    sds[7] = spec["cov"] * cell["soil_depth_m"]
+    return means, sds
+
+
 def run_pystra(spec):
     import pystra as ra
     names = ["c", "phi", "n", "sf", "so", "gam", "ks", "hs"]
@@ -47,10 +55,7 @@ def run_pystra(spec):
                    for i in range(len(flat[0]))]
             return np.reshape(np.array(out), xs[0].shape)
         model = ra.StochasticModel()
-        means = list(spec["means"])
-        means[7] = cell["soil_depth_m"]
-        sds = list(spec["sds"])
-        sds[7] = spec["cov"] * cell["soil_depth_m"]
+        means, sds = moments(spec, cell)
         for name, m, s in zip(names, means, sds):
             model.addVariable(ra.Normal(name, m, s))
         options = ra.AnalysisOptions()
@@ -74,10 +79,7 @@ def run_openturns(spec):
     for cell in spec["cells"]:
         f = ot.PythonFunction(8, 1, lambda x, cell=cell: [fos(x, cell["slope_deg"], cell["rates"], cell["seconds"],
                                                                  spec["profile"]) - 1])
-        means = list(spec["means"])
-        means[7] = cell["soil_depth_m"]
-        sds = list(spec["sds"])
-        sds[7] = spec["cov"] * cell["soil_depth_m"]
+        means, sds = moments(spec, cell)
         distribution = ot.JointDistribution([ot.Normal(m, s) for m, s in zip(means, sds)])
         event = ot.ThresholdEvent(ot.CompositeRandomVector(f, ot.RandomVector(distribution)), ot.Less(), 0.0)
         solver = ot.AbdoRackwitz()
