@@ -20,6 +20,8 @@ public struct FormCase: Sendable {
     public var wettingFrontMeters: Double?
     public var rainfall: (intensityMillimetersPerHour: Double, durationHours: Double)?
     public var correlations: [(a: Int, b: Int, rho: Double)]
+    /// How `correlations` are read (the reference file's are on the equivalent normals).
+    public var correlationConvention: CorrelationConvention = .equivalentNormal
 
     /// The marginal of a variable: cov 0 is fixed; truncated normals are cut at 0.
     static func marginal(_ v: Variable) -> Marginal {
@@ -47,7 +49,11 @@ public struct FormCase: Sendable {
             throw FormCaseError(name: name, problem: "neither wetting_front_depth_m nor rainfall given")
         }
         let limitState = InfiniteSlopeLimitState(slopeRadians: slopeDegrees * .pi / 180, profile: profile, wettingFront: source)
-        return try ReliabilityProblem(marginals: marginals, correlation: try CorrelationMatrix(rows), limitState: limitState)
+        var correlation = try CorrelationMatrix(rows)
+        if correlationConvention == .natafCorrected && !correlation.isIdentity {
+            correlation = try NatafCorrection.normalSpaceCorrelation(correlation, marginals: random.map { marginals[$0] })
+        }
+        return try ReliabilityProblem(marginals: marginals, correlation: correlation, limitState: limitState)
     }
 
     /// Reads the cases from a file holding either the whole reference document or a bare array of cases.
@@ -104,9 +110,16 @@ public struct FormCase: Sendable {
             }
             return (i, j, rho)
         }
+        var convention = CorrelationConvention.equivalentNormal
+        if let word = o["correlation_convention"] as? String {
+            guard let c = CorrelationConvention(rawValue: word) else {
+                throw fail("correlation_convention: '\(word)'; expected equivalent-normal or nataf-corrected")
+            }
+            convention = c
+        }
         return FormCase(name: name, slopeDegrees: slope, profile: profile, variables: variables,
                         wettingFrontMeters: o["wetting_front_depth_m"] as? Double, rainfall: rainfall,
-                        correlations: correlations)
+                        correlations: correlations, correlationConvention: convention)
     }
 }
 

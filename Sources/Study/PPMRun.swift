@@ -53,6 +53,8 @@ public struct PPMSummary: Codable, Sendable {
 public enum PPMRun {
     public struct Options: Sendable {
         public var scenario = "config"
+        /// Overrides the config's correlation convention.
+        public var correlationConvention: CorrelationConvention?
         public var profile: PressureProfile = .c
         public var checkCells = 100
         public var checkSamples = 4000
@@ -107,7 +109,8 @@ public enum PPMRun {
 
     public static func run(_ config: StudyConfig, options: Options, outputPath: String,
                            progress: (String) -> Void) throws -> PPMSummary {
-        let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
+        let uncertainty = try Scenarios.uncertainty(options.scenario, config: config,
+                                                    convention: options.correlationConvention)
         func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
             let value = try body()

@@ -26,7 +26,10 @@ extension ParameterSpec {
 public enum Scenarios {
     public static let names = ["config", "cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30", "UN", "CN", "UL", "CL"]
 
-    public static func uncertainty(_ name: String, config: StudyConfig) throws -> CellUncertainty {
+    /// - Parameter convention: overrides the config's correlation convention when given.
+    public static func uncertainty(_ name: String, config: StudyConfig,
+                                   convention: CorrelationConvention? = nil) throws -> CellUncertainty {
+        let convention = convention ?? config.correlationConvention
         let p = config.parameters
         let order = SoilParameter.allCases  // c′, φ′, n, S_f, S_o, γ, k_s, h_s: the limit state's order
         func build(_ spec: (SoilParameter) -> (cov: Double, distribution: ParameterDistribution),
@@ -48,9 +51,15 @@ public enum Scenarios {
                 rows[i][j] = c.rho
                 rows[j][i] = c.rho
             }
+            var correlation = try CorrelationMatrix(rows)
+            if convention == .natafCorrected && !correlation.isIdentity {
+                // The correction depends on the marginals' shapes only (location-scale families), so the
+                // soil depth's template at mean 1 serves every cell.
+                correlation = try NatafCorrection.normalSpaceCorrelation(correlation, marginals: random.map { marginals[$0] })
+            }
             return CellUncertainty(marginals: marginals, soilDepth: { h in
                 ParameterSpec.marginal(mean: h, cov: depth.cov, distribution: depth.distribution)
-            }, correlation: try CorrelationMatrix(rows))
+            }, correlation: correlation)
         }
         switch name {
         case "config":

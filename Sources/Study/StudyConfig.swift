@@ -33,8 +33,9 @@ public struct StudyConfig: Sendable {
     public var soilDepth: SoilDepthModel
     /// The random soil parameters (means, COVs, distributions).
     public var parameters: SoilParameters
-    /// Correlations between parameters (normal-space, METHODS.md A3).
+    /// Correlations between parameters (METHODS.md A3), read under `correlationConvention`.
     public var correlations: [ParameterCorrelation]
+    public var correlationConvention: CorrelationConvention
     /// The storm.
     public var rainfall: RainfallSpec
     /// The study's base seed; every stochastic stage derives its generator from it.
@@ -129,6 +130,14 @@ public struct ParameterCorrelation: Sendable, Equatable {
     public var rho: Double
 }
 
+/// What a correlation coefficient between two parameters means (METHODS.md A3).
+public enum CorrelationConvention: String, Sendable, CaseIterable, Codable {
+    /// ρ applies to the equivalent normals (as published; a Nataf model with normal-space correlation ρ).
+    case equivalentNormal = "equivalent-normal"
+    /// ρ is the correlation of the physical variables; the normal-space one is solved for (Nataf).
+    case natafCorrected = "nataf-corrected"
+}
+
 /// The storm.
 public enum RainfallSpec: Sendable, Equatable {
     /// Constant intensity for a duration, from a dry start.
@@ -176,7 +185,8 @@ extension StudyConfig {
     }
 
     static let topLevelKeys = ["name", "title", "data_root", "dem", "layers", "inventory", "evaluation_points",
-                               "study_area", "soil_depth", "parameters", "correlations", "rainfall", "seed"]
+                               "study_area", "soil_depth", "parameters", "correlations", "correlation_convention",
+                               "rainfall", "seed"]
     static let pointKeys = ["path", "x_column", "y_column", "crs", "label_column", "off_grid"]
 
     static func decode(_ root: Node, file: String, digest: String, dataRootFlag: String?,
@@ -266,6 +276,7 @@ extension StudyConfig {
             soilDepth: soilDepth,
             parameters: parameters,
             correlations: try decodeCorrelations(top),
+            correlationConvention: try top.choice("correlation_convention", default: CorrelationConvention.equivalentNormal),
             rainfall: try decodeRainfall(top, configDirectory: configDirectory.path),
             seed: try top.unsignedInteger("seed"))
     }

@@ -4,6 +4,7 @@ import SlopePhysics
 import Study
 
 extension PressureProfile: ExpressibleByArgument {}
+extension CorrelationConvention: ExpressibleByArgument {}
 
 struct PPMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,9 @@ struct PPMCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "Uncertainty scenario.") var scenario = "config"
+    @Option(name: .customLong("correlation-convention"),
+            help: "What correlations mean: equivalent-normal (as published) or nataf-corrected (physical). Default: the config's.")
+    var correlationConvention: CorrelationConvention?
     @Option(help: "Pore-pressure profile at the wetting front: a (suction), b (zero), c (saturated).")
     var profile: PressureProfile = .c
     @Option(name: .customLong("check-cells"), help: "Random cells on which FORM is checked by importance sampling (0: none).")
@@ -41,6 +45,7 @@ struct PPMCommand: ParsableCommand {
         try reportingErrors {
             var runOptions = PPMRun.Options()
             runOptions.scenario = scenario
+            runOptions.correlationConvention = correlationConvention
             runOptions.profile = profile
             runOptions.checkCells = checkCells
             runOptions.seed = seed

@@ -129,6 +129,16 @@ struct ResistanceMinusLoad: LimitState {
         }
     }
 
+    /// For two lognormals the Nataf normal-space correlation has a closed form (Liu & Der Kiureghian 1986):
+    /// ρ₀ = ln(1 + ρV₁V₂) / √(ln(1 + V₁²) ln(1 + V₂²)).
+    @Test(arguments: [(-0.3, 0.1, 0.1), (0.5, 0.3, 0.2), (-0.6, 0.25, 0.4)])
+    func natafLognormalClosedForm(rho: Double, v1: Double, v2: Double) throws {
+        let marginals: [Marginal] = [.lognormal(mean: 18.5, sd: 18.5 * v1), .lognormal(mean: 20, sd: 20 * v2)]
+        let r0 = try NatafCorrection.normalSpaceCorrelation(try CorrelationMatrix([[1, rho], [rho, 1]]), marginals: marginals)
+        let exact = log(1 + rho * v1 * v2) / (log(1 + v1 * v1) * log(1 + v2 * v2)).squareRoot()
+        #expect(abs(r0[0, 1] - exact) < 1e-8)
+    }
+
     /// Gauss–Hermite: E[Z²] = 1, E[Z⁴] = 3; Nataf leaves normal pairs alone and maps ρ₀ = 0 to 0.
     @Test func quadratureAndNataf() throws {
         let (nodes, weights) = NatafCorrection.gaussHermite(64)

@@ -125,6 +125,20 @@ struct StudyConfigTests {
         }
     }
 
+    @Test func correlationConvention() throws {
+        #expect(try loadEdited { $0 }.correlationConvention == .equivalentNormal)
+        let nataf = try loadEdited { $0 + "\ncorrelation_convention: nataf-corrected\n" }
+        #expect(nataf.correlationConvention == .natafCorrected)
+        expectConfigError("correlation_convention", mentions: ["physical", "equivalent-normal, nataf-corrected"]) {
+            $0 + "\ncorrelation_convention: physical\n"
+        }
+        // CL with ρ(c′, φ′) = −0.3 between lognormals: the Nataf-corrected normal-space ρ is the closed form.
+        let cl = try Scenarios.uncertainty("CL", config: nataf)
+        let v = 0.10
+        #expect(abs(cl.correlation[0, 1] - log(1 - 0.3 * v * v) / log(1 + v * v)) < 1e-8)
+        #expect(try Scenarios.uncertainty("CL", config: nataf, convention: .equivalentNormal).correlation[0, 1] == -0.3)
+    }
+
     @Test func missingDataFileIsNamed() {
         expectConfigError("dem", mentions: ["loja/dem_missing.tif", "not found"]) {
             $0.replacingOccurrences(of: "dem: loja/dem.tif", with: "dem: loja/dem_missing.tif")
