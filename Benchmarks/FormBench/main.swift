@@ -3,6 +3,7 @@
 // cells, side by side with pystra and OpenTURNS (Python peers) in the same run, as ratios.
 //
 //   form-bench [--peer-python PATH] [--cells N] [--out FILE]
+//   form-bench --micro     (per-evaluation costs of the limit state and of one FORM solve)
 import Foundation
 import Randomness
 import Reliability
@@ -18,8 +19,11 @@ while let a = arguments.next() {
     case "--peer-python": peerPython = arguments.next()
     case "--cells": sampleSize = Int(arguments.next() ?? "") ?? sampleSize
     case "--out": outPath = arguments.next()
+    case "--micro":
+        microBenchmark()
+        exit(0)
     default:
-        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE]")
+        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE] | form-bench --micro")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }

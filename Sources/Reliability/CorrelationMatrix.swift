@@ -35,7 +35,15 @@ public struct CorrelationMatrix: Sendable, Equatable {
     public let cholesky: [Double]
 
     public static func identity(_ n: Int) -> CorrelationMatrix {
-        try! CorrelationMatrix((0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } })
+        precondition(n >= 0 && n <= 8, "at most 8 variables")
+        let unit = (0..<(n * n)).map { $0 % (n + 1) == 0 ? 1.0 : 0.0 }
+        return CorrelationMatrix(size: n, entries: unit, cholesky: unit)
+    }
+
+    private init(size: Int, entries: [Double], cholesky: [Double]) {
+        self.size = size
+        self.entries = entries
+        self.cholesky = cholesky
     }
 
     public init(_ rows: [[Double]]) throws {

@@ -3,7 +3,7 @@ import Foundation
 /// A structural-reliability problem: marginals, their correlation, and a limit state g (failure g < 0).
 public struct ReliabilityProblem<G: LimitState>: Sendable {
     /// Up to eight variables in the limit state's order; `.fixed` ones are constants.
-    public let marginals: [Marginal]
+    public private(set) var marginals: [Marginal]
     /// Normal-space correlation of the *random* variables, in their order among `marginals`
     /// (the "equivalent-normal" convention of METHODS.md A3; see ``NatafCorrection`` for the other).
     public let correlation: CorrelationMatrix
@@ -12,12 +12,12 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     public let randomIndices: [Int]
     /// Fast paths, precomputed: every random variable normal (then equivalent normals are constant and
     /// x = μ + σ z), and an identity correlation (then L = R = I).
-    let allNormal: Bool
-    let identityCorrelation: Bool
-    let normalMean: SIMD8<Double>
-    let normalSD: SIMD8<Double>
+    @usableFromInline let allNormal: Bool
+    @usableFromInline let identityCorrelation: Bool
+    @usableFromInline var normalMean: SIMD8<Double>
+    @usableFromInline var normalSD: SIMD8<Double>
     /// The full vector with the fixed values in place (random slots 0).
-    let fixedBase: Vector8<Double>
+    @usableFromInline var fixedBase: Vector8<Double>
 
     public init(marginals: [Marginal], correlation: CorrelationMatrix? = nil, limitState: G) throws {
         precondition(marginals.count <= 8, "at most eight variables")
@@ -43,15 +43,52 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         fixedBase = base
     }
 
+    /// The same problem with another limit state (no re-validation: cheap, for per-cell and per-piece use).
+    @inlinable public func replacing<H: LimitState>(limitState: H) -> ReliabilityProblem<H> {
+        ReliabilityProblem<H>(copying: self, limitState: limitState)
+    }
+
+    /// The same problem with variable `index`'s marginal replaced by another random (or another fixed)
+    /// marginal of the same kind, and another limit state: for maps, where only the soil depth and the
+    /// cell's geometry change from cell to cell.
+    public func replacing(marginalAt index: Int, with marginal: Marginal, limitState: G) -> ReliabilityProblem<G> {
+        precondition(marginals[index].isRandom == marginal.isRandom, "randomness of a variable cannot change")
+        var copy = ReliabilityProblem(copying: self, limitState: limitState)
+        copy.marginals[index] = marginal
+        if let k = randomIndices.firstIndex(of: index) {
+            if case let .normal(mu, sigma) = marginal, allNormal {
+                copy.normalMean[k] = mu
+                copy.normalSD[k] = sigma
+            } else if allNormal {
+                return try! ReliabilityProblem(marginals: copy.marginals, correlation: correlation, limitState: limitState)
+            }
+        } else if case let .fixed(c) = marginal {
+            copy.fixedBase[index] = c
+        }
+        return copy
+    }
+
+    @usableFromInline init<H>(copying other: ReliabilityProblem<H>, limitState: G) {
+        marginals = other.marginals
+        correlation = other.correlation
+        self.limitState = limitState
+        randomIndices = other.randomIndices
+        allNormal = other.allNormal
+        identityCorrelation = other.identityCorrelation
+        normalMean = other.normalMean
+        normalSD = other.normalSD
+        fixedBase = other.fixedBase
+    }
+
     /// The full variable vector with the random ones set from `random` (compact order).
-    @inline(__always) func full(_ random: SIMD8<Double>) -> Vector8<Double> {
+    @inlinable @inline(__always) func full(_ random: SIMD8<Double>) -> Vector8<Double> {
         var v = fixedBase
         for (k, i) in randomIndices.enumerated() { v[i] = random[k] }
         return v
     }
 
     /// g and its gradient with respect to the random variables (compact order), by dual numbers.
-    @inline(__always) func valueAndGradient(_ random: SIMD8<Double>) -> (Double, SIMD8<Double>) {
+    @inlinable @inline(__always) func valueAndGradient(_ random: SIMD8<Double>) -> (Double, SIMD8<Double>) {
         var v = Vector8<Dual>(repeating: Dual(0))
         for i in 0..<marginals.count { v[i] = Dual(fixedBase[i]) }
         for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(random[k], index: k) }
@@ -59,10 +96,10 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         return (g.value, g.gradient)
     }
 
-    @inline(__always) func value(_ random: SIMD8<Double>) -> Double { limitState(full(random)) }
+    @inlinable @inline(__always) func value(_ random: SIMD8<Double>) -> Double { limitState(full(random)) }
 
     /// Physical values of the random variables at standard-normal point u (x = F⁻¹(Φ(L u))).
-    @inline(__always) func physical(u: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func physical(u: SIMD8<Double>) -> SIMD8<Double> {
         let z = lower(u)
         if allNormal { return normalMean + normalSD * z }
         var x = SIMD8<Double>.zero
@@ -71,7 +108,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// L·v.
-    @inline(__always) func lower(_ v: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func lower(_ v: SIMD8<Double>) -> SIMD8<Double> {
         if identityCorrelation { return v }
         let m = correlation.size, l = correlation.cholesky
         var out = SIMD8<Double>.zero
@@ -84,7 +121,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// Lᵀ·v.
-    @inline(__always) func lowerTransposed(_ v: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func lowerTransposed(_ v: SIMD8<Double>) -> SIMD8<Double> {
         if identityCorrelation { return v }
         let m = correlation.size, l = correlation.cholesky
         var out = SIMD8<Double>.zero
@@ -97,7 +134,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// L⁻¹·z (forward substitution).
-    @inline(__always) func solveLower(_ z: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func solveLower(_ z: SIMD8<Double>) -> SIMD8<Double> {
         if identityCorrelation { return z }
         let m = correlation.size, l = correlation.cholesky
         var y = SIMD8<Double>.zero
@@ -110,7 +147,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// R·v.
-    @inline(__always) func correlate(_ v: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func correlate(_ v: SIMD8<Double>) -> SIMD8<Double> {
         if identityCorrelation { return v }
         let m = correlation.size, r = correlation.entries
         var out = SIMD8<Double>.zero
@@ -124,7 +161,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
     /// g at standard-normal point u and its gradient there: ∇ᵤg = Lᵀ(σᴺ ∘ ∇ₓg), since dx/dz = σᴺ(x) (closed
     /// forms, so no φ(z)/f(x) underflow in far tails) and dz/du = L.
-    @inline(__always) func standardGradient(_ u: SIMD8<Double>) -> (g: Double, gradient: SIMD8<Double>) {
+    @inlinable @inline(__always) func standardGradient(_ u: SIMD8<Double>) -> (g: Double, gradient: SIMD8<Double>) {
         let x = physical(u: u)
         var dxdz = normalSD
         if !allNormal {
@@ -135,7 +172,7 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// The random variables' standard-normal coordinates z = Φ⁻¹(F(x)).
-    @inline(__always) func standardNormal(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    @inlinable @inline(__always) func standardNormal(_ x: SIMD8<Double>) -> SIMD8<Double> {
         if allNormal {
             var z = SIMD8<Double>.zero
             for k in 0..<randomIndices.count { z[k] = (x[k] - normalMean[k]) / normalSD[k] }
@@ -182,6 +219,18 @@ public struct FORMResult: Sendable {
     public var converged: Bool
     /// "HLRF-x" or "iHLRF" (the line-search fallback).
     public var method: String
+
+    @inlinable public init(beta: Double, probabilityOfFailure: Double, designPoint: Vector8<Double>,
+                           designPointU: SIMD8<Double>, gAtMean: Double, iterations: Int, converged: Bool, method: String) {
+        self.beta = beta
+        self.probabilityOfFailure = probabilityOfFailure
+        self.designPoint = designPoint
+        self.designPointU = designPointU
+        self.gAtMean = gAtMean
+        self.iterations = iterations
+        self.converged = converged
+        self.method = method
+    }
 }
 
 /// FORM by the Hasofer–Lind–Rackwitz–Fiessler iteration in the physical space ("HLRF-x"; Low & Tang
@@ -199,22 +248,23 @@ public struct FORMResult: Sendable {
 public enum FORM {
     /// What every solver needs first: the means, g there, the sign of β (from the origin of the
     /// standard space, i.e. the medians) and the scale of g for the tolerances.
-    struct Start {
-        var means: SIMD8<Double>
-        var gMean: Double
-        var sign: Double
-        var gScale: Double
+    @usableFromInline struct Start {
+        @usableFromInline var means: SIMD8<Double>
+        @usableFromInline var gMean: Double
+        @usableFromInline var sign: Double
+        @usableFromInline var gScale: Double
 
-        init<G>(_ p: ReliabilityProblem<G>) {
+        @inlinable init<G>(_ p: ReliabilityProblem<G>) {
             means = .zero
             for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
             gMean = p.value(means)
-            sign = p.value(p.physical(u: .zero)) < 0 ? -1 : 1
+            // The origin of the standard space is the medians: the means when every variable is normal.
+            sign = (p.allNormal ? gMean : p.value(p.physical(u: .zero))) < 0 ? -1 : 1
             gScale = max(1, abs(gMean))
         }
 
         /// The result at design point u (standard space) or x (physical; derived from u when omitted).
-        func result<G>(_ p: ReliabilityProblem<G>, u: SIMD8<Double>, x: SIMD8<Double>? = nil, iterations: Int,
+        @inlinable func result<G>(_ p: ReliabilityProblem<G>, u: SIMD8<Double>, x: SIMD8<Double>? = nil, iterations: Int,
                        converged: Bool, method: String) -> FORMResult {
             let beta = sign * (u * u).sum().squareRoot()
             return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
@@ -223,12 +273,12 @@ public enum FORM {
         }
     }
 
-    public static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions = FORMOptions()) -> FORMResult {
+    @inlinable public static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions = FORMOptions()) -> FORMResult {
         solve(p, options: options, asGeneric: ())
     }
 
     /// The smooth-limit-state solver, callable from the piecewise overload.
-    static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions, asGeneric: Void) -> FORMResult {
+    @inlinable static func solve<G>(_ p: ReliabilityProblem<G>, options: FORMOptions, asGeneric: Void) -> FORMResult {
         let m = p.randomIndices.count
         let start = Start(p)
         let (means, gMean) = (start.means, start.gMean)
@@ -246,7 +296,7 @@ public enum FORM {
     }
 
     /// HLRF-x; `nil` when it does not converge within the cap (or leaves the support).
-    static func hlrfX<G>(_ p: ReliabilityProblem<G>, start: SIMD8<Double>, gScale: Double,
+    @inlinable static func hlrfX<G>(_ p: ReliabilityProblem<G>, start: SIMD8<Double>, gScale: Double,
                          options: FORMOptions) -> (SIMD8<Double>, Int)? {
         var x = start
         var previous: SIMD8<Double>?
@@ -280,7 +330,7 @@ public enum FORM {
     }
 
     /// iHLRF in the standard-normal space with an Armijo line search.
-    static func iHLRF<G>(_ p: ReliabilityProblem<G>, gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
+    @inlinable static func iHLRF<G>(_ p: ReliabilityProblem<G>, gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
         let m = p.randomIndices.count
         var u = SIMD8<Double>.zero
         for k in 1...options.maxIterations {
@@ -316,8 +366,8 @@ public protocol PiecewiseLimitState: LimitState {
 }
 
 extension FORM {
-    /// FORM for a piecewise-smooth limit state: HLRF-x first (most problems never meet the kink); if
-    /// it does not converge, an active-set HLRF on the pieces (below); iHLRF as the last resort.
+    /// FORM for a piecewise-smooth limit state: HLRF-x first (most problems never meet the kink); if it
+    /// does not converge within a short leash, an active-set HLRF on the pieces (below).
     ///
     /// Active-set step (in the standard-normal space, pieces g₁, g₂ linearised at u_k as aᵢ·v = bᵢ,
     /// bᵢ = aᵢ·u_k − gᵢ): the candidates are the projections of the origin onto plane 1 (valid if
@@ -328,15 +378,12 @@ extension FORM {
     /// |g| is within tolerance and either the step or the change of β is (on an edge the point creeps
     /// while β has settled); the cap is `maxActiveSetIterations`. A limit cycle whose β varies by less than
     /// 1e-4 (relative) over 50 iterations with |g| < 1e-3 is accepted and labelled "β settled to 1e-4".
-    public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
+    @inlinable public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
                                                      options: FORMOptions = FORMOptions()) -> FORMResult {
         let m = p.randomIndices.count
         let pieces = p.limitState.pieces
-        guard m > 0, pieces.count == 2,
-              let first = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[0]),
-              let second = try? ReliabilityProblem(marginals: p.marginals, correlation: p.correlation, limitState: pieces[1]) else {
-            return solve(p as ReliabilityProblem<G>, options: options, asGeneric: ())
-        }
+        guard m > 0, pieces.count == 2 else { return solve(p as ReliabilityProblem<G>, options: options, asGeneric: ()) }
+        let first = p.replacing(limitState: pieces[0]), second = p.replacing(limitState: pieces[1])
         let start = Start(p)
         var shortLeash = options
         shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
@@ -351,7 +398,7 @@ extension FORM {
                             method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
     }
 
-    static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
+    @inlinable static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
                                  gScale: Double, options: FORMOptions, settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
         let m = whole.randomIndices.count
         func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }

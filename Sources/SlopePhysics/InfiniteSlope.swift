@@ -1,6 +1,20 @@
 import Foundation
 import Reliability
 
+/// sin β, cos β, tan β of a slope angle β (radians).
+public struct SlopeTrigonometry: Sendable {
+    public let radians: Double
+    public let sin: Double
+    public let cos: Double
+    public let tan: Double
+    public init(_ radians: Double) {
+        self.radians = radians
+        sin = Foundation.sin(radians)
+        cos = Foundation.cos(radians)
+        tan = Foundation.tan(radians)
+    }
+}
+
 /// Pore-water pressure at the wetting front (Rahardjo et al. 1995; METHODS.md A2).
 public enum PressureProfile: String, Sendable, CaseIterable, Codable {
     /// Suction: u_w = −γ_w (H − z_w) cos²β, H = h_s.
@@ -26,7 +40,17 @@ public enum InfiniteSlope {
                                                             unitWeightKNPerCubicMeter gamma: T, wettingFrontMeters zw: T,
                                                             soilDepthMeters hs: T, slopeRadians beta: Double,
                                                             profile: PressureProfile) -> T {
-        let sinB = sin(beta), cosB = cos(beta), tanB = tan(beta)
+        factorOfSafety(cohesionKPa: c, frictionAngleDegrees: phi, unitWeightKNPerCubicMeter: gamma, wettingFrontMeters: zw,
+                       soilDepthMeters: hs, slope: SlopeTrigonometry(beta), profile: profile)
+    }
+
+    /// The same with the slope's sine, cosine and tangent precomputed (they are fixed per cell).
+    @inline(__always)
+    public static func factorOfSafety<T: ReliabilityScalar>(cohesionKPa c: T, frictionAngleDegrees phi: T,
+                                                            unitWeightKNPerCubicMeter gamma: T, wettingFrontMeters zw: T,
+                                                            soilDepthMeters hs: T, slope: SlopeTrigonometry,
+                                                            profile: PressureProfile) -> T {
+        let sinB = slope.sin, cosB = slope.cos, tanB = slope.tan
         let tanPhi = T.tan(phi * (Double.pi / 180))
         let normal = gamma * zw * (sinB * cosB)
         let base = c / normal + tanPhi / tanB
@@ -54,9 +78,16 @@ public enum InfiniteSlope {
     public static func wettingFront<T: ReliabilityScalar>(infiltrationMeters: T, porosity n: T, finalSaturation sf: T,
                                                           initialSaturation so: T, soilDepthMeters hs: T,
                                                           slopeRadians beta: Double) -> T {
+        wettingFront(infiltrationMeters: infiltrationMeters, porosity: n, finalSaturation: sf, initialSaturation: so,
+                     soilDepthMeters: hs, cosSlope: cos(beta))
+    }
+
+    @inline(__always)
+    static func wettingFront<T: ReliabilityScalar>(infiltrationMeters: T, porosity n: T, finalSaturation sf: T,
+                                                   initialSaturation so: T, soilDepthMeters hs: T, cosSlope: Double) -> T {
         let deficit = n * (sf - so)
         guard deficit.value > 0 else { return hs }
-        return T.minimum(infiltrationMeters / (deficit * cos(beta)), hs)
+        return T.minimum(infiltrationMeters / (deficit * cosSlope), hs)
     }
 }
 
@@ -85,13 +116,14 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
     public static let parameterNames = ["cohesion_kPa", "friction_angle_deg", "porosity", "final_saturation",
                                         "initial_saturation", "unit_weight_kN_m3", "ks_m_per_s", "soil_depth_m"]
 
-    public var slopeRadians: Double
+    public var slopeRadians: Double { slope.radians }
+    public let slope: SlopeTrigonometry
     public var profile: PressureProfile
     public var wettingFront: WettingFrontSource
     public var cap: Cap = .exact
 
     public init(slopeRadians: Double, profile: PressureProfile, wettingFront: WettingFrontSource) {
-        self.slopeRadians = slopeRadians
+        slope = SlopeTrigonometry(slopeRadians)
         self.profile = profile
         self.wettingFront = wettingFront
     }
@@ -120,12 +152,12 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
             switch cap {
             case .exact:
                 return InfiniteSlope.wettingFront(infiltrationMeters: infiltrated, porosity: x[2], finalSaturation: x[3],
-                                                  initialSaturation: x[4], soilDepthMeters: x[7], slopeRadians: slopeRadians)
+                                                  initialSaturation: x[4], soilDepthMeters: x[7], cosSlope: slope.cos)
             case .uncapped:
                 let deficit = x[2] * (x[3] - x[4])
                 // No deficit: the front is "infinitely" deep, so the capped piece is the larger g.
                 guard deficit.value > 0 else { return x[7] * 1e6 }
-                return infiltrated / (deficit * cos(slopeRadians))
+                return infiltrated / (deficit * slope.cos)
             case .capped:
                 return x[7]
             }
@@ -135,7 +167,7 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
     public func factorOfSafety<T: ReliabilityScalar>(_ x: Vector8<T>) -> T {
         InfiniteSlope.factorOfSafety(cohesionKPa: x[0], frictionAngleDegrees: x[1], unitWeightKNPerCubicMeter: x[5],
                                      wettingFrontMeters: wettingFrontDepth(x), soilDepthMeters: x[7],
-                                     slopeRadians: slopeRadians, profile: profile)
+                                     slope: slope, profile: profile)
     }
 
     public func callAsFunction<T: ReliabilityScalar>(_ x: Vector8<T>) -> T { factorOfSafety(x) - 1 }

@@ -35,6 +35,12 @@ public struct CellUncertainty: Sendable {
         m[7] = soilDepth(h)
         return try ReliabilityProblem(marginals: m, correlation: correlation, limitState: limitState)
     }
+
+    /// The same from a template problem of this uncertainty (no re-validation; for maps).
+    func problem(from template: ReliabilityProblem<InfiniteSlopeLimitState>, soilDepthMeters h: Double,
+                 limitState: InfiniteSlopeLimitState) -> ReliabilityProblem<InfiniteSlopeLimitState> {
+        template.replacing(marginalAt: 7, with: soilDepth(h), limitState: limitState)
+    }
 }
 
 /// FOS at the means, FORM β and POF, iterations, status and design point of every cell.
@@ -69,8 +75,8 @@ public struct ReliabilityMap: Sendable {
         var status = [UInt8](repeating: CellStatus.nodata.rawValue, count: n)
         var design = [Float](repeating: terrainNodata, count: n * 8)
         var lineSearch = [UInt8](repeating: 0, count: n)
-        // Validate the scenario once (a bad correlation matrix fails here, not per cell).
-        _ = try uncertainty.problem(soilDepthMeters: 1, limitState: InfiniteSlopeLimitState(
+        // Validate the scenario once (a bad correlation matrix fails here, not per cell); cells reuse it.
+        let template = try uncertainty.problem(soilDepthMeters: 1, limitState: InfiniteSlopeLimitState(
             slopeRadians: 0.5, profile: profile, wettingFront: .fixed(meters: 1)))
         fos.withSharedBuffer { fosOut in
             beta.withSharedBuffer { betaOut in
@@ -93,9 +99,8 @@ public struct ReliabilityMap: Sendable {
                                         let limitState = InfiniteSlopeLimitState(
                                             slopeRadians: Double(slope) * .pi / 180, profile: profile,
                                             wettingFront: .supply(metersPerSecond: rates, seconds: storm.stepSeconds))
-                                        guard let problem = try? uncertainty.problem(soilDepthMeters: depth, limitState: limitState) else {
-                                            continue
-                                        }
+                                        let problem = uncertainty.problem(from: template, soilDepthMeters: depth,
+                                                                          limitState: limitState)
                                         var means = Vector8<Double>(repeating: 0)
                                         for i in 0..<8 { means[i] = problem.marginals[i].mean }
                                         fosOut[c] = Float(limitState.factorOfSafety(means))
