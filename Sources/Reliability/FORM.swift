@@ -341,7 +341,8 @@ public enum FORM {
             var dNorm = 0.0
             for j in 0..<m { dNorm = max(dNorm, abs(d[j])) }
             if dNorm < options.tolerance && abs(g) < options.tolerance * gScale { return (u, k, true) }
-            let c = max(10, 2 * (u * u).sum().squareRoot() / norm2.squareRoot())
+            let target = u + d
+            let c = max(10, 2 * max((u * u).sum(), (target * target).sum()).squareRoot() / norm2.squareRoot())
             let merit0 = 0.5 * (u * u).sum() + c * abs(g)
             let slope = ((u + grad * (c * (g < 0 ? -1 : 1))) * d).sum()
             var lambda = 1.0
@@ -452,8 +453,11 @@ extension FORM {
                 settled = true
                 return (u, k, true)
             }
-            let gradientNorm = max(n1, n2).squareRoot()
-            let c = max(10, 2 * (u * u).sum().squareRoot() / gradientNorm)
+            // Penalty above the multiplier ‖u‖/‖∇g‖ at both ends of the step (Zhang & Der Kiureghian 1995),
+            // so that a long step toward a distant design point is not rejected by the merit.
+            let gradientNorm = min(n1 > 0 ? n1 : n2, n2 > 0 ? n2 : n1).squareRoot()
+            let reach = max((u * u).sum(), (v * v).sum()).squareRoot()
+            let c = max(10, 2 * reach / gradientNorm)
             let merit0 = 0.5 * (u * u).sum() + c * abs(g)
             var lambda = 1.0
             while lambda > 1e-10 {
