@@ -300,6 +300,7 @@ public enum FORM {
                          options: FORMOptions) -> (SIMD8<Double>, Int)? {
         var x = start
         var previous: SIMD8<Double>?
+        var beforePrevious: SIMD8<Double>?
         for k in 0...options.maxIterations {
             var meanN = p.normalMean, sdN = p.normalSD  // normals are their own equivalent normals
             if !p.allNormal {
@@ -322,6 +323,17 @@ public enum FORM {
             let denominator = (a * ra).sum()
             guard denominator > 0 else { return nil }
             let numerator = (gradient * (x - meanN)).sum() - g
+            // A 2-cycle (x_{k+1} ≈ x_{k−1} while x_k is far from both): HLRF-x is bouncing across a kink;
+            // give up now rather than at the cap, so the caller's fallback starts sooner.
+            if let before = beforePrevious, k >= 4 {
+                var back = 0.0, across = 0.0
+                for j in 0..<p.randomIndices.count {
+                    back = max(back, abs(x[j] - before[j]) / sdN[j])
+                    across = max(across, abs(x[j] - previous![j]) / sdN[j])
+                }
+                if back < 1e-3 * across && across > 1e-3 { return nil }
+            }
+            beforePrevious = previous
             previous = x
             x = meanN + sdN * ra * (numerator / denominator)
             for j in p.randomIndices.count..<8 { x[j] = 0 }
