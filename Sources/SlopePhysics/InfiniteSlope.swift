@@ -100,6 +100,34 @@ public enum WettingFrontSource: Sendable {
     case supply(metersPerSecond: [Double], seconds: [Double])
 }
 
+/// Σ min(s_t, k)·Δt as a function of k: with the supplies sorted, it is P(j) + k·D(j), where j counts
+/// the supplies ≤ k, P(j) sums their s·Δt and D(j) the durations of the others — exactly the sum of
+/// minima (ties go to the supply, as `minimum` does), with derivative D(j) in k.
+struct InfiltrationTable: Sendable {
+    let sortedRates: [Double]
+    let prefixVolume: [Double]     // P(j), j = 0…n
+    let secondsAbove: [Double]     // D(j), j = 0…n
+
+    init?(_ source: WettingFrontSource) {
+        guard case let .supply(rates, seconds) = source else { return nil }
+        let order = rates.indices.sorted { rates[$0] < rates[$1] }
+        sortedRates = order.map { rates[$0] }
+        var prefix = [0.0], total = seconds.reduce(0, +), above = [total]
+        for i in order {
+            prefix.append(prefix.last! + rates[i] * seconds[i])
+            above.append(above.last! - seconds[i])
+        }
+        prefixVolume = prefix
+        secondsAbove = above
+    }
+
+    @inline(__always) func infiltrated<T: ReliabilityScalar>(_ k: T) -> T {
+        var j = 0
+        while j < sortedRates.count && sortedRates[j] <= k.value { j += 1 }
+        return k * secondsAbove[j] + prefixVolume[j]
+    }
+}
+
 /// The limit state g = FOS − 1 of one cell, with the eight parameters of METHODS.md A3 in this order:
 /// c′ (kPa), φ′ (°), n, S_f, S_o, γ_sat (kN/m³), k_s (m/s), h_s (m).
 public struct InfiniteSlopeLimitState: PiecewiseLimitState {
@@ -119,13 +147,19 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
     public var slopeRadians: Double { slope.radians }
     public let slope: SlopeTrigonometry
     public var profile: PressureProfile
-    public var wettingFront: WettingFrontSource
+    public var wettingFront: WettingFrontSource {
+        didSet { infiltration = InfiltrationTable(wettingFront) }
+    }
     public var cap: Cap = .exact
+    /// The supply series in a form that gives Σ min(supply_t, k_s)·Δt in O(steps) doubles and one dual
+    /// multiply-add.
+    var infiltration: InfiltrationTable?
 
     public init(slopeRadians: Double, profile: PressureProfile, wettingFront: WettingFrontSource) {
         slope = SlopeTrigonometry(slopeRadians)
         self.profile = profile
         self.wettingFront = wettingFront
+        infiltration = InfiltrationTable(wettingFront)
     }
 
     /// The pieces either side of the soil-depth cap. FOS decreases as z_w grows (for c′ ≥ 0, φ′ > 0, all
@@ -143,12 +177,9 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
         switch wettingFront {
         case let .fixed(meters):
             return T(meters)
-        case let .supply(rates, seconds):
-            var infiltrated = T(0)
+        case .supply:
             let ks = x[6].value > 0 ? x[6] : T(0)  // a negative conductivity (normal tails) infiltrates nothing
-            for (rate, dt) in zip(rates, seconds) {
-                infiltrated = infiltrated + T.minimum(T(rate), ks) * dt
-            }
+            let infiltrated = infiltration!.infiltrated(ks)
             switch cap {
             case .exact:
                 return InfiniteSlope.wettingFront(infiltrationMeters: infiltrated, porosity: x[2], finalSaturation: x[3],
