@@ -376,6 +376,33 @@ public enum FORM {
 public protocol PiecewiseLimitState: LimitState {
     /// The smooth pieces (at most two are used); g = max over them wherever this holds.
     var pieces: [Self] { get }
+    /// Both pieces at once (a limit state can share work between them; by default they are evaluated
+    /// one after the other).
+    func pieceValues<T: ReliabilityScalar>(_ x: Vector8<T>) -> (T, T)
+}
+
+extension PiecewiseLimitState {
+    @inlinable public func pieceValues<T: ReliabilityScalar>(_ x: Vector8<T>) -> (T, T) {
+        let p = pieces
+        return (p[0](x), p[1](x))
+    }
+}
+
+extension ReliabilityProblem where G: PiecewiseLimitState {
+    /// Both pieces' values and standard-space gradients at u, from one evaluation of ``PiecewiseLimitState/pieceValues(_:)``.
+    @inlinable @inline(__always)
+    func pieceGradients(_ u: SIMD8<Double>) -> (g1: Double, a1: SIMD8<Double>, g2: Double, a2: SIMD8<Double>) {
+        let x = physical(u: u)
+        var dxdz = normalSD
+        if !allNormal {
+            for (k, i) in randomIndices.enumerated() { dxdz[k] = marginals[i].equivalentNormal(at: x[k]).sd }
+        }
+        var v = Vector8<Dual>(repeating: Dual(0))
+        for i in 0..<marginals.count { v[i] = Dual(fixedBase[i]) }
+        for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(x[k], index: k) }
+        let (d1, d2) = limitState.pieceValues(v)
+        return (d1.value, lowerTransposed(dxdz * d1.gradient), d2.value, lowerTransposed(dxdz * d2.gradient))
+    }
 }
 
 extension FORM {
@@ -396,7 +423,6 @@ extension FORM {
         let m = p.randomIndices.count
         let pieces = p.limitState.pieces
         guard m > 0, pieces.count == 2 else { return solve(p as ReliabilityProblem<G>, options: options, asGeneric: ()) }
-        let first = p.replacing(limitState: pieces[0]), second = p.replacing(limitState: pieces[1])
         let start = Start(p)
         var shortLeash = options
         shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
@@ -405,14 +431,14 @@ extension FORM {
                                 method: "HLRF-x")
         }
         var settled = false
-        let (u, iterations, converged) = activeSetHLRF(p, first, second, gScale: start.gScale, options: options,
-                                                       settled: &settled)
+        let (u, iterations, converged) = activeSetHLRF(p, gScale: start.gScale, options: options, settled: &settled)
         return start.result(p, u: u, iterations: iterations, converged: converged,
                             method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
     }
 
-    @inlinable static func activeSetHLRF<G>(_ whole: ReliabilityProblem<G>, _ p1: ReliabilityProblem<G>, _ p2: ReliabilityProblem<G>,
-                                 gScale: Double, options: FORMOptions, settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
+    @inlinable static func activeSetHLRF<G: PiecewiseLimitState>(_ whole: ReliabilityProblem<G>, gScale: Double,
+                                                                 options: FORMOptions,
+                                                                 settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
         let m = whole.randomIndices.count
         func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
         var u = SIMD8<Double>.zero
@@ -420,7 +446,7 @@ extension FORM {
         var recentBetas: [Double] = []
         var recentG = 0.0
         for k in 1...options.maxActiveSetIterations {
-            let (g1, a1) = p1.standardGradient(u), (g2, a2) = p2.standardGradient(u)
+            let (g1, a1, g2, a2) = whole.pieceGradients(u)
             guard g1.isFinite, g2.isFinite else { return (u, k, false) }
             let b1 = (a1 * u).sum() - g1, b2 = (a2 * u).sum() - g2
             let n1 = (a1 * a1).sum(), n2 = (a2 * a2).sum(), n12 = (a1 * a2).sum()

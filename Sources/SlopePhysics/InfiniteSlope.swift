@@ -195,6 +195,25 @@ public struct InfiniteSlopeLimitState: PiecewiseLimitState {
         }
     }
 
+    /// Both pieces (below the cap, at the cap) sharing the infiltration and the deficit.
+    public func pieceValues<T: ReliabilityScalar>(_ x: Vector8<T>) -> (T, T) {
+        let hs = x[7]
+        let below: T
+        switch wettingFront {
+        case let .fixed(meters):
+            below = T(meters)
+        case .supply:
+            let ks = x[6].value > 0 ? x[6] : T(0)
+            let deficit = x[2] * (x[3] - x[4])
+            below = deficit.value > 0 ? infiltration!.infiltrated(ks) / (deficit * slope.cos) : hs * 1e6
+        }
+        func g(_ zw: T) -> T {
+            InfiniteSlope.factorOfSafety(cohesionKPa: x[0], frictionAngleDegrees: x[1], unitWeightKNPerCubicMeter: x[5],
+                                         wettingFrontMeters: zw, soilDepthMeters: hs, slope: slope, profile: profile) - 1
+        }
+        return (g(below), g(hs))
+    }
+
     public func factorOfSafety<T: ReliabilityScalar>(_ x: Vector8<T>) -> T {
         InfiniteSlope.factorOfSafety(cohesionKPa: x[0], frictionAngleDegrees: x[1], unitWeightKNPerCubicMeter: x[5],
                                      wettingFrontMeters: wettingFrontDepth(x), soilDepthMeters: x[7],
