@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Terrain", targets: ["Terrain"]),
         .library(name: "Reliability", targets: ["Reliability"]),
         .library(name: "SlopePhysics", targets: ["SlopePhysics"]),
+        .library(name: "Susceptibility", targets: ["Susceptibility"]),
         .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "Terrain", dependencies: ["GeoRaster", "Randomness"], swiftSettings: strict),
         .target(name: "Reliability", dependencies: ["CLAPACKE", "Randomness"], swiftSettings: strict),
         .target(name: "SlopePhysics", dependencies: ["Terrain", "Reliability", "GeoRaster"], swiftSettings: strict),
+        .target(name: "Susceptibility", dependencies: ["GeoRaster"], swiftSettings: strict),
         .target(name: "Study",
                 dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness",
                                .product(name: "Yams", package: "Yams")],
@@ -48,7 +50,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "landslide",
-                          dependencies: ["Study", "GeoRaster", "Terrain",
+                          dependencies: ["Study", "GeoRaster", "Terrain", "Susceptibility",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -68,6 +70,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "SlopePhysicsTests", dependencies: ["SlopePhysics", "Reliability", "Terrain", "GeoRaster", "Study", "Randomness", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "SusceptibilityTests", dependencies: ["Susceptibility", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),

@@ -15,7 +15,8 @@ struct Landslide: ParsableCommand {
             data_root, else $LANDSLIDE_DATA_ROOT, else ../shared/data.
             """,
         version: "\(harnessVersion) (GDAL \(gdalVersion))",
-        subcommands: [Info.self, TerrainCommand.self, PPMCommand.self, FormCommand.self, CompareCommand.self])
+        subcommands: [Info.self, TerrainCommand.self, PPMCommand.self, FormCommand.self, BreaksCommand.self,
+                      EvaluateCommand.self, CompareCommand.self])
 }
 
 /// Options shared by commands that read a study.

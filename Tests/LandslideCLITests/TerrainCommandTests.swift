@@ -67,3 +67,48 @@ struct FormAndPPMCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
     }
 }
+
+@Suite struct BreaksAndEvaluateCommandTests {
+    /// `landslide breaks` on the jenks reference data written as text prints jenkspy's bounds.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestPaths.referenceValues.path)))
+    func breaksOfTheReferenceData() throws {
+        let dir = try TemporaryDirectory()
+        let values: [String] = (0..<300).map { (i: Int) -> String in
+            let v: Double = Double((i * 7919) % 1009) / 10 + Double(i % 7) * 3.3
+            return "\(v)"
+        }
+        let path = try dir.write(values.joined(separator: "\n") + "\n", to: "values.txt")
+        let result = try landslide(["breaks", path, "--classes", "5"])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let bounds = try #require(json["bounds"] as? [Double])
+        let expected = try #require((try TestPaths.referenceJSON()["jenks"] as? [String: Any])?["breaks"] as? [Double])
+        #expect(zip(bounds, expected).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect((json["inner_breaks"] as? [Double])?.count == 4)
+    }
+
+    @Test func breaksRejectsANonNumber() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("1\n2\nthree\n", to: "bad.txt")
+        let result = try landslide(["breaks", path])
+        #expect(result.status != 0 && result.stderr.contains("line 3") && result.stderr.contains("not a number"))
+    }
+
+    /// `landslide evaluate` on a 2 × 2 raster with four labelled points: positives score 0.9 and 0.4,
+    /// negatives 0.4 and 0.1, so AUC = (1 + 1 + 0.5 + 1)/4 = 0.875; at 0.5, TP 1, FN 1, TN 2.
+    @Test func evaluateOnAHandMadeRaster() throws {
+        let dir = try TemporaryDirectory()
+        let grid = Grid<Float>(rows: 2, cols: 2, geoTransform: GeoTransform(originX: 0, pixelWidth: 10, originY: 20, pixelHeight: -10),
+                               crs: try CRS(epsg: 32717), nodata: -9999, values: [0.9, 0.4, 0.4, 0.1])
+        let raster = dir.path("scores.tif")
+        try RasterIO.writeGeoTIFF(grid, to: raster)
+        let points = try dir.write("x,y,lslpts\n5,15,1\n15,15,1\n5,5,0\n15,5,0\n99,99,0\n", to: "points.csv")
+        let result = try landslide(["evaluate", "--scores", raster, "--points", points])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(abs((json["auc"] as! Double) - 0.875) < 1e-12)
+        #expect(json["dropped"] as? Int == 1)
+        let confusion = try #require(json["confusion"] as? [String: Any])
+        #expect(confusion["true_positives"] as? Int == 1 && confusion["true_negatives"] as? Int == 2)
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import GeoRaster
+import Susceptibility
+
+/// Prints an Encodable as pretty, key-sorted, snake_case JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+struct BreaksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "breaks",
+        abstract: "Exact natural breaks (Fisher–Jenks, Ckmeans.1d.dp) of a raster's valid cells or a list of numbers.",
+        discussion: """
+            FILE is a GeoTIFF (every valid cell is used; no sampling) or a text file with one number per line. \
+            Prints JSON: inner_breaks (the k − 1 upper bounds of classes 1…k−1), bounds (min, the inner breaks, \
+            max: k + 1 values, jenkspy's layout), counts per class and the within-class sum of squares.
+            """)
+
+    @Argument(help: "A GeoTIFF or a text file of numbers.") var file: String
+    @Option(help: "Number of classes.") var classes = 5
+
+    struct Output: Encodable {
+        let classes: Int
+        let values: Int
+        let innerBreaks: [Double]
+        let bounds: [Double]
+        let counts: [Int]
+        let withinSumOfSquares: Double
+    }
+
+    func validate() throws { guard classes >= 2 else { throw ValidationError("--classes must be ≥ 2") } }
+
+    func run() throws {
+        try reportingErrors {
+            let values = try Self.readValues(file)
+            let b = try NaturalBreaks(values, classes: classes)
+            try printJSON(Output(classes: classes, values: values.count, innerBreaks: b.innerBreaks, bounds: b.bounds,
+                                 counts: b.counts, withinSumOfSquares: b.withinSumOfSquares))
+        }
+    }
+
+    static func readValues(_ path: String) throws -> [Double] {
+        guard FileManager.default.fileExists(atPath: path) else { throw GeoRasterError.fileNotFound(path: path) }
+        if let grid = try? RasterIO.read(path, as: Double.self) {
+            return (0..<grid.count).filter { grid.isValid(at: $0) }.map { grid.values[$0] }
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw GeoRasterError.invalidVector(path: path, reason: "neither a raster nor a text file of numbers")
+        }
+        var values: [Double] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            guard let v = Double(t), v.isFinite else {
+                throw GeoRasterError.invalidVector(path: path, reason: "line \(number + 1): '\(t)' is not a number")
+            }
+            values.append(v)
+        }
+        return values
+    }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a susceptibility raster at labelled points: AUC, ROC curve, confusion metrics.",
+        discussion: """
+            Samples --scores at every point of --points (CSV with x/y columns, or any OGR point file); points \
+            off the grid or on nodata are dropped and counted. Prints JSON: auc (tie-aware, = Mann–Whitney), \
+            the ROC curve, and accuracy, precision, recall, F1 and the confusion matrix at --threshold.
+            """)
+
+    @Option(help: "Susceptibility raster (higher = more susceptible).") var scores: String
+    @Option(help: "Labelled points.") var points: String
+    @Option(name: .customLong("label-column"), help: "Column holding 1 (landslide) or 0.") var labelColumn = "lslpts"
+    @Option(name: .customLong("x-column")) var xColumn = "x"
+    @Option(name: .customLong("y-column")) var yColumn = "y"
+    @Option(help: "CRS of the points when the file has none (default: the raster's).") var crs: String?
+    @Option(help: "Threshold for the confusion metrics (score ≥ threshold ⇒ landslide).") var threshold = 0.5
+
+    struct Output: Encodable {
+        let points: Int
+        let dropped: Int
+        let positives: Int
+        let negatives: Int
+        let auc: Double
+        let roc: ROC
+        let confusion: ConfusionMetrics
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let grid = try RasterIO.read(scores, as: Double.self)
+            let assumed = try crs.map { try CRS($0) } ?? grid.crs
+            let set = try VectorIO.readPoints(points, options: PointReadOptions(xColumn: xColumn, yColumn: yColumn,
+                                                                                assumedCRS: assumed))
+            let labels = try set.numericColumn(labelColumn).enumerated().map { i, v -> UInt8 in
+                guard v == 0 || v == 1 else {
+                    throw GeoRasterError.invalidVector(path: points, reason: "row \(i + 1): '\(labelColumn)' = \(v); expected 0 or 1")
+                }
+                return UInt8(v)
+            }
+            let located = try grid.locate(set, policy: .drop, gridName: scores)
+            let y = located.pointIndices.map { labels[$0] }
+            let s = grid.sample(located)
+            let roc = ROC(labels: y, scores: s)
+            try printJSON(Output(points: set.count, dropped: located.outside + located.onNodata,
+                                 positives: y.filter { $0 == 1 }.count, negatives: y.filter { $0 == 0 }.count,
+                                 auc: roc.auc, roc: roc, confusion: ConfusionMetrics(labels: y, scores: s, threshold: threshold)))
+        }
+    }
+}
