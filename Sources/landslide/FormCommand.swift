@@ -23,11 +23,7 @@ struct FormCommand: ParsableCommand {
             let results = try FormCase.read(cases).map {
                 try FormCaseResult.run($0, importanceSamples: importanceSamples, seed: seed)
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            try printJSON(results)
         }
     }
 }

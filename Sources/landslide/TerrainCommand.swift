@@ -121,11 +121,7 @@ struct CompareCommand: ParsableCommand {
                 include = { interior.isValid(at: $0) }
             }
             let comparison = RasterComparison(a, b, tolerance: tolerance, angularDegrees: angular, include: include)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
+            try printJSON(comparison)
             if let over = comparison.cellsOverTolerance, over > 0 {
                 FileHandle.standardError.write(Data("error: \(over) of \(comparison.cells) cells differ by more than \(tolerance!)\n".utf8))
                 throw ExitCode.failure
