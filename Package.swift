@@ -44,9 +44,10 @@ let package = Package(
         .target(name: "Reliability", dependencies: ["CLAPACKE", "Randomness"], swiftSettings: strict),
         .target(name: "SlopePhysics", dependencies: ["Terrain", "Reliability", "GeoRaster"], swiftSettings: strict),
         .target(name: "Imaging", dependencies: ["GeoRaster"], swiftSettings: strict),
-        .target(name: "Susceptibility", dependencies: ["GeoRaster", "Imaging"], swiftSettings: strict),
+        .target(name: "Susceptibility", dependencies: ["GeoRaster", "Imaging", "Terrain", "Randomness", "CLAPACKE"],
+                swiftSettings: strict),
         .target(name: "Study",
-                dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness",
+                dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness", "Susceptibility",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
 

@@ -112,3 +112,34 @@ struct FormAndPPMCommandTests {
         #expect(confusion["true_positives"] as? Int == 1 && confusion["true_negatives"] as? Int == 2)
     }
 }
+
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct SampleCommandTests {
+    /// The buffer sampler on Loja: every negative farther than the buffer from every landslide point.
+    @Test func bufferSamplerKeepsItsDistance() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("samples.csv")
+        let result = try landslide(["sample", "Experiments/studies/loja.yaml", "--sampler", "buffer", "--buffer-m", "500",
+                                    "--spacing-m", "20", "--out", out])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map { Double($0)! } }
+        let positives = rows.filter { $0[2] == 1 }, negatives = rows.filter { $0[2] == 0 }
+        #expect(positives.count == 175 && negatives.count == 175)
+        for n in negatives {
+            let nearest = positives.map { (($0[0] - n[0]) * ($0[0] - n[0]) + ($0[1] - n[1]) * ($0[1] - n[1])).squareRoot() }.min()!
+            // Distances between cell centres; a landslide point may sit up to half a diagonal from its centre.
+            #expect(nearest > 500 - 7.1)
+        }
+        #expect(FileManager.default.fileExists(atPath: out + ".json"))
+    }
+
+    @Test func slopeSamplerFailsClearlyWhenLojaIsTooSteep() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("samples.csv")
+        let result = try landslide(["sample", "Experiments/studies/loja.yaml", "--sampler", "slope", "--spacing-m", "20", "--out", out])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("slope: only") && result.stderr.contains("candidate cells"))
+        #expect(try dir.contents().isEmpty)
+    }
+}

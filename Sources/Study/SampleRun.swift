@@ -1,0 +1,130 @@
+import Foundation
+import GeoRaster
+import Reliability
+import SlopePhysics
+import Susceptibility
+import Terrain
+
+/// What `landslide sample` reports beside the samples (`<out>.json`).
+public struct SampleSummary: Codable, Sendable {
+    public struct FactorRow: Codable, Sendable {
+        public var factor: String
+        public var pcaWeight: Double
+        public var kept: Bool
+        public var informationValues: [Double]
+    }
+
+    public var study: String
+    public var sampler: String
+    public var landslides: Int
+    public var negatives: Int
+    public var candidates: Int
+    public var ratio: Double
+    public var minimumSpacingM: Double
+    public var exclusionBufferM: Double
+    public var seed: UInt64
+    /// Sampler-specific settings (buffer, slope limit, threshold and kernels, scenario).
+    public var settings: [String: String]
+    /// For the information-value sampler: the factors, their PCA weights and IV per class.
+    public var factors: [FactorRow]?
+}
+
+/// Negative sampling on a study, by any of the samplers of ``SamplerKind``.
+public enum SampleRun {
+    public struct Options: Sendable {
+        public var sampler: SamplerKind = .random
+        public var common = SamplingOptions()
+        public var bufferMeters = 1000.0
+        public var maximumSlopeDegrees = 3.0
+        public var pofThreshold: Float = 0.5
+        public var kernelOpen = 3
+        public var kernelClose = 3
+        public var scenario = "cov-0.10"
+        public init() {}
+    }
+
+    /// The 13 terrain factors the information-value sampler uses on a DEM-only study (Study B keeps 13).
+    public static let terrainFactors = ["elevation", "slope", "aspect", "plan_curvature", "profile_curvature", "tpi", "twi",
+                                        "spi", "relief", "incision", "elevation_cov", "roughness", "stream_distance"]
+
+    public static func run(_ config: StudyConfig, options: Options, outputPath: String) throws -> SampleSummary {
+        let inputs = try StudyInputs.load(config)
+        let dem = inputs.dem
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
+        let count = Int((options.common.ratio * Double(landslides.count)).rounded())
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.common.exclusionBufferMeters)
+        var candidates = base
+        var settings: [String: String] = [:]
+        var factorRows: [SampleSummary.FactorRow]?
+        switch options.sampler {
+        case .random:
+            break
+        case .buffer:
+            let outside = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.bufferMeters)
+            candidates = zip(base, outside).map { $0 && $1 }
+            settings["buffer_m"] = String(options.bufferMeters)
+        case .slope:
+            let cell = dem.geoTransform.squareCellSize ?? abs(dem.geoTransform.pixelWidth)
+            let slope = dem.apply(HornSlope(cellWidth: cell, cellHeight: cell), edges: .extrapolate)
+            candidates = (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= options.maximumSlopeDegrees }
+            settings["maximum_slope_deg"] = String(options.maximumSlopeDegrees)
+        case .informationValue:
+            let products = try TerrainProducts.compute(dem)
+            func column(_ g: Grid<Float>) -> [Double] { (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
+            let layers: [String: Grid<Float>] = [
+                "elevation": dem, "slope": products.slopeDegrees, "aspect": products.aspectDegrees,
+                "plan_curvature": products.planCurvature, "profile_curvature": products.profileCurvature,
+                "tpi": products.topographicPosition, "twi": products.wetnessIndex, "spi": products.streamPowerIndex,
+                "relief": products.window.relief, "incision": products.window.incision,
+                "elevation_cov": products.window.coefficientOfVariation, "roughness": products.roughness,
+                "stream_distance": products.distanceToStreamMeters,
+            ]
+            let columns = terrainFactors.map { column(layers[$0]!) }
+            let pca = PCAWeights(names: terrainFactors, columns: columns)
+            let kept = pca.kept
+            let classed = try zip(terrainFactors, columns).filter { kept.contains($0.0) }.map {
+                try ClassedFactor(name: $0.0, values: $0.1, classes: 5)
+            }
+            let model = InformationValueModel(factors: classed, landslideCells: landslides)
+            let valid = model.total.filter { !$0.isNaN }
+            let classes = try NaturalBreaks(valid, classes: 5)
+            candidates = (0..<dem.count).map { base[$0] && !model.total[$0].isNaN && classes.classIndex(of: model.total[$0]) == 0 }
+            factorRows = zip(pca.names, pca.weights).map { name, weight in
+                SampleSummary.FactorRow(factor: name, pcaWeight: weight, kept: kept.contains(name),
+                                        informationValues: model.factorNames.firstIndex(of: name).map { model.values[$0] } ?? [])
+            }
+            settings["very_low_upper_bound"] = String(classes.innerBreaks[0])
+        case .pof:
+            let prepared = try PPMRun.inputs(config)
+            let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
+            let map = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
+                                                 storm: prepared.storm, uncertainty: uncertainty, profile: .c)
+            let stable = NegativeSampling.pofStableRegion(map.pof, threshold: options.pofThreshold,
+                                                          openSize: options.kernelOpen, closeSize: options.kernelClose)
+            candidates = zip(base, stable).map { $0 && $1 }
+            settings = ["scenario": options.scenario, "threshold": String(options.pofThreshold),
+                        "kernel_open": String(options.kernelOpen), "kernel_close": String(options.kernelClose)]
+        }
+        let chosen = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                               cols: dem.cols, count: count, spacingMeters: options.common.minimumSpacingMeters,
+                                               avoid: landslides, seed: options.common.seed, sampler: options.sampler.rawValue)
+        var csv = "x,y,lslpts\n"
+        for i in inputs.inventoryOnGrid.pointIndices {
+            let p = inputs.inventory.points[i]
+            csv += "\(p.x),\(p.y),1\n"
+        }
+        for c in chosen {
+            let p = dem.geoTransform.cellCenter(row: c / dem.cols, col: c % dem.cols)
+            csv += "\(p.x),\(p.y),0\n"
+        }
+        let summary = SampleSummary(study: config.name, sampler: options.sampler.rawValue, landslides: landslides.count,
+                                    negatives: chosen.count, candidates: candidates.filter { $0 }.count,
+                                    ratio: options.common.ratio, minimumSpacingM: options.common.minimumSpacingMeters,
+                                    exclusionBufferM: options.common.exclusionBufferMeters, seed: options.common.seed,
+                                    settings: settings, factors: factorRows)
+        try AtomicFile.write(Data(csv.utf8), to: outputPath)
+        try ResultsDocument(provenance: .current(configDigest: config.configDigest, seed: options.common.seed), results: summary)
+            .write(to: outputPath + ".json")
+        return summary
+    }
+}

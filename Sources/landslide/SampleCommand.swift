@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Study
+import Susceptibility
+
+extension SamplerKind: ExpressibleByArgument {}
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw non-landslide samples by one of the studies' samplers; write them with the landslides as CSV.",
+        discussion: """
+            Samplers: random (outside landslide cells), buffer (outside --buffer-m of every landslide), slope \
+            (slope ≤ --max-slope-deg), information-value (the 'very low' class of the IV model on 13 terrain \
+            factors, PCA-weighted), pof (stable region of the PPM after --pof-threshold and opening/closing). \
+            All are seeded, 1:1 by default (--ratio), keep --spacing-m between samples and from landslides, \
+            and never use landslide cells or cells within --exclusion-m of them. Writes OUT (x,y,lslpts) and \
+            OUT.json (candidate count, settings, provenance; the IV table for the IV sampler).
+            """)
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "Sampler.") var sampler: SamplerKind = .random
+    @Option(help: "Output CSV.") var out: String
+    @Option(help: "Negatives per landslide.") var ratio = 1.0
+    @Option(name: .customLong("spacing-m"), help: "Minimum distance between samples (m).") var spacingM = 0.0
+    @Option(name: .customLong("exclusion-m"), help: "No candidate within this distance of a landslide (m).") var exclusionM = 0.0
+    @Option(name: .customLong("buffer-m"), help: "Buffer of the buffer sampler (m).") var bufferM = 1000.0
+    @Option(name: .customLong("max-slope-deg"), help: "Slope limit of the slope sampler (degrees).") var maxSlopeDeg = 3.0
+    @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler.") var pofThreshold: Float = 0.5
+    @Option(name: .customLong("kernel-open"), help: "Opening kernel size (cells) of the pof sampler.") var kernelOpen = 3
+    @Option(name: .customLong("kernel-close"), help: "Closing kernel size (cells) of the pof sampler.") var kernelClose = 3
+    @Option(help: "Uncertainty scenario of the pof sampler.") var scenario = "cov-0.10"
+    @Option(help: "Seed (default: the study's).") var seed: UInt64?
+
+    func validate() throws {
+        guard ratio > 0 else { throw ValidationError("--ratio must be > 0") }
+        guard spacingM >= 0, exclusionM >= 0, bufferM >= 0 else { throw ValidationError("distances must be ≥ 0") }
+        guard kernelOpen >= 1, kernelClose >= 1 else { throw ValidationError("kernel sizes must be ≥ 1") }
+        guard Scenarios.names.contains(scenario) else { throw ValidationError("--scenario: one of \(Scenarios.names)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let config = try options.load()
+            var o = SampleRun.Options()
+            o.sampler = sampler
+            o.common.ratio = ratio
+            o.common.minimumSpacingMeters = spacingM
+            o.common.exclusionBufferMeters = exclusionM
+            o.common.seed = seed ?? config.seed
+            o.bufferMeters = bufferM
+            o.maximumSlopeDegrees = maxSlopeDeg
+            o.pofThreshold = pofThreshold
+            o.kernelOpen = kernelOpen
+            o.kernelClose = kernelClose
+            o.scenario = scenario
+            let s = try SampleRun.run(config, options: o, outputPath: out)
+            print("sample: \(s.sampler): \(s.negatives) negatives for \(s.landslides) landslides from \(s.candidates) candidate cells → \(out)")
+        }
+    }
+}
