@@ -51,6 +51,8 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 	.build/release/terrain-bench --memory 16384 | tee figures/bench/terrain-memory.txt
 	$(SWIFT) build -c release --product form-bench
 	.build/release/form-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/form.json | tee figures/bench/form.txt
+	$(SWIFT) build -c release --product classify-bench
+	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/classify.txt
 
 audit: ## Consistency audit of the studies' published numbers (arrives with issue F7)
 	@echo "make audit: not available yet; the audit arrives with issue F7 (#8)" >&2; exit 2

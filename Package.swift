@@ -64,6 +64,9 @@ let package = Package(
         .executableTarget(name: "form-bench", dependencies: ["Study", "SlopePhysics", "Reliability", "Randomness"],
                           path: "Benchmarks/FormBench", swiftSettings: strict),
 
+        .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness"],
+                          path: "Benchmarks/ClassifyBench", swiftSettings: strict),
+
         // Tests: one target per core module, the CLI end to end, and the C libraries' linkage.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "GeoRasterTests", dependencies: ["GeoRaster", "TestSupport"], swiftSettings: strict),

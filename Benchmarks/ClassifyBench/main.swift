@@ -1,0 +1,84 @@
+// Natural breaks and morphology benchmark (issue F4): exact natural breaks (k = 5) on 10⁶ and 10⁷
+// standard-normal values, beside jenkspy and mapclassify's FisherJenksSampled at the largest size each
+// finishes within 60 s; erode/dilate/open/close of a 4096 × 4096 binary map with a 3 × 3 rectangle beside
+// OpenCV. Same run, ratios = peer time / our time.
+//
+//   classify-bench [--peer-python PATH]
+import Foundation
+import Imaging
+import Randomness
+import Susceptibility
+
+var peerPython: String?
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    if a == "--peer-python" { peerPython = arguments.next() } else {
+        print("usage: classify-bench [--peer-python PATH]")
+        exit(a == "-h" || a == "--help" ? 0 : 2)
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+@MainActor func peer(_ args: [String]) -> [String: Any]? {
+    guard let python = peerPython else { return nil }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: python)
+    p.arguments = ["bench/peers/classify_peer.py"] + args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+    return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+}
+
+print("Natural breaks (k = 5), standard-normal values; exact, every value used")
+var ours: [Int: Double] = [:]
+for n in [10_000, 100_000, 1_000_000, 10_000_000] {
+    var rng = SeededGenerator(seed: 7)
+    let values = (0..<n).map { _ in rng.nextNormal() }
+    let t0 = now()
+    _ = try NaturalBreaks(values, classes: 5)
+    ours[n] = now() - t0
+    print(String(format: "  ours     n = %10d  %8.3f s%@", n, ours[n]!,
+                 n == 1_000_000 ? (ours[n]! < 1 ? "   (target < 1 s: met)" : "   (target < 1 s: NOT met)") : ""))
+}
+if let peers = peer(["breaks", "10000,100000,1000000,10000000", "7"]) {
+    for tool in ["jenkspy", "mapclassify"] {
+        for r in peers[tool] as? [[String: Any]] ?? [] {
+            let n = r["n"] as! Int
+            if let s = r["seconds"] as? Double {
+                print(String(format: "  %-11@ n = %10d  %8.3f s   ratio %.1f×", (tool == "mapclassify" ? "mapclassify FJ-sampled" : tool) as NSString,
+                             n, s, s / (ours[n] ?? .nan)))
+            } else {
+                print("  \(tool) n = \(n): over 60 s (stopped)")
+            }
+        }
+    }
+} else {
+    print("  peers: none given (--peer-python)")
+}
+
+print("Morphology, 4096 × 4096 binary map, 3 × 3 rectangle")
+let n = 4096
+var rng = SeededGenerator(seed: 1)
+let image = (0..<(n * n)).map { _ in UInt8(rng.nextUnit() < 0.5 ? 1 : 0) }
+let element = StructuringElement(.rectangle, width: 3, height: 3)
+var oursMorph: [String: Double] = [:]
+func time(_ body: () -> [UInt8]) -> Double {
+    var best = Double.infinity
+    for _ in 0..<3 { let t0 = now(); _ = body(); best = min(best, now() - t0) }
+    return best
+}
+oursMorph["erode"] = time { Morphology.erode(image, rows: n, cols: n, element: element) }
+oursMorph["dilate"] = time { Morphology.dilate(image, rows: n, cols: n, element: element) }
+oursMorph["open"] = time { Morphology.open(image, rows: n, cols: n, element: element) }
+oursMorph["close"] = time { Morphology.close(image, rows: n, cols: n, element: element) }
+let opencv = peer(["morphology", "4096", "3"])?["seconds"] as? [String: Double]
+for name in ["erode", "dilate", "open", "close"] {
+    let theirs = opencv?[name]
+    print(String(format: "  %-7@ ours %.3f s", name as NSString, oursMorph[name]!)
+          + (theirs.map { String(format: "   OpenCV %.4f s   ratio %.3f×", $0, $0 / oursMorph[name]!) } ?? ""))
+}
