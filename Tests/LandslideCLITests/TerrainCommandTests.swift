@@ -143,3 +143,33 @@ struct SampleCommandTests {
         #expect(try dir.contents().isEmpty)
     }
 }
+
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct InformationValueSamplerTests {
+    /// The IV sampler on Loja: 175 negatives, all in the IV model's very-low class (below its upper bound,
+    /// recomputed from the summary), none on a landslide cell, and the same file for the same seed.
+    @Test func ivSamplerIsDeterministicAndStaysInTheVeryLowClass() throws {
+        let dir = try TemporaryDirectory()
+        let first = dir.path("a.csv"), second = dir.path("b.csv")
+        for out in [first, second] {
+            let result = try landslide(["sample", "Experiments/studies/loja.yaml", "--sampler", "information-value",
+                                        "--seed", "17", "--out", out])
+            try #require(result.status == 0, "stderr: \(result.stderr)")
+        }
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == String(contentsOfFile: second, encoding: .utf8))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: first + ".json"))) as? [String: Any]
+        let results = try #require(json?["results"] as? [String: Any])
+        #expect(results["negatives"] as? Int == 175 && results["landslides"] as? Int == 175)
+        let factors = try #require(results["factors"] as? [[String: Any]])
+        #expect(factors.count == 13)
+        #expect(factors.allSatisfy { ($0["pca_weight"] as! Double) > 0 })
+        let weights = factors.map { $0["pca_weight"] as! Double }
+        #expect(abs(weights.reduce(0, +) - 1) < 1e-9)
+        let rows = try String(contentsOfFile: first, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map { Double($0)! } }
+        let positives = Set(rows.filter { $0[2] == 1 }.map { "\(Int($0[0] / 10)),\(Int($0[1] / 10))" })
+        for n in rows where n[2] == 0 {
+            #expect(!positives.contains("\(Int(n[0] / 10)),\(Int(n[1] / 10))"))
+        }
+    }
+}
