@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Tests/ImagingTests/Fixtures/opencv_cases.json: inputs and OpenCV outputs (opencv-python-headless,
-PyPI) for structuring elements, erode, dilate, open, close, threshold, median blur, histogram
-equalisation and connected-component areas, on seeded random images of odd and even sizes, which
+PyPI) for structuring elements, erode, dilate, open, close, threshold, median blur, Gaussian blur
+(σ = 0, sizes 3–9), histogram equalisation and connected-component areas, on seeded random images of odd and even sizes, which
 Tests/ImagingTests asserts bit for bit.
 
 Rerun: .venv-peers/bin/python Tests/Fixtures/make_imaging_fixtures.py   (see Tests/Fixtures/README.md)
@@ -35,6 +35,11 @@ def main():
         img = rng.integers(0, 256, (15, 19), dtype=np.uint8)
         cases.append({"kind": "median", "size": k, "rows": 15, "cols": 19, "input": img.ravel().tolist(),
                       "output": cv2.medianBlur(img, k).ravel().tolist()})
+    for k in (3, 5, 7, 9):
+        rows, cols = int(rng.integers(10, 30)), int(rng.integers(10, 30))
+        img = rng.integers(0, 256, (rows, cols), dtype=np.uint8)
+        cases.append({"kind": "gaussian", "size": k, "rows": rows, "cols": cols, "input": img.ravel().tolist(),
+                      "output": cv2.GaussianBlur(img, (k, k), 0).ravel().tolist()})
     for low, high in ((0, 256), (40, 90)):
         img = rng.integers(low, high, (16, 21), dtype=np.uint8)
         cases.append({"kind": "equalize", "rows": 16, "cols": 21, "input": img.ravel().tolist(),

@@ -5,7 +5,7 @@ import Testing
 /// Bit-exact agreement with OpenCV (opencv-python-headless; Tests/Fixtures/make_imaging_fixtures.py) on
 /// seeded random images of odd and even sizes: 27 morphology cases (rectangle, ellipse and cross elements
 /// of sizes 1×1 to 5×9, odd, even and non-square; erode, dilate, open, close; binary and 8-bit), median
-/// blur 3 and 5, histogram equalisation, thresholds 0.5 and 0.9, and connected-component areas.
+/// blur 3 and 5, Gaussian blur 3, 5, 7 and 9 (σ = 0), histogram equalisation, thresholds 0.5 and 0.9, and connected-component areas.
 @Suite struct OpenCVFixtureTests {
     struct Case: Decodable {
         let kind: String
@@ -57,6 +57,8 @@ import Testing
     @Test func filtersThresholdAndRegions() {
         for c in Self.cases {
             switch c.kind {
+            case "gaussian":
+                #expect(gaussianBlur(c.input!, rows: c.rows, cols: c.cols, size: c.size!) == c.output!, "Gaussian \(c.size!)")
             case "median":
                 #expect(medianBlur(c.input!, rows: c.rows, cols: c.cols, size: c.size!) == c.output!, "median \(c.size!)")
             case "equalize":
