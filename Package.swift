@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCairo", "CBLAS", "CLAPACKE"],
                     swiftSettings: strict),
     ],

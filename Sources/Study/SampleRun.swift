@@ -40,6 +40,8 @@ public enum SampleRun {
         public var kernelOpen = 3
         public var kernelClose = 3
         public var scenario = "cov-0.10"
+        /// How the information-value sampler classes its factors.
+        public var factorClassing: ClassedFactor.Method = .naturalBreaks
         public init() {}
     }
 
@@ -56,6 +58,7 @@ public enum SampleRun {
         var candidates = base
         var settings: [String: String] = [:]
         var factorRows: [SampleSummary.FactorRow]?
+        var ivMap: Grid<Float>?
         switch options.sampler {
         case .random:
             break
@@ -83,7 +86,7 @@ public enum SampleRun {
             let pca = PCAWeights(names: terrainFactors, columns: columns)
             let kept = pca.kept
             let classed = try zip(terrainFactors, columns).filter { kept.contains($0.0) }.map {
-                try ClassedFactor(name: $0.0, values: $0.1, classes: 5)
+                try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: options.factorClassing)
             }
             let model = InformationValueModel(factors: classed, landslideCells: landslides)
             let valid = model.total.filter { !$0.isNaN }
@@ -94,6 +97,8 @@ public enum SampleRun {
                                         informationValues: model.factorNames.firstIndex(of: name).map { model.values[$0] } ?? [])
             }
             settings["very_low_upper_bound"] = String(classes.innerBreaks[0])
+            settings["factor_classing"] = options.factorClassing.rawValue
+            ivMap = Grid(like: dem, nodata: terrainNodata, values: model.total.map { $0.isNaN ? terrainNodata : Float($0) })
         case .pof:
             let prepared = try PPMRun.inputs(config)
             let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
@@ -122,9 +127,14 @@ public enum SampleRun {
                                     ratio: options.common.ratio, minimumSpacingM: options.common.minimumSpacingMeters,
                                     exclusionBufferM: options.common.exclusionBufferMeters, seed: options.common.seed,
                                     settings: settings, factors: factorRows)
+        let provenance = Provenance.current(configDigest: config.configDigest, seed: options.common.seed)
         try AtomicFile.write(Data(csv.utf8), to: outputPath)
-        try ResultsDocument(provenance: .current(configDigest: config.configDigest, seed: options.common.seed), results: summary)
-            .write(to: outputPath + ".json")
+        try ResultsDocument(provenance: provenance, results: summary).write(to: outputPath + ".json")
+        if let ivMap {
+            // The total information map, for QGIS and for checking the very-low class.
+            try RasterIO.writeGeoTIFF(ivMap, to: outputPath + ".iv.tif", metadata: provenance.geoTIFFMetadata,
+                                      bandDescription: "total information value")
+        }
         return summary
     }
 }

@@ -8,12 +8,28 @@ public struct ClassedFactor: Sendable {
     public let classes: [Int]
     public let classCount: Int
 
-    /// Continuous values classed by exact natural breaks (k classes), or, with `categorical`, by their
-    /// distinct values in increasing order. NaN marks nodata.
-    public init(name: String, values: [Double], classes k: Int = 5, categorical: Bool = false) throws {
+    /// How continuous values are classed.
+    public enum Method: String, Sendable, CaseIterable, Codable {
+        /// Exact natural breaks (``NaturalBreaks``).
+        case naturalBreaks = "natural-breaks"
+        /// Equal-count classes: the upper bound of class j is the value of rank ⌈n·j/k⌉ among the sorted values.
+        case quantiles
+    }
+
+    /// Continuous values classed by `method` into k classes, or, with `categorical`, by their distinct
+    /// values in increasing order. NaN marks nodata.
+    public init(name: String, values: [Double], classes k: Int = 5, method: Method = .naturalBreaks,
+                categorical: Bool = false) throws {
         self.name = name
         let valid = values.filter { !$0.isNaN }
-        if categorical {
+        if !categorical && method == .quantiles {
+            guard k >= 2 else { throw ClassificationError.invalidClassCount(k) }
+            let sorted = valid.sorted()
+            guard Set(sorted).count >= k else { throw ClassificationError.tooFewValues(count: Set(sorted).count, classes: k) }
+            let bounds = (1..<k).map { j in sorted[max(0, Int((Double(sorted.count * j) / Double(k)).rounded(.up)) - 1)] }
+            classes = values.map { v in v.isNaN ? -1 : (bounds.firstIndex { v <= $0 } ?? k - 1) }
+            classCount = k
+        } else if categorical {
             let levels = Array(Set(valid)).sorted()
             let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
             classes = values.map { $0.isNaN ? -1 : index[$0]! }

@@ -4,6 +4,7 @@ import Study
 import Susceptibility
 
 extension SamplerKind: ExpressibleByArgument {}
+extension ClassedFactor.Method: ExpressibleByArgument {}
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,8 @@ struct SampleCommand: ParsableCommand {
             factors, PCA-weighted), pof (stable region of the PPM after --pof-threshold and opening/closing). \
             All are seeded, 1:1 by default (--ratio), keep --spacing-m between samples and from landslides, \
             and never use landslide cells or cells within --exclusion-m of them. Writes OUT (x,y,lslpts) and \
-            OUT.json (candidate count, settings, provenance; the IV table for the IV sampler).
+            OUT.json (candidate count, settings, provenance; the IV table for the IV sampler) and, for the \
+            IV sampler, OUT.iv.tif (the total information value map).
             """)
 
     @OptionGroup var options: StudyOptions
@@ -30,6 +32,8 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("kernel-open"), help: "Opening kernel size (cells) of the pof sampler.") var kernelOpen = 3
     @Option(name: .customLong("kernel-close"), help: "Closing kernel size (cells) of the pof sampler.") var kernelClose = 3
     @Option(help: "Uncertainty scenario of the pof sampler.") var scenario = "cov-0.10"
+    @Option(name: .customLong("factor-classing"), help: "Information-value factor classes: natural-breaks or quantiles.")
+    var factorClassing: ClassedFactor.Method = .naturalBreaks
     @Option(help: "Seed (default: the study's).") var seed: UInt64?
 
     func validate() throws {
@@ -54,6 +58,7 @@ struct SampleCommand: ParsableCommand {
             o.kernelOpen = kernelOpen
             o.kernelClose = kernelClose
             o.scenario = scenario
+            o.factorClassing = factorClassing
             let s = try SampleRun.run(config, options: o, outputPath: out)
             print("sample: \(s.sampler): \(s.negatives) negatives for \(s.landslides) landslides from \(s.candidates) candidate cells → \(out)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoRaster
+import Terrain
 import Testing
 import TestSupport
 
@@ -134,6 +135,25 @@ struct SampleCommandTests {
         #expect(FileManager.default.fileExists(atPath: out + ".json"))
     }
 
+    /// The slope sampler with a 10° limit: every negative's Horn slope (as the sampler computes it) ≤ 10°.
+    @Test func slopeSamplerStaysBelowItsLimit() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("samples.csv")
+        let result = try landslide(["sample", "Experiments/studies/loja.yaml", "--sampler", "slope", "--max-slope-deg", "10",
+                                    "--out", out])
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let dem = try RasterIO.read(TestPaths.loja("dem.tif"), as: Float.self)
+        let slope = dem.apply(HornSlope(cellWidth: 10, cellHeight: 10), edges: .extrapolate)
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map { Double($0)! } }
+        let negatives = rows.filter { $0[2] == 0 }
+        #expect(negatives.count == 175)
+        for n in negatives {
+            let cell = try #require(slope.cell(containingX: n[0], y: n[1]))
+            #expect(slope[cell.row, cell.col] <= 10)
+        }
+    }
+
     @Test func slopeSamplerFailsClearlyWhenLojaIsTooSteep() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("samples.csv")
@@ -170,6 +190,14 @@ struct InformationValueSamplerTests {
         let positives = Set(rows.filter { $0[2] == 1 }.map { "\(Int($0[0] / 10)),\(Int($0[1] / 10))" })
         for n in rows where n[2] == 0 {
             #expect(!positives.contains("\(Int(n[0] / 10)),\(Int(n[1] / 10))"))
+        }
+        // Every negative lies in the very-low class of the total-information map written beside the samples.
+        let settings = try #require(results["settings"] as? [String: String])
+        let bound = try #require(Double(settings["very_low_upper_bound"] ?? ""))
+        let iv = try RasterIO.read(first + ".iv.tif", as: Float.self)
+        for n in rows where n[2] == 0 {
+            let cell = try #require(iv.cell(containingX: n[0], y: n[1]))
+            #expect(Double(iv[cell.row, cell.col]) <= bound + 1e-4)
         }
     }
 }

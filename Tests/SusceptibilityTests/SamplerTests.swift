@@ -73,6 +73,12 @@ import TestSupport
         #expect(model.total[8] == model.values[0][1] && model.total[0] == model.values[0][0])
     }
 
+    /// Quantile classes of 1…10 in 5 classes: upper bounds at ranks ⌈10·j/5⌉ = 2, 4, 6, 8, two values per class.
+    @Test func quantileClasses() throws {
+        let f = try ClassedFactor(name: "q", values: (1...10).map(Double.init) + [.nan], classes: 5, method: .quantiles)
+        #expect(f.classes == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, -1])
+    }
+
     /// PCA weights sum to 1; two factors that are copies of each other weigh the same.
     @Test func pcaWeights() {
         var rng: UInt64 = 7
