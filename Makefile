@@ -5,7 +5,7 @@ SWIFT        ?= swift
 STUDIES      := $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test figures paper bench audit clean
+.PHONY: help deps build test figures gallery paper bench audit clean
 
 help: ## List the targets
 	@echo "landslide-susceptibility reproducibility harness"
@@ -22,7 +22,11 @@ test: deps ## Build and run every test (installs what it needs first)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-figures: deps ## Regenerate every figure and results file under figures/
+gallery: deps ## One figure of every chart type (fixed specimen data) in figures/gallery/
+	$(SWIFT) build -c release --product gallery
+	.build/release/gallery --out figures/gallery
+
+figures: deps gallery ## Regenerate every figure and results file under figures/
 	$(SWIFT) build -c release --product landslide
 	@mkdir -p figures/info
 	@for study in $(STUDIES); do \
@@ -53,6 +57,8 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 	.build/release/form-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/form.json | tee figures/bench/form.txt
 	$(SWIFT) build -c release --product classify-bench
 	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/classify.txt
+	$(SWIFT) build -c release --product chart-bench
+	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
 
 audit: ## Consistency audit of the studies' published numbers (arrives with issue F7)
 	@echo "make audit: not available yet; the audit arrives with issue F7 (#8)" >&2; exit 2

@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SlopePhysics", targets: ["SlopePhysics"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Susceptibility", targets: ["Susceptibility"]),
+        .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
@@ -46,6 +47,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["GeoRaster"], swiftSettings: strict),
         .target(name: "Susceptibility", dependencies: ["GeoRaster", "Imaging", "Terrain", "Randomness", "CLAPACKE"],
                 swiftSettings: strict),
+        .target(name: "Charts", dependencies: ["CCairo"], swiftSettings: strict),
         .target(name: "Study",
                 dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness", "Susceptibility",
                                .product(name: "Yams", package: "Yams")],
@@ -57,6 +59,11 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // Experiments: thin commands over the library.
+        .executableTarget(name: "gallery",
+                          dependencies: ["Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/gallery", swiftSettings: strict),
+
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],
                           path: "Benchmarks/TerrainBench", swiftSettings: strict),
@@ -66,6 +73,9 @@ let package = Package(
 
         .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness"],
                           path: "Benchmarks/ClassifyBench", swiftSettings: strict),
+
+        .executableTarget(name: "chart-bench", dependencies: ["Charts"],
+                          path: "Benchmarks/ChartBench", swiftSettings: strict),
 
         // Tests: one target per core module, the CLI end to end, and the C libraries' linkage.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -83,6 +93,8 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"], exclude: ["Golden"],
+                    swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCairo", "CBLAS", "CLAPACKE"],
                     swiftSettings: strict),
     ],

@@ -13,6 +13,8 @@ have_pc openblas || need+=(libopenblas-dev)
 have_pc lapacke  || need+=(liblapacke-dev)
 { command -v gdalinfo && command -v ogr2ogr && command -v gdal_rasterize; } >/dev/null 2>&1 || need+=(gdal-bin)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# Tests check the PDFs the charts write with poppler's pdfinfo and pdftotext.
+{ command -v pdfinfo && command -v pdftotext; } >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "deps: all present (GDAL $(pkg-config --modversion gdal), Cairo $(pkg-config --modversion cairo), OpenBLAS $(pkg-config --modversion openblas), LAPACKE $(pkg-config --modversion lapacke))"

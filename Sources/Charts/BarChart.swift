@@ -1,0 +1,99 @@
+/// Grouped or stacked bars: categories along x, one bar (or one stack segment) per series.
+public struct BarChart: Chart {
+    public enum Mode: Sendable { case grouped, stacked }
+    public struct Series: Sendable {
+        public var label: String
+        public var values: [Double]
+        public init(label: String, values: [Double]) { self.label = label; self.values = values }
+    }
+
+    public var categories: [String]
+    public var series: [Series]
+    public var mode: Mode
+    public var valueLabel: String
+    public var categoryLabel: String
+    public var title: String?
+    /// Print each bar's value above it (grouped) or inside it (stacked).
+    public var showValues: Bool
+    public var valueDecimals: Int
+    /// Colours per series (the theme's categorical palette when nil).
+    public var colors: [Color]?
+
+    public init(categories: [String], series: [Series], mode: Mode = .grouped, valueLabel: String,
+                categoryLabel: String = "", title: String? = nil, showValues: Bool = false, valueDecimals: Int = 1,
+                colors: [Color]? = nil) {
+        self.categories = categories; self.series = series; self.mode = mode; self.valueLabel = valueLabel
+        self.categoryLabel = categoryLabel; self.title = title; self.showValues = showValues
+        self.valueDecimals = valueDecimals; self.colors = colors
+    }
+
+    public func validate() throws {
+        guard !categories.isEmpty, !series.isEmpty else {
+            throw ChartError.invalidData(chart: "bar chart", reason: "needs categories and series")
+        }
+        for s in series where s.values.count != categories.count || s.values.contains(where: { !$0.isFinite }) {
+            throw ChartError.invalidData(chart: "bar chart",
+                                         reason: "series \(s.label): needs \(categories.count) finite values")
+        }
+        if mode == .stacked, series.contains(where: { $0.values.contains { $0 < 0 } }) {
+            throw ChartError.invalidData(chart: "bar chart", reason: "stacked bars need non-negative values")
+        }
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        let t = canvas.theme
+        func color(_ i: Int) -> Color { colors.map { $0[i % $0.count] } ?? t.color(i) }
+        let totals = categories.indices.map { c in series.reduce(0) { $0 + $1.values[c] } }
+        let all = series.flatMap(\.values)
+        let top = mode == .stacked ? totals.max()! : all.max()!
+        let bottom = mode == .stacked ? 0 : min(0, all.min()!)
+        let x = Axis.categorical(categories, label: categoryLabel)
+        let y = Axis.linear(bottom, mode == .stacked ? top : top * (showValues ? 1.12 : 1.04), label: valueLabel)
+        let hasLegend = series.count > 1 || !series[0].label.isEmpty
+        // Legend outside, on the right, top to bottom in the order the segments stack (top first).
+        let ordered = series.enumerated().map { LegendEntry($1.label, .swatch(color($0))) }
+        let entries = mode == .stacked ? Array(ordered.reversed()) : ordered
+        let legendWidth = hasLegend ? canvas.legendSize(entries).width + 4 : 0
+        let frame = rect.inset(right: legendWidth)
+        let rotate = categories.map { canvas.textWidth($0, size: t.tickSize) }.reduce(0, +) > (frame.width - 80) * 0.85
+        let area = drawCartesianFrame(on: canvas, in: frame, x: x, y: y, title: title, rotateXLabels: rotate)
+        let slot = area.rect.width / Double(categories.count)
+        let groupWidth = slot * 0.78
+        for c in categories.indices {
+            let left = area.px(Double(c)) - groupWidth / 2
+            var stackBase = 0.0
+            for (s, ser) in series.enumerated() {
+                let v = ser.values[c]
+                let r: Rect
+                switch mode {
+                case .grouped:
+                    let w = groupWidth / Double(series.count)
+                    let y0 = area.py(0), y1 = area.py(v)
+                    r = Rect(x: left + Double(s) * w, y: min(y0, y1), width: w, height: abs(y0 - y1))
+                case .stacked:
+                    let y0 = area.py(stackBase), y1 = area.py(stackBase + v)
+                    r = Rect(x: left, y: y1, width: groupWidth, height: y0 - y1)
+                    stackBase += v
+                }
+                canvas.fillRect(r, color(s))
+                canvas.strokeRect(r, .white, width: 0.5)
+                if showValues {
+                    let label = formatNumber(v, decimals: valueDecimals)
+                    // Shrink a label to its bar's width; leave it out below 5 pt.
+                    let natural = canvas.textWidth(label, size: t.tickSize - 1)
+                    let size = min(t.tickSize - 1, (t.tickSize - 1) * r.width * 0.95 / max(natural, 1e-9))
+                    if size < 5 { continue }
+                    if mode == .grouped {
+                        canvas.text(label, at: Point(r.midX, v >= 0 ? r.minY - 1.5 : r.maxY + 1.5), size: size,
+                                    align: .center, vAlign: v >= 0 ? .bottom : .top)
+                    } else if r.height > size * 1.2 && canvas.textWidth(label, size: size) < r.width {
+                        canvas.text(label, at: r.center, size: size, color: color(s).contrastingText, align: .center,
+                                    vAlign: .middle)
+                    }
+                }
+            }
+        }
+        drawAxisLines(on: canvas, area: area, rotateXLabels: rotate)
+        if hasLegend { canvas.drawLegend(entries, at: Point(area.rect.maxX + 8, area.rect.minY)) }
+    }
+}

@@ -1,0 +1,49 @@
+/// One receiver operating characteristic curve: (FPR, TPR) points from (0, 0) to (1, 1) and its AUC.
+public struct ROCCurve: Sendable {
+    public var label: String
+    public var falsePositiveRate: [Double]
+    public var truePositiveRate: [Double]
+    public var auc: Double
+    public init(label: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double) {
+        self.label = label; self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate
+        self.auc = auc
+    }
+}
+
+/// ROC curves on the unit square with the chance diagonal; the legend gives each curve's AUC.
+public struct ROCChart: Chart {
+    public var curves: [ROCCurve]
+    public var title: String?
+    public var aucDecimals = 3
+
+    public init(curves: [ROCCurve], title: String? = nil) { self.curves = curves; self.title = title }
+
+    public var preferredSize: Size { Size(width: 300, height: 300) }
+
+    public func validate() throws {
+        guard !curves.isEmpty else { throw ChartError.invalidData(chart: "ROC chart", reason: "no curves") }
+        for c in curves where c.falsePositiveRate.count != c.truePositiveRate.count || c.falsePositiveRate.isEmpty {
+            throw ChartError.invalidData(chart: "ROC chart", reason: "curve \(c.label): FPR and TPR differ in length or are empty")
+        }
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        let t = canvas.theme
+        let x = Axis.fixed(0, 1, step: 0.2, label: "False positive rate (1 − specificity)")
+        let y = Axis.fixed(0, 1, step: 0.2, label: "True positive rate (sensitivity)")
+        let area = drawCartesianFrame(on: canvas, in: rect, x: x, y: y, title: title, squarePlot: true)
+        canvas.save(); canvas.clip(to: area.rect.inset(by: -1))
+        canvas.strokeLine(area.point(0, 0), area.point(1, 1), color: .gray, width: 0.8, dash: [3, 3])
+        var entries: [LegendEntry] = []
+        for (i, c) in curves.enumerated() {
+            canvas.newPath()
+            canvas.addPolyline(zip(c.falsePositiveRate, c.truePositiveRate).map { area.point($0, $1) })
+            canvas.stroke(t.color(i), width: t.seriesLineWidth, dash: t.dash(i))
+            entries.append(LegendEntry("\(c.label) (AUC = \(formatNumber(c.auc, decimals: aucDecimals)))",
+                                       .line(t.color(i), dash: t.dash(i))))
+        }
+        canvas.restore()
+        entries.append(LegendEntry("Chance (AUC = 0.5)", .line(.gray, dash: [3, 3])))
+        canvas.drawLegend(entries, in: area.rect, placement: .lowerRight)
+    }
+}
