@@ -82,3 +82,15 @@ public struct PanelFigure: Chart {
         }
     }
 }
+
+extension Canvas {
+    /// Draws a chart's title centred at the top of `rect` (if any) and returns the area left for the
+    /// chart, inside the theme's margin.
+    public func drawTitle(_ title: String?, in rect: Rect) -> Rect {
+        let area = rect.inset(by: theme.margin)
+        guard let title, !title.isEmpty else { return area }
+        text(title, at: Point(rect.midX, rect.minY + theme.margin), size: theme.titleSize, bold: true, align: .center,
+             vAlign: .top)
+        return area.inset(top: theme.titleSize * 1.6)
+    }
+}

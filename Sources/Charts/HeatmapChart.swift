@@ -25,12 +25,7 @@ public struct HeatmapChart: Chart {
     public func draw(on canvas: Canvas, in rect: Rect) {
         let t = canvas.theme
         let n = labels.count
-        var area = rect.inset(by: t.margin)
-        if let title, !title.isEmpty {
-            canvas.text(title, at: Point(rect.midX, rect.minY + t.margin), size: t.titleSize, bold: true, align: .center,
-                        vAlign: .top)
-            area = area.inset(top: t.titleSize * 1.6)
-        }
+        let area = canvas.drawTitle(title, in: rect)
         let labelWidth = (labels.map { canvas.textWidth($0, size: t.tickSize) }.max() ?? 0) + 5
         let grid = area.inset(top: 0, left: labelWidth, bottom: labelWidth * 0.75 + 4, right: 58)
             .fitted(aspect: 1)

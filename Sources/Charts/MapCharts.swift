@@ -47,12 +47,7 @@ struct MapLayout {
     func draw(on canvas: Canvas, in rect: Rect, image: (Rect) -> Void, points: [(Double, Double)],
               side: (Rect, Rect) -> Void) {
         let t = canvas.theme
-        var area = rect.inset(by: t.margin)
-        if let title, !title.isEmpty {
-            canvas.text(title, at: Point(rect.midX, rect.minY + t.margin), size: t.titleSize, bold: true, align: .center,
-                        vAlign: .top)
-            area = area.inset(top: t.titleSize * 1.6)
-        }
+        let area = canvas.drawTitle(title, in: rect)
         let frameArea = area.inset(top: t.tickSize * 0.7, left: t.tickSize * 1.3 + t.tickLength + 4 + t.labelSize * 1.5,
                                    bottom: t.tickSize * 1.3 + t.tickLength + 4 + t.labelSize * 1.5, right: sideWidth + 10)
         let aspect = (grid.east - grid.west) / (grid.north - grid.south)

@@ -33,12 +33,7 @@ public struct RadarChart: Chart {
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let t = canvas.theme
-        var area = rect.inset(by: t.margin)
-        if let title, !title.isEmpty {
-            canvas.text(title, at: Point(rect.midX, rect.minY + t.margin), size: t.titleSize, bold: true, align: .center,
-                        vAlign: .top)
-            area = area.inset(top: t.titleSize * 1.6)
-        }
+        let area = canvas.drawTitle(title, in: rect)
         let legendEntries = series.enumerated().map { LegendEntry($1.label, .line(t.color($0), dash: t.dash($0))) }
         let legend = canvas.legendSize(legendEntries)
         let legendWidth = max(legend.width, canvas.textWidth("Rings: " + valueLabel, size: t.annotationSize))

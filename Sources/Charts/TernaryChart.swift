@@ -52,12 +52,7 @@ public struct TernaryChart: Chart {
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let t = canvas.theme
-        var area = rect.inset(by: t.margin)
-        if let title, !title.isEmpty {
-            canvas.text(title, at: Point(rect.midX, rect.minY + t.margin), size: t.titleSize, bold: true, align: .center,
-                        vAlign: .top)
-            area = area.inset(top: t.titleSize * 1.6)
-        }
+        let area = canvas.drawTitle(title, in: rect)
         let entries = series.enumerated().map { LegendEntry($1.label, .marker(t.color($0), MarkerShape.cycling($0))) }
         let legend = canvas.legendSize(entries)
         let colorBarRoom = densityDivisions != nil ? 52.0 : 0
