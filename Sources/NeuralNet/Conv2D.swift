@@ -1,0 +1,157 @@
+import Randomness
+
+/// Padding of a convolution: none ("valid"), or enough to keep the size ("same"; for an even kernel
+/// the extra row/column goes to the bottom/right, as PyTorch does).
+public enum Padding: String, Sendable { case valid, same }
+
+/// 2-D convolution, stride 1, by im2col and one GEMM per sample (Chellapilla et al. 2006).
+/// Weights [out, in, kh, kw] and bias [out], PyTorch's layout. Samples are processed in a fixed
+/// number of chunks, concurrently; the chunks' weight gradients are summed in chunk order.
+public final class Conv2D<Scalar: NetScalar>: Layer {
+    public let inChannels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int
+    public let padding: Padding
+    public let weight: Parameter<Scalar>
+    public let bias: Parameter<Scalar>
+    static var chunks: Int { 4 }
+    private var input: Tensor<Scalar>?
+
+    public init(inChannels: Int, outChannels: Int, kernel: (Int, Int), padding: Padding = .valid,
+                initialization: Initialization = .he, generator: inout SeededGenerator) {
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.kernelHeight = kernel.0; self.kernelWidth = kernel.1; self.padding = padding
+        let fanIn = inChannels * kernel.0 * kernel.1
+        weight = Parameter(name: "weight", value: initialization.values(count: outChannels * fanIn, fanIn: fanIn,
+                                                                          fanOut: outChannels * kernel.0 * kernel.1,
+                                                                          generator: &generator), decays: true)
+        bias = Parameter(name: "bias", value: [Scalar](repeating: 0, count: outChannels), decays: false)
+    }
+
+    public var parameters: [Parameter<Scalar>] { [weight, bias] }
+
+    var padTop: Int { padding == .same ? (kernelHeight - 1) / 2 : 0 }
+    var padLeft: Int { padding == .same ? (kernelWidth - 1) / 2 : 0 }
+
+    public func outputShape(_ s: [Int]) -> [Int] {
+        padding == .same ? [outChannels, s[1], s[2]] : [outChannels, s[1] - kernelHeight + 1, s[2] - kernelWidth + 1]
+    }
+
+    /// Columns for one sample: row (c, i, j), column (oy, ox) holds x[c, oy + i − top, ox + j − left].
+    func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>) {
+        let pt = padTop, pl = padLeft, kh = kernelHeight, kw = kernelWidth
+        var row = 0
+        for c in 0..<inChannels {
+            let plane = x + c * h * w
+            for i in 0..<kh { for j in 0..<kw {
+                let dst = cols + row * ho * wo
+                for oy in 0..<ho {
+                    let y = oy + i - pt
+                    let d = dst + oy * wo
+                    if y < 0 || y >= h { for ox in 0..<wo { d[ox] = 0 }; continue }
+                    let src = plane + y * w
+                    let x0 = j - pl
+                    for ox in 0..<wo {
+                        let xx = ox + x0
+                        d[ox] = (xx >= 0 && xx < w) ? src[xx] : 0
+                    }
+                }
+                row += 1
+            } }
+        }
+    }
+
+    /// The adjoint of im2col: adds each column entry back onto its input position.
+    func col2im(_ cols: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into dx: UnsafeMutablePointer<Scalar>) {
+        let pt = padTop, pl = padLeft, kh = kernelHeight, kw = kernelWidth
+        var row = 0
+        for c in 0..<inChannels {
+            let plane = dx + c * h * w
+            for i in 0..<kh { for j in 0..<kw {
+                let srcRow = cols + row * ho * wo
+                for oy in 0..<ho {
+                    let y = oy + i - pt
+                    guard y >= 0 && y < h else { continue }
+                    let d = plane + y * w, s = srcRow + oy * wo
+                    let x0 = j - pl
+                    for ox in 0..<wo {
+                        let xx = ox + x0
+                        if xx >= 0 && xx < w { d[xx] += s[ox] }
+                    }
+                }
+                row += 1
+            } }
+        }
+    }
+
+    public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
+        precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
+        input = x
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
+        let k = inChannels * kernelHeight * kernelWidth, p = ho * wo
+        var out = [Scalar](repeating: 0, count: n * outChannels * p)
+        let wgt = weight.value, b = bias.value
+        x.data.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
+                forEachChunk(n, chunks: Self.chunks) { _, range in
+                    var cols = [Scalar](repeating: 0, count: k * p)
+                    cols.withUnsafeMutableBufferPointer { cp in
+                        wgt.withUnsafeBufferPointer { wp in
+                            for s in range {
+                                self.im2col(xb + s * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo, into: cp.baseAddress!)
+                                let o = ob + s * self.outChannels * p
+                                for c in 0..<self.outChannels { for q in 0..<p { o[c * p + q] = b[c] } }
+                                Scalar.gemm(transA: false, transB: false, m: self.outChannels, n: p, k: k, alpha: 1,
+                                            a: wp.baseAddress!, lda: k, b: cp.baseAddress!, ldb: p, beta: 1, c: o, ldc: p)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, outChannels, ho, wo], data: out)
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3], ho = dy.shape[2], wo = dy.shape[3]
+        let k = inChannels * kernelHeight * kernelWidth, p = ho * wo, o = outChannels
+        let chunks = max(1, min(Self.chunks, n))
+        // Each chunk accumulates its own weight and bias gradients in its slice; summed in chunk order.
+        var dWAll = [Scalar](repeating: 0, count: chunks * o * k)
+        var dBAll = [Scalar](repeating: 0, count: chunks * o)
+        var dx = [Scalar](repeating: 0, count: x.count)
+        let wgt = weight.value
+        x.data.withUnsafeBufferPointer { xp in dy.data.withUnsafeBufferPointer { dyp in dx.withUnsafeMutableBufferPointer { dxp in
+        dWAll.withUnsafeMutableBufferPointer { dwp in dBAll.withUnsafeMutableBufferPointer { dbp in wgt.withUnsafeBufferPointer { wp in
+            nonisolated(unsafe) let xb = xp.baseAddress!, dyb = dyp.baseAddress!, dxb = dxp.baseAddress!
+            nonisolated(unsafe) let dwb = dwp.baseAddress!, dbb = dbp.baseAddress!, wb = wp.baseAddress!
+            forEachChunk(n, chunks: chunks) { chunk, range in
+                var cols = [Scalar](repeating: 0, count: k * p)
+                let dW = dwb + chunk * o * k, dB = dbb + chunk * o
+                cols.withUnsafeMutableBufferPointer { cp in
+                    let cb = cp.baseAddress!
+                    for s in range {
+                        let g = dyb + s * o * p
+                        self.im2col(xb + s * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo, into: cb)
+                        Scalar.gemm(transA: false, transB: true, m: o, n: k, k: p, alpha: 1,
+                                    a: g, lda: p, b: cb, ldb: p, beta: 1, c: dW, ldc: k)
+                        for c in 0..<o {
+                            var acc: Scalar = 0
+                            for q in 0..<p { acc += g[c * p + q] }
+                            dB[c] += acc
+                        }
+                        Scalar.gemm(transA: true, transB: false, m: k, n: p, k: o, alpha: 1,
+                                    a: wb, lda: k, b: g, ldb: p, beta: 0, c: cb, ldc: p)
+                        self.col2im(cb, h: h, w: w, ho: ho, wo: wo, into: dxb + s * self.inChannels * h * w)
+                    }
+                }
+            }
+        } } } } } }
+        for c in 0..<chunks {
+            for i in 0..<(o * k) { weight.grad[i] += dWAll[c * o * k + i] }
+            for i in 0..<o { bias.grad[i] += dBAll[c * o + i] }
+        }
+        return Tensor(shape: x.shape, data: dx)
+    }
+}
