@@ -83,8 +83,12 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     }
 
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
         input = x
+        return infer(x)
+    }
+
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo

@@ -29,11 +29,20 @@ public final class LSTM<Scalar: NetScalar>: Layer {
     @inline(__always) static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
 
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        precondition(x.shape.count == 3 && x.shape[2] == inputs, "LSTM expects [N, T, \(inputs)], got \(x.shape)")
         input = x
+        let r = run(x)
+        gates = r.gates; cells = r.cells; tanhCells = r.tanhCells; hiddens = r.hiddens
+        return r.output
+    }
+
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { run(x).output }
+
+    func run(_ x: Tensor<Scalar>) -> (output: Tensor<Scalar>, gates: [[Scalar]], cells: [[Scalar]], tanhCells: [[Scalar]],
+                                      hiddens: [[Scalar]]) {
+        precondition(x.shape.count == 3 && x.shape[2] == inputs, "LSTM expects [N, T, \(inputs)], got \(x.shape)")
         let n = x.shape[0], steps = x.shape[1], h4 = 4 * hidden, hd = hidden
         var h = [Scalar](repeating: 0, count: n * hd), c = [Scalar](repeating: 0, count: n * hd)
-        gates = []; cells = [c]; tanhCells = [c]; hiddens = [h]
+        var gates: [[Scalar]] = [], cells = [c], tanhCells = [c], hiddens = [h]
         var xt = [Scalar](repeating: 0, count: n * inputs)
         for t in 0..<steps {
             for s in 0..<n { for k in 0..<inputs { xt[s * inputs + k] = x.data[(s * steps + t) * inputs + k] } }
@@ -62,7 +71,7 @@ public final class LSTM<Scalar: NetScalar>: Layer {
             }
             gates.append(a); cells.append(c); tanhCells.append(tc); hiddens.append(h)
         }
-        return Tensor(shape: [n, hd], data: h)
+        return (Tensor(shape: [n, hd], data: h), gates, cells, tanhCells, hiddens)
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {

@@ -19,6 +19,9 @@ public final class Parameter<Scalar: NetScalar>: @unchecked Sendable {
 public protocol Layer<Scalar>: AnyObject {
     associatedtype Scalar: NetScalar
     func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar>
+    /// Inference-mode output without keeping anything for backward: safe to call from several
+    /// threads at once (dense maps run tiles concurrently).
+    func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar>
     func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar>
     var parameters: [Parameter<Scalar>] { get }
     /// Output shape (without the batch dimension) for an input of shape `s` (without batch).

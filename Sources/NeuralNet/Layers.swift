@@ -7,8 +7,9 @@ public final class ReLU<Scalar: NetScalar>: Layer {
     public func outputShape(_ s: [Int]) -> [Int] { s }
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         mask = x.data.map { $0 > 0 }
-        return Tensor(shape: x.shape, data: x.data.map { $0 > 0 ? $0 : 0 })
+        return infer(x)
     }
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { Tensor(shape: x.shape, data: x.data.map { $0 > 0 ? $0 : 0 }) }
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         Tensor(shape: dy.shape, data: zip(dy.data, mask).map { $1 ? $0 : 0 })
     }
@@ -23,6 +24,7 @@ public final class Tanh<Scalar: NetScalar>: Layer {
         output = x.data.map { Scalar.tanh($0) }
         return Tensor(shape: x.shape, data: output)
     }
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { Tensor(shape: x.shape, data: x.data.map { Scalar.tanh($0) }) }
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         Tensor(shape: dy.shape, data: zip(dy.data, output).map { $0 * (1 - $1 * $1) })
     }
@@ -46,9 +48,13 @@ public final class Dense<Scalar: NetScalar>: Layer {
     public func outputShape(_ s: [Int]) -> [Int] { [outputs] }
 
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
+        input = x
+        return infer(x)
+    }
+
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let n = x.batch
         precondition(x.perSample == inputs, "Dense expects \(inputs) inputs per sample, got shape \(x.shape)")
-        input = x
         var out = [Scalar](repeating: 0, count: n * outputs)
         for i in 0..<n { for j in 0..<outputs { out[i * outputs + j] = bias.value[j] } }
         x.data.withUnsafeBufferPointer { xp in weight.value.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
@@ -94,6 +100,7 @@ public final class Dropout<Scalar: NetScalar>: Layer {
         mask = (0..<x.count).map { _ in generator.nextUnit() < probability ? 0 : keep }
         return Tensor(shape: x.shape, data: zip(x.data, mask).map { $0 * $1 })
     }
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x }
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         mask.isEmpty ? dy : Tensor(shape: dy.shape, data: zip(dy.data, mask).map { $0 * $1 })
     }
@@ -113,10 +120,18 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
     }
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         inputShape = x.shape
+        let (out, at) = pool(x)
+        argmax = at
+        return out
+    }
+
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { pool(x).0 }
+
+    func pool(_ x: Tensor<Scalar>) -> (Tensor<Scalar>, [Int32]) {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let os = outputShape([c, h, w]), ho = os[1], wo = os[2]
         var out = [Scalar](repeating: 0, count: n * c * ho * wo)
-        argmax = [Int32](repeating: 0, count: out.count)
+        var argmax = [Int32](repeating: 0, count: out.count)
         var o = 0
         for plane in 0..<(n * c) {
             let base = plane * h * w
@@ -129,7 +144,7 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
                 out[o] = best; argmax[o] = Int32(at); o += 1
             } }
         }
-        return Tensor(shape: [n, c, ho, wo], data: out)
+        return (Tensor(shape: [n, c, ho, wo], data: out), argmax)
     }
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var dx = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
@@ -191,12 +206,19 @@ public final class BatchNorm<Scalar: NetScalar>: Layer {
                 let unbiased = m > 1 ? sq / (m - 1) : variance
                 runningVariance[ch] = (1 - momentum) * runningVariance[ch] + momentum * unbiased
             }
-        } else {
-            for ch in 0..<c {
-                let inv = 1 / (runningVariance[ch] + epsilon).squareRoot()
-                let scale = gamma.value[ch] * inv, shift = beta.value[ch] - runningMean[ch] * scale
-                for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner { out[b + q] = x.data[b + q] * scale + shift } }
-            }
+            return Tensor(shape: x.shape, data: out)
+        }
+        return infer(x)
+    }
+
+    /// y = γ (x − running mean) / √(running variance + ε) + β.
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        let n = x.shape[0], c = x.shape[1], inner = x.count / (n * c)
+        var out = [Scalar](repeating: 0, count: x.count)
+        for ch in 0..<c {
+            let inv = 1 / (runningVariance[ch] + epsilon).squareRoot()
+            let scale = gamma.value[ch] * inv, shift = beta.value[ch] - runningMean[ch] * scale
+            for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner { out[b + q] = x.data[b + q] * scale + shift } }
         }
         return Tensor(shape: x.shape, data: out)
     }

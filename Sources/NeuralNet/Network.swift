@@ -21,6 +21,13 @@ public final class Network<Scalar: NetScalar> {
         return t
     }
 
+    /// Inference-mode outputs without touching any layer's state (thread-safe).
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var t = x
+        for layer in layers { t = layer.infer(t) }
+        return t
+    }
+
     /// Back-propagates ∂L/∂output through every layer, accumulating parameter gradients; returns ∂L/∂input.
     @discardableResult
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -37,7 +44,7 @@ public final class Network<Scalar: NetScalar> {
         var start = 0
         while start < x.batch {
             let idx = Array(start..<min(x.batch, start + batchSize))
-            let logits = forward(x.gather(idx), training: false)
+            let logits = infer(x.gather(idx))
             out += Loss.softmax(logits).map { $0.map(Double.init) }
             start += batchSize
         }

@@ -45,7 +45,7 @@ public enum Trainer {
         var total = 0.0, start = 0
         while start < set.count {
             let idx = Array(start..<min(set.count, start + batchSize))
-            let logits = network.forward(set.inputs.gather(idx), training: false)
+            let logits = network.infer(set.inputs.gather(idx))
             total += Double(Loss.softmaxCrossEntropy(logits, labels: idx.map { set.labels[$0] }).loss) * Double(idx.count)
             start += batchSize
         }

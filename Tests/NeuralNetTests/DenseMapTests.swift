@@ -1,0 +1,40 @@
+import NeuralNet
+import Randomness
+import Testing
+
+/// The dense map against cutting a patch per cell, on a synthetic raster with a nodata hole and
+/// cells on every edge. (The same comparison on Loja's real layers is in StudyTests.)
+@Suite struct DenseMapTests {
+    static func trainedLikeNetwork(channels: Int, patch: Int, kernel: Int, width: Int, hidden: Int) -> Network<Float> {
+        var g = SeededGenerator(seed: 21)
+        let net: Network<Float> = Models.patchCNN(inputChannels: channels, patch: patch, kernel: kernel, channels: width,
+                                                  hidden: hidden, dropout: 0.3, generator: &g)
+        // Non-trivial batch-norm statistics, as after training.
+        for case let bn as BatchNorm<Float> in net.layers {
+            bn.runningMean = (0..<bn.channels).map { _ in Float(0.3 * g.nextNormal()) }
+            bn.runningVariance = (0..<bn.channels).map { _ in Float(0.5 + g.nextUnit()) }
+            bn.gamma.value = (0..<bn.channels).map { _ in Float(1 + 0.2 * g.nextNormal()) }
+            bn.beta.value = (0..<bn.channels).map { _ in Float(0.1 * g.nextNormal()) }
+        }
+        return net
+    }
+
+    @Test(arguments: [(17, 3), (9, 2), (13, 4)])
+    func denseMapEqualsPatchByPatch(patch: Int, kernel: Int) throws {
+        var g = SeededGenerator(seed: 22)
+        let rows = 23, cols = 31, ch = 3
+        var valid = [Bool](repeating: true, count: rows * cols)
+        for r in 9..<13 { for c in 12..<17 { valid[r * cols + c] = false } }
+        let raster = FactorRaster(channels: ch, rows: rows, columns: cols,
+                                  values: (0..<(ch * rows * cols)).map { _ in Float(g.nextNormal()) }, valid: valid)
+        let net = Self.trainedLikeNetwork(channels: ch, patch: patch, kernel: kernel, width: 6, hidden: 10)
+        let dense = try DenseMap.probabilities(net, factors: raster, tileRows: 5)
+        let cells = (0..<(rows * cols)).filter { valid[$0] }
+        let reference = DenseMap.patchByPatch(net, factors: raster, cells: cells)
+        var worst: Float = 0
+        for (k, cell) in cells.enumerated() { worst = max(worst, abs(dense[cell] - reference[k])) }
+        #expect(worst <= 1e-5, "max |dense − patch| = \(worst)")
+        #expect((0..<(rows * cols)).filter { !valid[$0] }.allSatisfy { dense[$0].isNaN })
+        #expect(Set(reference.map { ($0 * 100).rounded() }).count > 5, "the network's outputs should vary across cells")
+    }
+}
