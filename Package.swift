@@ -52,12 +52,12 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CLAPACKE", "Randomness"], swiftSettings: strict),
         .target(name: "Study",
                 dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness", "Susceptibility",
-                               .product(name: "Yams", package: "Yams")],
+                               "NeuralNet", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
 
         // The command-line tool.
         .executableTarget(name: "landslide",
-                          dependencies: ["Study", "GeoRaster", "Terrain", "Susceptibility",
+                          dependencies: ["Study", "GeoRaster", "Terrain", "Susceptibility", "NeuralNet",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -75,6 +75,9 @@ let package = Package(
 
         .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness"],
                           path: "Benchmarks/ClassifyBench", swiftSettings: strict),
+
+        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "Randomness"],
+                          path: "Benchmarks/NeuralNetBench", swiftSettings: strict),
 
         .executableTarget(name: "chart-bench", dependencies: ["Charts"],
                           path: "Benchmarks/ChartBench", swiftSettings: strict),

@@ -13,6 +13,8 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     public let weight: Parameter<Scalar>
     public let bias: Parameter<Scalar>
     static var chunks: Int { 4 }
+    /// Samples per im2col matrix and GEMM.
+    static var group: Int { 8 }
     private var input: Tensor<Scalar>?
 
     public init(inChannels: Int, outChannels: Int, kernel: (Int, Int), padding: Padding = .valid,
@@ -36,13 +38,16 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     }
 
     /// Columns for one sample: row (c, i, j), column (oy, ox) holds x[c, oy + i − top, ox + j − left].
-    func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>) {
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>,
+                ld: Int? = nil) {
+        let ld = ld ?? ho * wo
         let pt = padTop, pl = padLeft, kh = kernelHeight, kw = kernelWidth
         var row = 0
         for c in 0..<inChannels {
             let plane = x + c * h * w
             for i in 0..<kh { for j in 0..<kw {
-                let dst = cols + row * ho * wo
+                let dst = cols + row * ld
                 for oy in 0..<ho {
                     let y = oy + i - pt
                     let d = dst + oy * wo
@@ -60,13 +65,16 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     }
 
     /// The adjoint of im2col: adds each column entry back onto its input position.
-    func col2im(_ cols: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into dx: UnsafeMutablePointer<Scalar>) {
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    func col2im(_ cols: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into dx: UnsafeMutablePointer<Scalar>,
+                ld: Int? = nil) {
+        let ld = ld ?? ho * wo
         let pt = padTop, pl = padLeft, kh = kernelHeight, kw = kernelWidth
         var row = 0
         for c in 0..<inChannels {
             let plane = dx + c * h * w
             for i in 0..<kh { for j in 0..<kw {
-                let srcRow = cols + row * ho * wo
+                let srcRow = cols + row * ld
                 for oy in 0..<ho {
                     let y = oy + i - pt
                     guard y >= 0 && y < h else { continue }
@@ -82,40 +90,54 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         }
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         input = x
         return infer(x)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo
         var out = [Scalar](repeating: 0, count: n * outChannels * p)
-        let wgt = weight.value, b = bias.value
+        let wgt = weight.value, b = bias.value, o = outChannels, group = Self.group
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
                 nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
                 forEachChunk(n, chunks: Self.chunks) { _, range in
-                    var cols = [Scalar](repeating: 0, count: k * p)
-                    cols.withUnsafeMutableBufferPointer { cp in
-                        wgt.withUnsafeBufferPointer { wp in
-                            for s in range {
-                                self.im2col(xb + s * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo, into: cp.baseAddress!)
-                                let o = ob + s * self.outChannels * p
-                                for c in 0..<self.outChannels { for q in 0..<p { o[c * p + q] = b[c] } }
-                                Scalar.gemm(transA: false, transB: false, m: self.outChannels, n: p, k: k, alpha: 1,
-                                            a: wp.baseAddress!, lda: k, b: cp.baseAddress!, ldb: p, beta: 1, c: o, ldc: p)
+                    // Groups of samples share one im2col matrix [k, g·p] and one GEMM.
+                    var cols = [Scalar](repeating: 0, count: k * group * p)
+                    var tmp = [Scalar](repeating: 0, count: o * group * p)
+                    cols.withUnsafeMutableBufferPointer { cp in tmp.withUnsafeMutableBufferPointer { tp in wgt.withUnsafeBufferPointer { wp in
+                        var s0 = range.lowerBound
+                        while s0 < range.upperBound {
+                            let gs = min(group, range.upperBound - s0), ld = gs * p
+                            for s in 0..<gs {
+                                self.im2col(xb + (s0 + s) * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo,
+                                            into: cp.baseAddress! + s * p, ld: ld)
                             }
+                            Scalar.gemm(transA: false, transB: false, m: o, n: ld, k: k, alpha: 1, a: wp.baseAddress!, lda: k,
+                                        b: cp.baseAddress!, ldb: ld, beta: 0, c: tp.baseAddress!, ldc: ld)
+                            for s in 0..<gs {
+                                let dst = ob + (s0 + s) * o * p
+                                for c in 0..<o {
+                                    let src = tp.baseAddress! + c * ld + s * p, bc = b[c]
+                                    for q in 0..<p { dst[c * p + q] = src[q] + bc }
+                                }
+                            }
+                            s0 += gs
                         }
-                    }
+                    } } }
                 }
             }
         }
         return Tensor(shape: [n, outChannels, ho, wo], data: out)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3], ho = dy.shape[2], wo = dy.shape[3]
@@ -131,25 +153,35 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             nonisolated(unsafe) let xb = xp.baseAddress!, dyb = dyp.baseAddress!, dxb = dxp.baseAddress!
             nonisolated(unsafe) let dwb = dwp.baseAddress!, dbb = dbp.baseAddress!, wb = wp.baseAddress!
             forEachChunk(n, chunks: chunks) { chunk, range in
-                var cols = [Scalar](repeating: 0, count: k * p)
+                let group = Self.group
+                var cols = [Scalar](repeating: 0, count: k * group * p)
+                var g = [Scalar](repeating: 0, count: o * group * p)
                 let dW = dwb + chunk * o * k, dB = dbb + chunk * o
-                cols.withUnsafeMutableBufferPointer { cp in
-                    let cb = cp.baseAddress!
-                    for s in range {
-                        let g = dyb + s * o * p
-                        self.im2col(xb + s * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo, into: cb)
-                        Scalar.gemm(transA: false, transB: true, m: o, n: k, k: p, alpha: 1,
-                                    a: g, lda: p, b: cb, ldb: p, beta: 1, c: dW, ldc: k)
-                        for c in 0..<o {
-                            var acc: Scalar = 0
-                            for q in 0..<p { acc += g[c * p + q] }
-                            dB[c] += acc
+                cols.withUnsafeMutableBufferPointer { cp in g.withUnsafeMutableBufferPointer { gp in
+                    let cb = cp.baseAddress!, gb = gp.baseAddress!
+                    var s0 = range.lowerBound
+                    while s0 < range.upperBound {
+                        let gs = min(group, range.upperBound - s0), ld = gs * p
+                        for s in 0..<gs {
+                            self.im2col(xb + (s0 + s) * self.inChannels * h * w, h: h, w: w, ho: ho, wo: wo, into: cb + s * p, ld: ld)
+                            let src = dyb + (s0 + s) * o * p
+                            for c in 0..<o {
+                                let d = gb + c * ld + s * p
+                                var acc: Scalar = 0
+                                for q in 0..<p { let v = src[c * p + q]; d[q] = v; acc += v }
+                                dB[c] += acc
+                            }
                         }
-                        Scalar.gemm(transA: true, transB: false, m: k, n: p, k: o, alpha: 1,
-                                    a: wb, lda: k, b: g, ldb: p, beta: 0, c: cb, ldc: p)
-                        self.col2im(cb, h: h, w: w, ho: ho, wo: wo, into: dxb + s * self.inChannels * h * w)
+                        Scalar.gemm(transA: false, transB: true, m: o, n: k, k: ld, alpha: 1,
+                                    a: gb, lda: ld, b: cb, ldb: ld, beta: 1, c: dW, ldc: k)
+                        Scalar.gemm(transA: true, transB: false, m: k, n: ld, k: o, alpha: 1,
+                                    a: wb, lda: k, b: gb, ldb: ld, beta: 0, c: cb, ldc: ld)
+                        for s in 0..<gs {
+                            self.col2im(cb + s * p, h: h, w: w, ho: ho, wo: wo, into: dxb + (s0 + s) * self.inChannels * h * w, ld: ld)
+                        }
+                        s0 += gs
                     }
-                }
+                } }
             }
         } } } } } }
         for c in 0..<chunks {

@@ -28,6 +28,7 @@ public final class LSTM<Scalar: NetScalar>: Layer {
 
     @inline(__always) static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         input = x
         let r = run(x)
@@ -35,8 +36,10 @@ public final class LSTM<Scalar: NetScalar>: Layer {
         return r.output
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { run(x).output }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func run(_ x: Tensor<Scalar>) -> (output: Tensor<Scalar>, gates: [[Scalar]], cells: [[Scalar]], tanhCells: [[Scalar]],
                                       hiddens: [[Scalar]]) {
         precondition(x.shape.count == 3 && x.shape[2] == inputs, "LSTM expects [N, T, \(inputs)], got \(x.shape)")
@@ -74,6 +77,7 @@ public final class LSTM<Scalar: NetScalar>: Layer {
         return (Tensor(shape: [n, hd], data: h), gates, cells, tanhCells, hiddens)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.shape[0], steps = x.shape[1], h4 = 4 * hidden, hd = hidden

@@ -11,7 +11,7 @@ public final class Parameter<Scalar: NetScalar>: @unchecked Sendable {
         self.grad = [Scalar](repeating: 0, count: value.count)
         self.decays = decays
     }
-    public func zeroGrad() { for i in grad.indices { grad[i] = 0 } }
+    public func zeroGrad() { grad.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 }
 
 /// One stage of a network. `forward` keeps what `backward` needs; `backward` takes ∂L/∂output,

@@ -2,16 +2,36 @@ import Randomness
 
 /// max(0, x).
 public final class ReLU<Scalar: NetScalar>: Layer {
-    private var mask: [Bool] = []
+    private var output: [Scalar] = []
     public init() {}
     public func outputShape(_ s: [Int]) -> [Int] { s }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        mask = x.data.map { $0 > 0 }
-        return infer(x)
+        let y = infer(x)
+        output = y.data
+        return y
     }
-    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { Tensor(shape: x.shape, data: x.data.map { $0 > 0 ? $0 : 0 }) }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var out = [Scalar](repeating: 0, count: x.count)
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+            nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
+            forEachChunk(xp.count, chunks: xp.count > 1 << 16 ? 2 : 1) { _, r in
+                for i in r { let v = xb[i]; ob[i] = v > 0 ? v : 0 }
+            }
+        } }
+        return Tensor(shape: x.shape, data: out)
+    }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        Tensor(shape: dy.shape, data: zip(dy.data, mask).map { $1 ? $0 : 0 })
+        var dx = [Scalar](repeating: 0, count: dy.count)
+        dy.data.withUnsafeBufferPointer { gp in output.withUnsafeBufferPointer { yp in dx.withUnsafeMutableBufferPointer { dp in
+            nonisolated(unsafe) let gb = gp.baseAddress!, yb = yp.baseAddress!, db = dp.baseAddress!
+            forEachChunk(gp.count, chunks: gp.count > 1 << 16 ? 2 : 1) { _, r in
+                for i in r { db[i] = yb[i] > 0 ? gb[i] : 0 }
+            }
+        } } }
+        return Tensor(shape: dy.shape, data: dx)
     }
 }
 
@@ -20,11 +40,14 @@ public final class Tanh<Scalar: NetScalar>: Layer {
     private var output: [Scalar] = []
     public init() {}
     public func outputShape(_ s: [Int]) -> [Int] { s }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         output = x.data.map { Scalar.tanh($0) }
         return Tensor(shape: x.shape, data: output)
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { Tensor(shape: x.shape, data: x.data.map { Scalar.tanh($0) }) }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         Tensor(shape: dy.shape, data: zip(dy.data, output).map { $0 * (1 - $1 * $1) })
     }
@@ -47,11 +70,13 @@ public final class Dense<Scalar: NetScalar>: Layer {
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
     public func outputShape(_ s: [Int]) -> [Int] { [outputs] }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         input = x
         return infer(x)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let n = x.batch
         precondition(x.perSample == inputs, "Dense expects \(inputs) inputs per sample, got shape \(x.shape)")
@@ -64,6 +89,7 @@ public final class Dense<Scalar: NetScalar>: Layer {
         return Tensor(shape: [n, outputs], data: out)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.batch
@@ -94,13 +120,16 @@ public final class Dropout<Scalar: NetScalar>: Layer {
         self.generator = SeededGenerator(seed: generator.next())
     }
     public func outputShape(_ s: [Int]) -> [Int] { s }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         guard training, probability > 0 else { mask = []; return x }
         let keep = Scalar(1 / (1 - probability))
         mask = (0..<x.count).map { _ in generator.nextUnit() < probability ? 0 : keep }
         return Tensor(shape: x.shape, data: zip(x.data, mask).map { $0 * $1 })
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         mask.isEmpty ? dy : Tensor(shape: dy.shape, data: zip(dy.data, mask).map { $0 * $1 })
     }
@@ -118,6 +147,7 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
     public func outputShape(_ s: [Int]) -> [Int] {
         [s[0], (s[1] - poolHeight) / strideY + 1, (s[2] - poolWidth) / strideX + 1]
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         inputShape = x.shape
         let (out, at) = pool(x)
@@ -125,30 +155,56 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
         return out
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { pool(x).0 }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func pool(_ x: Tensor<Scalar>) -> (Tensor<Scalar>, [Int32]) {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let os = outputShape([c, h, w]), ho = os[1], wo = os[2]
         var out = [Scalar](repeating: 0, count: n * c * ho * wo)
         var argmax = [Int32](repeating: 0, count: out.count)
-        var o = 0
-        for plane in 0..<(n * c) {
-            let base = plane * h * w
-            for oy in 0..<ho { for ox in 0..<wo {
-                var best = -Scalar.infinity, at = 0
-                for i in 0..<poolHeight { for j in 0..<poolWidth {
-                    let idx = base + (oy * strideY + i) * w + ox * strideX + j
-                    if x.data[idx] > best { best = x.data[idx]; at = idx }
-                } }
-                out[o] = best; argmax[o] = Int32(at); o += 1
-            } }
-        }
+        let ph = poolHeight, pw = poolWidth, sy = strideY, sx = strideX
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in argmax.withUnsafeMutableBufferPointer { ap in
+            nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!, ab = ap.baseAddress!
+            forEachChunk(n * c, chunks: 4) { _, planes in
+                for plane in planes {
+                    let base = plane * h * w
+                    var o = plane * ho * wo
+                    if ph == 2 && pw == 2 {
+                        for oy in 0..<ho {
+                            let row = base + oy * sy * w
+                            for ox in 0..<wo {
+                                let a0 = row + ox * sx, a1 = a0 + 1, a2 = a0 + w, a3 = a2 + 1
+                                var at = a0, best = xb[a0]
+                                if xb[a1] > best { best = xb[a1]; at = a1 }
+                                if xb[a2] > best { best = xb[a2]; at = a2 }
+                                if xb[a3] > best { best = xb[a3]; at = a3 }
+                                ob[o] = best; ab[o] = Int32(at); o += 1
+                            }
+                        }
+                        continue
+                    }
+                    for oy in 0..<ho { for ox in 0..<wo {
+                        var at = base + oy * sy * w + ox * sx
+                        var best = xb[at]
+                        for i in 0..<ph { for j in 0..<pw {
+                            let idx = base + (oy * sy + i) * w + ox * sx + j
+                            if xb[idx] > best { best = xb[idx]; at = idx }
+                        } }
+                        ob[o] = best; ab[o] = Int32(at); o += 1
+                    } }
+                }
+            }
+        } } }
         return (Tensor(shape: [n, c, ho, wo], data: out), argmax)
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var dx = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
-        for (o, g) in dy.data.enumerated() { dx[Int(argmax[o])] += g }
+        dy.data.withUnsafeBufferPointer { gp in argmax.withUnsafeBufferPointer { ap in dx.withUnsafeMutableBufferPointer { dp in
+            for o in 0..<gp.count { dp[Int(ap[o])] += gp[o] }
+        } } }
         return Tensor(shape: inputShape, data: dx)
     }
 }
@@ -179,67 +235,88 @@ public final class BatchNorm<Scalar: NetScalar>: Layer {
     public var parameters: [Parameter<Scalar>] { [gamma, beta] }
     public func outputShape(_ s: [Int]) -> [Int] { s }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         shape = x.shape
+        guard training else { return infer(x) }
         let n = x.shape[0], c = x.shape[1], inner = x.count / (n * c)
         precondition(c == channels, "BatchNorm expects \(channels) channels, got shape \(x.shape)")
         var out = [Scalar](repeating: 0, count: x.count)
-        if training {
-            normalized = [Scalar](repeating: 0, count: x.count)
-            inverseStd = [Scalar](repeating: 0, count: c)
-            let m = Scalar(n * inner)
-            for ch in 0..<c {
-                var sum: Scalar = 0
-                for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner { sum += x.data[b + q] } }
-                let mean = sum / m
-                var sq: Scalar = 0
-                for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner { let d = x.data[b + q] - mean; sq += d * d } }
-                let variance = sq / m
-                let inv = 1 / (variance + epsilon).squareRoot()
-                inverseStd[ch] = inv
-                for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner {
-                    let xh = (x.data[b + q] - mean) * inv
-                    normalized[b + q] = xh
-                    out[b + q] = gamma.value[ch] * xh + beta.value[ch]
-                } }
-                runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mean
-                let unbiased = m > 1 ? sq / (m - 1) : variance
-                runningVariance[ch] = (1 - momentum) * runningVariance[ch] + momentum * unbiased
+        normalized = [Scalar](repeating: 0, count: x.count)
+        inverseStd = [Scalar](repeating: 0, count: c)
+        let m = Scalar(n * inner), eps = epsilon, mom = momentum
+        let g = gamma.value, b = beta.value
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+        normalized.withUnsafeMutableBufferPointer { np in inverseStd.withUnsafeMutableBufferPointer { ip in
+        runningMean.withUnsafeMutableBufferPointer { rm in runningVariance.withUnsafeMutableBufferPointer { rv in
+            nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!, nb = np.baseAddress!, ib = ip.baseAddress!
+            nonisolated(unsafe) let rmb = rm.baseAddress!, rvb = rv.baseAddress!
+            forEachChunk(c, chunks: 4) { _, chans in
+                for ch in chans {
+                    var sum: Scalar = 0
+                    for s in 0..<n { let p = xb + (s * c + ch) * inner; for q in 0..<inner { sum += p[q] } }
+                    let mean = sum / m
+                    var sq: Scalar = 0
+                    for s in 0..<n { let p = xb + (s * c + ch) * inner; for q in 0..<inner { let d = p[q] - mean; sq += d * d } }
+                    let inv = 1 / (sq / m + eps).squareRoot()
+                    ib[ch] = inv
+                    let gc = g[ch], bc = b[ch]
+                    for s in 0..<n {
+                        let off = (s * c + ch) * inner
+                        for q in 0..<inner { let xh = (xb[off + q] - mean) * inv; nb[off + q] = xh; ob[off + q] = gc * xh + bc }
+                    }
+                    rmb[ch] = (1 - mom) * rmb[ch] + mom * mean
+                    let unbiased = m > 1 ? sq / (m - 1) : sq / m
+                    rvb[ch] = (1 - mom) * rvb[ch] + mom * unbiased
+                }
             }
-            return Tensor(shape: x.shape, data: out)
-        }
-        return infer(x)
+        } } } } } }
+        return Tensor(shape: x.shape, data: out)
     }
 
     /// y = γ (x − running mean) / √(running variance + ε) + β.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let n = x.shape[0], c = x.shape[1], inner = x.count / (n * c)
         var out = [Scalar](repeating: 0, count: x.count)
-        for ch in 0..<c {
-            let inv = 1 / (runningVariance[ch] + epsilon).squareRoot()
-            let scale = gamma.value[ch] * inv, shift = beta.value[ch] - runningMean[ch] * scale
-            for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner { out[b + q] = x.data[b + q] * scale + shift } }
-        }
+        let scale = (0..<c).map { gamma.value[$0] / (runningVariance[$0] + epsilon).squareRoot() }
+        let shift = (0..<c).map { beta.value[$0] - runningMean[$0] * scale[$0] }
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+            for s in 0..<n { for ch in 0..<c {
+                let off = (s * c + ch) * inner, a = scale[ch], b = shift[ch]
+                for q in 0..<inner { op[off + q] = xp[off + q] * a + b }
+            } }
+        } }
         return Tensor(shape: x.shape, data: out)
     }
 
     /// dx = γ / σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), per channel.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         let n = shape[0], c = shape[1], inner = dy.count / (n * c)
         let m = Scalar(n * inner)
         var dx = [Scalar](repeating: 0, count: dy.count)
-        for ch in 0..<c {
-            var sumDy: Scalar = 0, sumDyXh: Scalar = 0
-            for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner {
-                sumDy += dy.data[b + q]; sumDyXh += dy.data[b + q] * normalized[b + q]
-            } }
-            gamma.grad[ch] += sumDyXh
-            beta.grad[ch] += sumDy
-            let k = gamma.value[ch] * inverseStd[ch]
-            for s in 0..<n { let b = (s * c + ch) * inner; for q in 0..<inner {
-                dx[b + q] = k * (dy.data[b + q] - sumDy / m - normalized[b + q] * sumDyXh / m)
-            } }
-        }
+        var sums = [Scalar](repeating: 0, count: 2 * c)
+        let g = gamma.value
+        dy.data.withUnsafeBufferPointer { gp in normalized.withUnsafeBufferPointer { np in inverseStd.withUnsafeBufferPointer { ip in
+        dx.withUnsafeMutableBufferPointer { dp in sums.withUnsafeMutableBufferPointer { sp in
+            nonisolated(unsafe) let gb = gp.baseAddress!, nb = np.baseAddress!, ib = ip.baseAddress!, db = dp.baseAddress!
+            nonisolated(unsafe) let sb = sp.baseAddress!
+            forEachChunk(c, chunks: 4) { _, chans in
+                for ch in chans {
+                    var sumDy: Scalar = 0, sumDyXh: Scalar = 0
+                    for s in 0..<n { let off = (s * c + ch) * inner; for q in 0..<inner {
+                        sumDy += gb[off + q]; sumDyXh += gb[off + q] * nb[off + q]
+                    } }
+                    sb[2 * ch] = sumDy; sb[2 * ch + 1] = sumDyXh
+                    let k = g[ch] * ib[ch], a = sumDy / m, b = sumDyXh / m
+                    for s in 0..<n { let off = (s * c + ch) * inner; for q in 0..<inner {
+                        db[off + q] = k * (gb[off + q] - a - nb[off + q] * b)
+                    } }
+                }
+            }
+        } } } } }
+        for ch in 0..<c { beta.grad[ch] += sums[2 * ch]; gamma.grad[ch] += sums[2 * ch + 1] }
         return Tensor(shape: shape, data: dx)
     }
 }

@@ -14,17 +14,21 @@ public final class SGD<Scalar: NetScalar>: Optimizer {
     public init(learningRate: Double, momentum: Double = 0.9, weightDecay: Double = 0) {
         self.learningRate = learningRate; self.momentum = momentum; self.weightDecay = weightDecay
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func step(_ parameters: [Parameter<Scalar>]) {
         let lr = Scalar(learningRate), mu = Scalar(momentum), wd = Scalar(weightDecay)
         for p in parameters {
             let id = ObjectIdentifier(p)
-            var v = velocity[id] ?? [Scalar](repeating: 0, count: p.value.count)
             let first = velocity[id] == nil
-            for i in p.value.indices {
-                let g = p.grad[i] + (p.decays ? wd * p.value[i] : 0)
-                v[i] = first ? g : mu * v[i] + g
-                p.value[i] -= lr * v[i]
-            }
+            var v = velocity.removeValue(forKey: id) ?? [Scalar](repeating: 0, count: p.value.count)
+            let decay: Scalar = p.decays ? wd : 0
+            p.grad.withUnsafeBufferPointer { gp in p.value.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in
+                for i in 0..<wp.count {
+                    let g = gp[i] + decay * wp[i]
+                    vp[i] = first ? g : mu * vp[i] + g
+                    wp[i] -= lr * vp[i]
+                }
+            } } }
             velocity[id] = v
         }
     }
@@ -42,6 +46,7 @@ public final class Adam<Scalar: NetScalar>: Optimizer {
         self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
         self.weightDecay = weightDecay
     }
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func step(_ parameters: [Parameter<Scalar>]) {
         t += 1
         let b1 = Scalar(beta1), b2 = Scalar(beta2), wd = Scalar(weightDecay), eps = Scalar(epsilon)

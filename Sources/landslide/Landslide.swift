@@ -16,7 +16,8 @@ struct Landslide: ParsableCommand {
             """,
         version: "\(harnessVersion) (GDAL \(gdalVersion))",
         subcommands: [Info.self, TerrainCommand.self, PPMCommand.self, FormCommand.self, BreaksCommand.self,
-                      EvaluateCommand.self, SampleCommand.self, CompareCommand.self])
+                      EvaluateCommand.self, SampleCommand.self, CompareCommand.self, TrainCommand.self,
+                      MapCommand.self])
 }
 
 /// Options shared by commands that read a study.

@@ -1,0 +1,111 @@
+// Neural-network benchmark (issue F5): training throughput of Study A's patch CNN (6 × 17 × 17 input,
+// 64 channels, kernel 3, FC 304; SGD with momentum) at batch 64 and 256, and dense-map throughput
+// against patch-by-patch evaluation; beside PyTorch (CPU, 2 threads) on the same architecture in the
+// same run. Ratios = PyTorch time / our time.
+//
+//   nn-bench [--torch-python PATH] [--layers] [--quick]
+import Foundation
+import NeuralNet
+import Randomness
+
+var torchPython: String? = "/usr/bin/python3"
+var perLayer = false
+var quick = false
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    switch a {
+    case "--torch-python": torchPython = arguments.next()
+    case "--no-torch": torchPython = nil
+    case "--layers": perLayer = true
+    case "--quick": quick = true
+    default:
+        print("usage: nn-bench [--torch-python PATH | --no-torch] [--layers] [--quick]")
+        exit(a == "-h" || a == "--help" ? 0 : 2)
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+let channels = 64, kernel = 3, patch = 17, inputChannels = 6
+var g = SeededGenerator(seed: 1)
+let net: Network<Float> = Models.patchCNN(inputChannels: inputChannels, patch: patch, kernel: kernel, channels: channels,
+                                          dropout: 0, generator: &g)
+print("Patch CNN: \(inputChannels) × \(patch) × \(patch) input, \(channels) channels, kernel \(kernel), FC 304; \(net.parameterCount) parameters")
+
+var ours: [Int: Double] = [:]
+for batch in [64, 256] {
+    let x = Tensor<Float>(shape: [batch, inputChannels, patch, patch], data: (0..<(batch * inputChannels * patch * patch)).map { _ in Float(g.nextNormal()) })
+    let labels = (0..<batch).map { $0 % 2 }
+    let opt = SGD<Float>(learningRate: 0.005, momentum: 0.9, weightDecay: 1e-4)
+    BLASThreads.useOneThread()
+    func step() {
+        net.zeroGradients()
+        let (_, grad) = Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: labels)
+        net.backward(grad)
+        opt.step(net.parameters)
+    }
+    step()
+    let steps = quick ? 2 : max(3, 2048 / batch)
+    let t0 = now()
+    for _ in 0..<steps { step() }
+    let s = now() - t0
+    ours[batch] = Double(steps * batch) / s
+    print(String(format: "  ours     training, batch %3d: %8.0f samples/s", batch, ours[batch]!))
+    if perLayer && batch == 64 {
+        var t = x
+        for layer in net.layers {
+            let a = now(); let out = layer.forward(t, training: true); let b = now()
+            _ = layer.backward(Tensor<Float>(shape: out.shape, data: out.data))
+            let c = now()
+            print(String(format: "    %-22@ forward %7.2f ms  backward %7.2f ms", String(describing: type(of: layer)) as NSString,
+                         (b - a) * 1e3, (c - b) * 1e3))
+            t = out
+        }
+    }
+}
+
+// Dense map vs patch-by-patch on a 300 × 300 raster (90,000 cells).
+let side = quick ? 60 : 300
+let raster = FactorRaster(channels: inputChannels, rows: side, columns: side,
+                          values: (0..<(inputChannels * side * side)).map { _ in Float(g.nextNormal()) },
+                          valid: [Bool](repeating: true, count: side * side))
+var t0 = now()
+let dense = try DenseMap.probabilities(net, factors: raster)
+let denseSeconds = now() - t0
+let sample = Array(stride(from: 0, to: side * side, by: quick ? 7 : 23))
+t0 = now()
+let perPatch = DenseMap.patchByPatch(net, factors: raster, cells: sample)
+let patchSeconds = (now() - t0) * Double(side * side) / Double(sample.count)
+let worst = zip(sample, perPatch).map { abs(dense[$0] - $1) }.max()!
+let denseRate = Double(side * side) / denseSeconds
+print(String(format: "  ours     dense map %d × %d: %8.0f cells/s (%.2f s); patch-by-patch %8.0f cells/s; speed-up %.1f×; max |diff| %.1e",
+             side, side, denseRate, denseSeconds, Double(side * side) / patchSeconds, patchSeconds / denseSeconds, worst))
+print("  targets: dense ≥ 5 × patch-by-patch: \(patchSeconds / denseSeconds >= 5 ? "met" : "NOT met"); dense ≥ 40,000 cells/s: \(denseRate >= 40_000 ? "met" : "NOT met")")
+
+if let python = torchPython {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: python)
+    p.arguments = ["bench/peers/nn_peer.py", quick ? "quick" : "full"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    if (try? p.run()) != nil {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        if let r = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+            print("  PyTorch \(r["version"] ?? "?") (CPU, \(r["threads"] ?? "?") threads)")
+            for batch in [64, 256] {
+                if let rate = r["train_\(batch)"] as? Double {
+                    print(String(format: "  pytorch  training, batch %3d: %8.0f samples/s   ours/pytorch %.2f× (target ≥ 1.0)", batch, rate,
+                                 ours[batch]! / rate))
+                }
+            }
+            if let rate = r["dense_cells_per_s"] as? Double {
+                print(String(format: "  pytorch  patch-by-patch inference: %8.0f cells/s; our dense map / that %.1f×", rate, denseRate / rate))
+            }
+        } else {
+            print("  PyTorch: unavailable (\(python) bench/peers/nn_peer.py failed; apt install python3-torch)")
+        }
+    }
+}
