@@ -57,6 +57,8 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 	.build/release/form-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/form.json | tee figures/bench/form.txt
 	$(SWIFT) build -c release --product classify-bench
 	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/classify.txt
+	$(SWIFT) build -c release --product nn-bench
+	.build/release/nn-bench $$( command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null && echo --torch-python /usr/bin/python3 || echo --no-torch ) | tee figures/bench/nn.txt
 	$(SWIFT) build -c release --product chart-bench
 	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
 

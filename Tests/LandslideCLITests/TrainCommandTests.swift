@@ -1,0 +1,74 @@
+import Foundation
+import GeoRaster
+import Testing
+import TestSupport
+
+/// `landslide train` and `landslide map` end to end on Loja.
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct TrainCommandTests {
+    static func json(_ path: String) throws -> [String: Any] {
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        return doc["results"] as! [String: Any]
+    }
+
+    /// The lsl-style set (175 landslides + 175 random non-landslides; SAGA slope, curvatures, elevation,
+    /// log10 catchment area), GLM, 5-fold spatial CV repeated 10 times: 50 evaluations, and the same
+    /// seed gives the same numbers.
+    @Test func glmSpatialCrossValidationIsComplete() throws {
+        let dir = try TemporaryDirectory()
+        let args = ["train", "Experiments/studies/loja.yaml", "--model", "glm", "--negatives", "175", "--protocol", "spatial-cv",
+                    "--repeats", "10", "--seed", "7"]
+        let a = try landslide(args + ["--out", dir.path("a.json")])
+        try #require(a.status == 0, "stderr: \(a.stderr)")
+        #expect(a.stdout.contains("glm on loja, spatial-cv: AUC"))
+        let b = try landslide(args + ["--out", dir.path("b.json")])
+        try #require(b.status == 0)
+        let ra = try Self.json(dir.path("a.json")), rb = try Self.json(dir.path("b.json"))
+        let evaluations = ra["evaluations"] as! [[String: Any]]
+        #expect(evaluations.count == 50)
+        #expect(ra["landslides"] as? Int == 175 && ra["non_landslides"] as? Int == 175)
+        #expect((ra["evaluations"] as! NSArray) == (rb["evaluations"] as! NSArray), "same seed, different folds or scores")
+        #expect(ra["factors"] as? [String] == ["slope_saga_deg", "plan_curvature", "profile_curvature", "elevation",
+                                               "log10_catchment_area_m2"])
+    }
+
+    /// A saved GLM maps every valid cell; at the sample cells the map holds the model's probability.
+    @Test func savedModelMapsTheStudy() throws {
+        let dir = try TemporaryDirectory()
+        let t = try landslide(["train", "Experiments/studies/loja.yaml", "--model", "glm", "--negatives", "175",
+                               "--save-model", dir.path("glm.json")])
+        try #require(t.status == 0, "stderr: \(t.stderr)")
+        let m = try landslide(["map", "Experiments/studies/loja.yaml", "--model", dir.path("glm.json"), "--out", dir.path("glm.tif")])
+        try #require(m.status == 0, "stderr: \(m.stderr)")
+        let grid = try RasterIO.read(dir.path("glm.tif"), as: Float.self)
+        let dem = try RasterIO.read(TestPaths.loja("dem.tif"), as: Float.self)
+        #expect(grid.rows == dem.rows && grid.cols == dem.cols && grid.geoTransform == dem.geoTransform)
+        let values = (0..<grid.count).filter { grid.isValid(at: $0) }.map { grid.values[$0] }
+        #expect(values.count > 150_000)
+        #expect(values.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // Independent check at one cell: recompute β·x from the model file and the layers themselves.
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("glm.json")))) as! [String: Any]
+        let beta = (model["parameters"] as! [[Double]])[0], means = model["means"] as! [Double], sds = model["sds"] as! [Double]
+        let layers = try ["slope.tif", "cplan.tif", "cprof.tif", "dem.tif", "log10_carea.tif"].map {
+            try RasterIO.read(TestPaths.loja($0), as: Float.self)
+        }
+        for cell in [20_000, 80_000, 120_000] where grid.isValid(at: cell) {
+            var eta = beta[0]
+            for k in 0..<5 { eta += beta[k + 1] * (Double(layers[k].values[cell]) - means[k]) / sds[k] }
+            #expect(abs(Double(grid.values[cell]) - 1 / (1 + exp(-eta))) < 1e-6)
+        }
+    }
+
+    @Test func badInputIsReportedPlainly() throws {
+        let dir = try TemporaryDirectory()
+        let unknown = try landslide(["train", "Experiments/studies/loja.yaml", "--factors", "slope,soil_type", "--out", dir.path("x.json")])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown factor soil_type; known: elevation, slope_saga_deg"))
+        let external = try landslide(["train", "Experiments/studies/loja.yaml", "--protocol", "external"])
+        #expect(external.status != 0 && external.stderr.contains("--protocol external needs --test CSV"))
+        let notAModel = try dir.write("{\"kind\": \"glm\"}", to: "bad.json")
+        let map = try landslide(["map", "Experiments/studies/loja.yaml", "--model", notAModel, "--out", dir.path("m.tif")])
+        #expect(map.status != 0 && map.stderr.contains("is not a model written by `landslide train --save-model`"))
+        #expect(try dir.contents().sorted() == ["bad.json"])
+    }
+}
