@@ -109,6 +109,7 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
                 nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
                 forEachChunk(n, chunks: Self.chunks) { _, range in
                     // Groups of samples share one im2col matrix [k, g·p] and one GEMM.
+                    let group = min(group, range.count)
                     var cols = [Scalar](repeating: 0, count: k * group * p)
                     var tmp = [Scalar](repeating: 0, count: o * group * p)
                     cols.withUnsafeMutableBufferPointer { cp in tmp.withUnsafeMutableBufferPointer { tp in wgt.withUnsafeBufferPointer { wp in
@@ -138,7 +139,7 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3], ho = dy.shape[2], wo = dy.shape[3]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo, o = outChannels
@@ -153,7 +154,7 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             nonisolated(unsafe) let xb = xp.baseAddress!, dyb = dyp.baseAddress!, dxb = dxp.baseAddress!
             nonisolated(unsafe) let dwb = dwp.baseAddress!, dbb = dbp.baseAddress!, wb = wp.baseAddress!
             forEachChunk(n, chunks: chunks) { chunk, range in
-                let group = Self.group
+                let group = min(Self.group, range.count)
                 var cols = [Scalar](repeating: 0, count: k * group * p)
                 var g = [Scalar](repeating: 0, count: o * group * p)
                 let dW = dwb + chunk * o * k, dB = dbb + chunk * o

@@ -78,7 +78,7 @@ public final class LSTM<Scalar: NetScalar>: Layer {
     }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.shape[0], steps = x.shape[1], h4 = 4 * hidden, hd = hidden
         var dh = dy.data

@@ -22,7 +22,7 @@ public protocol Layer<Scalar>: AnyObject {
     /// Inference-mode output without keeping anything for backward: safe to call from several
     /// threads at once (dense maps run tiles concurrently).
     func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar>
-    func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar>
+    func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar>
     var parameters: [Parameter<Scalar>] { get }
     /// Output shape (without the batch dimension) for an input of shape `s` (without batch).
     func outputShape(_ s: [Int]) -> [Int]

@@ -23,15 +23,16 @@ public final class ReLU<Scalar: NetScalar>: Layer {
         return Tensor(shape: x.shape, data: out)
     }
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var dx = [Scalar](repeating: 0, count: dy.count)
-        dy.data.withUnsafeBufferPointer { gp in output.withUnsafeBufferPointer { yp in dx.withUnsafeMutableBufferPointer { dp in
-            nonisolated(unsafe) let gb = gp.baseAddress!, yb = yp.baseAddress!, db = dp.baseAddress!
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
+        // In place: the gradient arriving here is owned by this call (Network.backward consumes it).
+        var g = dy
+        g.data.withUnsafeMutableBufferPointer { gp in output.withUnsafeBufferPointer { yp in
+            nonisolated(unsafe) let gb = gp.baseAddress!, yb = yp.baseAddress!
             forEachChunk(gp.count, chunks: gp.count > 1 << 16 ? 2 : 1) { _, r in
-                for i in r { db[i] = yb[i] > 0 ? gb[i] : 0 }
+                for i in r where !(yb[i] > 0) { gb[i] = 0 }
             }
-        } } }
-        return Tensor(shape: dy.shape, data: dx)
+        } }
+        return g
     }
 }
 
@@ -48,7 +49,7 @@ public final class Tanh<Scalar: NetScalar>: Layer {
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { Tensor(shape: x.shape, data: x.data.map { Scalar.tanh($0) }) }
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         Tensor(shape: dy.shape, data: zip(dy.data, output).map { $0 * (1 - $1 * $1) })
     }
 }
@@ -83,26 +84,49 @@ public final class Dense<Scalar: NetScalar>: Layer {
         var out = [Scalar](repeating: 0, count: n * outputs)
         for i in 0..<n { for j in 0..<outputs { out[i * outputs + j] = bias.value[j] } }
         x.data.withUnsafeBufferPointer { xp in weight.value.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
-            Scalar.gemm(transA: false, transB: true, m: n, n: outputs, k: inputs, alpha: 1, a: xp.baseAddress!, lda: inputs,
-                        b: wp.baseAddress!, ldb: inputs, beta: 1, c: op.baseAddress!, ldc: outputs)
+            nonisolated(unsafe) let xb = xp.baseAddress!, wb = wp.baseAddress!, ob = op.baseAddress!
+            let inputs = self.inputs, outputs = self.outputs
+            // Two halves of the batch, one per core (BLAS itself runs single-threaded).
+            forEachChunk(n, chunks: n >= 32 ? 2 : 1) { _, r in
+                Scalar.gemm(transA: false, transB: true, m: r.count, n: outputs, k: inputs, alpha: 1, a: xb + r.lowerBound * inputs,
+                            lda: inputs, b: wb, ldb: inputs, beta: 1, c: ob + r.lowerBound * outputs, ldc: outputs)
+            }
         } } }
         return Tensor(shape: [n, outputs], data: out)
     }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.batch
         var dx = [Scalar](repeating: 0, count: x.count)
         dy.data.withUnsafeBufferPointer { gp in x.data.withUnsafeBufferPointer { xp in
-            weight.grad.withUnsafeMutableBufferPointer { dwp in
-                Scalar.gemm(transA: true, transB: false, m: outputs, n: inputs, k: n, alpha: 1, a: gp.baseAddress!,
-                            lda: outputs, b: xp.baseAddress!, ldb: inputs, beta: 1, c: dwp.baseAddress!, ldc: inputs)
-            }
-            weight.value.withUnsafeBufferPointer { wp in dx.withUnsafeMutableBufferPointer { dxp in
-                Scalar.gemm(transA: false, transB: false, m: n, n: inputs, k: outputs, alpha: 1, a: gp.baseAddress!,
-                            lda: outputs, b: wp.baseAddress!, ldb: inputs, beta: 0, c: dxp.baseAddress!, ldc: inputs)
-            } }
+            weight.grad.withUnsafeMutableBufferPointer { dwp in weight.value.withUnsafeBufferPointer { wp in dx.withUnsafeMutableBufferPointer { dxp in
+                nonisolated(unsafe) let gb = gp.baseAddress!, xb = xp.baseAddress!, dwb = dwp.baseAddress!
+                nonisolated(unsafe) let wb = wp.baseAddress!, dxb = dxp.baseAddress!
+                let inputs = self.inputs, outputs = self.outputs
+                // Task 0: dW (rows of W split in two); task 1: dX (rows of the batch split in two) — four
+                // independent GEMMs writing disjoint blocks.
+                let split = n >= 32 && outputs >= 32
+                forEachChunk(4, chunks: split ? 4 : 1) { _, tasks in
+                    for task in tasks {
+                        if task < 2 {
+                            let r = split ? (task == 0 ? 0..<(outputs / 2) : (outputs / 2)..<outputs) : (task == 0 ? 0..<outputs : 0..<0)
+                            if !r.isEmpty {
+                                Scalar.gemm(transA: true, transB: false, m: r.count, n: inputs, k: n, alpha: 1, a: gb + r.lowerBound,
+                                            lda: outputs, b: xb, ldb: inputs, beta: 1, c: dwb + r.lowerBound * inputs, ldc: inputs)
+                            }
+                        } else {
+                            let r = split ? (task == 2 ? 0..<(n / 2) : (n / 2)..<n) : (task == 2 ? 0..<n : 0..<0)
+                            if !r.isEmpty {
+                                Scalar.gemm(transA: false, transB: false, m: r.count, n: inputs, k: outputs, alpha: 1,
+                                            a: gb + r.lowerBound * outputs, lda: outputs, b: wb, ldb: inputs, beta: 0,
+                                            c: dxb + r.lowerBound * inputs, ldc: inputs)
+                            }
+                        }
+                    }
+                }
+            } } }
         } }
         for i in 0..<n { for j in 0..<outputs { bias.grad[j] += dy.data[i * outputs + j] } }
         return Tensor(shape: x.shape, data: dx)
@@ -130,7 +154,7 @@ public final class Dropout<Scalar: NetScalar>: Layer {
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x }
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         mask.isEmpty ? dy : Tensor(shape: dy.shape, data: zip(dy.data, mask).map { $0 * $1 })
     }
 }
@@ -200,7 +224,7 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
         return (Tensor(shape: [n, c, ho, wo], data: out), argmax)
     }
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         var dx = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
         dy.data.withUnsafeBufferPointer { gp in argmax.withUnsafeBufferPointer { ap in dx.withUnsafeMutableBufferPointer { dp in
             for o in 0..<gp.count { dp[Int(ap[o])] += gp[o] }
@@ -292,7 +316,7 @@ public final class BatchNorm<Scalar: NetScalar>: Layer {
 
     /// dx = γ / σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), per channel.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         let n = shape[0], c = shape[1], inner = dy.count / (n * c)
         let m = Scalar(n * inner)
         var dx = [Scalar](repeating: 0, count: dy.count)

@@ -32,7 +32,7 @@ public final class Network<Scalar: NetScalar> {
     @discardableResult
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var g = dy
-        for layer in layers.reversed() { g = layer.backward(g) }
+        for layer in layers.reversed() { g = layer.backward(consume g) }
         return g
     }
 
