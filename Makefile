@@ -58,6 +58,9 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 	$(SWIFT) build -c release --product classify-bench
 	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/classify.txt
 	$(SWIFT) build -c release --product nn-bench
+	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench: installing Debian's python3-torch (CPU) for the PyTorch peer"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >/dev/null 2>&1 \
+	  || echo "bench: python3-torch unavailable; PyTorch columns are skipped" >&2; }
 	.build/release/nn-bench $$( command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null && echo --torch-python /usr/bin/python3 || echo --no-torch ) | tee figures/bench/nn.txt
 	$(SWIFT) build -c release --product chart-bench
 	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
