@@ -37,6 +37,11 @@ public struct Hyetograph: Sendable, Equatable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw HyetographError(source: path, line: nil, problem: "cannot read the file")
         }
+        return try read(csvText: text, source: path)
+    }
+
+    /// Parses hyetograph CSV text; `source` names it in errors.
+    public static func read(csvText text: String, source path: String) throws -> Hyetograph {
         var times: [Double] = [], intensities: [Double] = []
         var sawHeader = false
         var previous = 0.0

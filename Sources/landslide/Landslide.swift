@@ -17,7 +17,7 @@ struct Landslide: ParsableCommand {
         version: "\(harnessVersion) (GDAL \(gdalVersion))",
         subcommands: [Info.self, TerrainCommand.self, PPMCommand.self, FormCommand.self, BreaksCommand.self,
                       EvaluateCommand.self, SampleCommand.self, CompareCommand.self, TrainCommand.self,
-                      MapCommand.self])
+                      MapCommand.self, TwinCommand.self])
 }
 
 /// Options shared by commands that read a study.

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Study
+
+struct TwinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "twin",
+        abstract: "Generate a synthetic twin of Study A's basin with a known truth, as a complete study.",
+        discussion: """
+            Writes into --out: twin.yaml (a study config every command accepts), dem.tif, landslides.csv, \
+            evaluation_points.csv (the landslides and 1,360 random non-landslide points), storm.csv (the \
+            reconstructed storm), and the truth: truth_fos.tif, truth_unstable.tif (FOS < 1 at 9 h with each \
+            cell's own strength), truth_cohesion.tif, truth_friction.tif. Deterministic for a seed; prints the \
+            statistics to compare with Study A's basin (≈ 53.81 km², 1416–2138 m, mean ≈ 1777 m, 365 landslides).
+            """)
+
+    @Option(help: "Directory to write the study into.") var out: String
+    @Option(help: "Seed.") var seed: UInt64 = 20240805
+    @Option(help: "Landslides to place.") var landslides = 365
+    @Option(name: .customLong("heterogeneity-cov"), help: "COV of the planted cohesion and friction fields.")
+    var heterogeneityCOV = 0.2
+    @Option(help: "Summary JSON to write.") var json: String?
+
+    func validate() throws {
+        guard landslides >= 1 else { throw ValidationError("--landslides must be ≥ 1") }
+        guard (0..<1).contains(heterogeneityCOV) else { throw ValidationError("--heterogeneity-cov must be in [0, 1)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var o = Twin.Options()
+            o.seed = seed
+            o.landslides = landslides
+            o.heterogeneityCOV = heterogeneityCOV
+            let s = try Twin.generate(o, directory: out) { FileHandle.standardError.write(Data("twin: \($0)\n".utf8)) }
+            print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: 53.81 km²)", s.columns, s.rows, s.cellSizeM, s.areaKm2))
+            print(String(format: "twin: elevation %.1f – %.1f m, mean %.1f m (Study A: 1416 – 2138 m, mean ≈ 1777 m)",
+                         s.elevationMinM, s.elevationMaxM, s.elevationMeanM))
+            print(String(format: "twin: slope mean %.1f°, p10 %.1f°, median %.1f°, p90 %.1f°, max %.1f°", s.slopeMeanDeg,
+                         s.slopePercentilesDeg["p10"]!, s.slopePercentilesDeg["p50"]!, s.slopePercentilesDeg["p90"]!,
+                         s.slopePercentilesDeg["max"]!))
+            print("twin: slope classes 0–10°, 10–20°, …, ≥ 60° (% of cells): "
+                  + s.slopeHistogramPercent.map { String(format: "%.1f", $0) }.joined(separator: ", "))
+            print(String(format: "twin: cohesion mean %.2f kPa (COV %.3f), friction mean %.2f° (COV %.3f)", s.cohesionMeanKPa,
+                         s.cohesionCOV, s.frictionMeanDeg, s.frictionCOV))
+            print(String(format: "twin: %.1f mm of rain by 9 h; %d unstable cells (%.2f %%); %d landslides (Study A: 365), %d random points",
+                         s.rainMm, s.unstableCells, s.unstablePercent, s.landslides, s.randomPoints))
+            print(String(format: "twin: written to %@ in %.1f s: %@", out, s.seconds, s.files.joined(separator: ", ")))
+            if let json {
+                try ResultsDocument(provenance: Provenance.current(configDigest: "twin", seed: seed), results: s).write(to: json)
+            }
+        }
+    }
+}
