@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CLAPACKE", "Randomness"], swiftSettings: strict),
         .target(name: "Study",
                 dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness", "Susceptibility",
-                               "NeuralNet", .product(name: "Yams", package: "Yams")],
+                               "NeuralNet", "Charts", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
 
         // The command-line tool.
@@ -65,6 +65,10 @@ let package = Package(
         .executableTarget(name: "gallery",
                           dependencies: ["Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/gallery", swiftSettings: strict),
+
+        .executableTarget(name: "model-comparison",
+                          dependencies: ["Study", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/model-comparison", swiftSettings: strict),
 
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],

@@ -52,7 +52,7 @@ public struct ModelSettings: Sendable, Codable, Equatable {
     public var patience: Int?
     public init() {}
 
-    func resolved(_ kind: ModelKind) -> ModelSettings {
+    public func resolved(_ kind: ModelKind) -> ModelSettings {
         var s = self
         switch kind {
         case .glm: break
@@ -209,7 +209,7 @@ public enum TrainRun {
     }
 
     /// Builds the model's network (nil for the GLM).
-    static func network(_ kind: ModelKind, inputs: Int, settings s: ModelSettings, patch: Int,
+    public static func network(_ kind: ModelKind, inputs: Int, settings s: ModelSettings, patch: Int,
                         generator: inout SeededGenerator) -> (float: Network<Float>?, double: Network<Double>?) {
         switch kind {
         case .glm: return (nil, nil)
@@ -223,7 +223,7 @@ public enum TrainRun {
     }
 
     /// Input tensor for samples: factor vectors shaped for the model, or patches.
-    static func inputs(_ kind: ModelKind, cells: [Int], factors: FactorLayers, raster: FactorRaster?,
+    public static func inputs(_ kind: ModelKind, cells: [Int], factors: FactorLayers, raster: FactorRaster?,
                        moments: [(mean: Double, sd: Double)], patch: Int) -> Tensor<Float> {
         if kind.usesPatches { return raster!.patches(at: cells, size: patch) }
         let v = factors.vectors(at: cells, moments: moments)
@@ -233,7 +233,7 @@ public enum TrainRun {
     }
 
     /// Fits on `train` and returns P(landslide) for `test`, and the fitted model.
-    static func fitAndScore(_ kind: ModelKind, train: SampleSet, test: SampleSet, factors: FactorLayers, raster: FactorRaster?,
+    public static func fitAndScore(_ kind: ModelKind, train: SampleSet, test: SampleSet, factors: FactorLayers, raster: FactorRaster?,
                             moments: [(mean: Double, sd: Double)], settings: ModelSettings, patch: Int,
                             generator: inout SeededGenerator) throws -> (scores: [Double], model: TrainedModel) {
         var model = TrainedModel(kind: kind, factors: factors.names, means: moments.map(\.mean), sds: moments.map(\.sd),
@@ -385,6 +385,13 @@ public enum MapRun {
     public static func run(_ config: StudyConfig, model: TrainedModel, progress: (String) -> Void = { _ in }) throws -> Grid<Float> {
         let inputs = try StudyInputs.load(config)
         let factors = try FactorLayers.load(config, dem: inputs.dem, names: model.factors)
+        let scores = try score(model, factors: factors, progress: progress)
+        let nodata: Float = -9999
+        return Grid(like: inputs.dem, nodata: nodata, values: scores.map { $0.isNaN ? nodata : $0 })
+    }
+
+    /// P(landslide) for every cell of `factors` (NaN where a factor is missing).
+    public static func score(_ model: TrainedModel, factors: FactorLayers, progress: (String) -> Void = { _ in }) throws -> [Float] {
         let moments = zip(model.means, model.sds).map { (mean: $0, sd: $1) }
         let valid = factors.valid
         let cells = valid.indices.filter { valid[$0] }
@@ -418,8 +425,7 @@ public enum MapRun {
                 for (c, p) in zip(cells, net.probabilities(x)) { scores[c] = Float(p[1]) }
             }
         }
-        let nodata: Float = -9999
-        return Grid(like: inputs.dem, nodata: nodata, values: scores.map { $0.isNaN ? nodata : $0 })
+        return scores
     }
 
     static func load<S: NetScalar>(_ params: [Parameter<S>], _ model: TrainedModel) throws {

@@ -1,0 +1,57 @@
+// model-comparison: Study A's Figs. 9–10 — CNN, PPM, PPM-CNN(N), PPM-CNN(Y1), PPM-CNN(Y2) and the GLM
+// baseline, each evaluated by the study's protocol and on a common test; ROC curves, AUC table,
+// classed susceptibility maps and results.json. A thin command over Study.ModelComparison.
+import ArgumentParser
+import Foundation
+import Study
+
+@main
+struct ModelComparisonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model-comparison",
+        abstract: "Study A's model comparison: CNN, PPM, PPM-CNN(N/Y1/Y2) and a GLM baseline (ROC, AUC, maps).",
+        discussion: """
+            Every model is evaluated twice: (a) the study's protocol — a 70/30 split of its own sampled set \
+            (training landslides + 1:1 negatives from its sampler); (b) a common test — 30 % of the landslides \
+            held out before sampling, with the study's random non-landslide points — the same for every model. \
+            Writes OUT/results.json (each model's AUC under (a) and (b) beside Study A's reported value) and \
+            OUT/roc-*.png|pdf, OUT/auc-bars.png|pdf, OUT/susceptibility-maps.png|pdf.
+            """)
+
+    @Option(help: "Study config (YAML).") var study: String
+    @Option(help: "Seed (default: the study's).") var seed: UInt64?
+    @Option(help: "Output directory.") var out: String
+    @Flag(help: "Reduced network and epochs (for tests; minutes → seconds).") var quick = false
+    @Option(help: "Uncertainty scenario of the PPM.") var scenario = "config"
+    @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).")
+    var dataRoot: String?
+
+    func validate() throws {
+        guard Scenarios.names.contains(scenario) else { throw ValidationError("--scenario: one of \(Scenarios.names.joined(separator: ", "))") }
+    }
+
+    func run() throws {
+        do {
+            let config = try StudyConfig.load(study, dataRoot: dataRoot)
+            var o = ModelComparison.Options()
+            o.seed = seed ?? config.seed
+            o.quick = quick
+            o.scenario = scenario
+            let r = try ModelComparison.run(config, options: o, outputDirectory: out) { line in
+                FileHandle.standardError.write(Data("model-comparison [\(config.name)]: \(line)\n".utf8))
+            }
+            print("model-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : ""): \(r.landslides) landslides (\(r.heldOutLandslides) held out), \(r.commonTestNonLandslides) common-test non-landslides")
+            print("  model         AUC (a) study protocol   AUC (b) common test   Study A   high+very high %")
+            for m in r.models {
+                let name = m.model.padding(toLength: 13, withPad: " ", startingAt: 0)
+                print(String(format: "  %@ %8.3f                 %8.3f             %@     %6.1f", name as NSString, m.aucStudyProtocol,
+                             m.aucCommonTest, (m.aucReportedByStudy.map { String(format: "%.2f", $0) } ?? "  – ") as NSString,
+                             m.highAndVeryHighPercent))
+            }
+            print(String(format: "model-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, out, r.seconds))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

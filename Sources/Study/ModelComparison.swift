@@ -1,0 +1,245 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import Randomness
+import SlopePhysics
+import Susceptibility
+import Terrain
+
+/// Study A's model comparison (METHODS.md A6; Figs. 9–10): the patch CNN trained with negatives from
+/// four samplers — random (CNN), POF < 0.5 without image processing (PPM-CNN(N)), POF thresholded at
+/// 0.5 and cleaned by opening and closing (PPM-CNN(Y1)), the same at 0.9 (PPM-CNN(Y2)) — beside the
+/// PPM itself (POF as the score) and the GLM baseline (logistic regression on terrain factors, random
+/// negatives).
+///
+/// Two evaluations of every model:
+/// (a) the study's protocol: each sampled set (training landslides + their negatives, 1:1) split
+///     70/30; AUC on the 30 %;
+/// (b) a common, sampler-independent test: 30 % of the landslides held out before any sampling, with
+///     the study's random non-landslide points (Loja: the 1,360 of points_rsaga_all.csv) — the same
+///     test for every model.
+public enum ModelComparison {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var scenario = "config"
+        public var heldOutFraction = 0.3
+        public var kernelOpen = 3
+        public var kernelClose = 3
+        public init() {}
+
+        /// Network settings: Table 1's best values, or a reduced network for `--quick`.
+        var cnnSettings: ModelSettings {
+            var s = ModelSettings()
+            if quick { s.channels = 8; s.epochs = 4; s.patience = 2; s.batchSize = 32 }
+            return s.resolved(.patchCNN)
+        }
+    }
+
+    /// One model's results.
+    public struct ModelResult: Codable, Sendable {
+        public var model: String
+        public var sampler: String
+        public var negatives: Int
+        public var candidateCells: Int
+        /// (a) the study's protocol; (b) the common test.
+        public var aucStudyProtocol: Double
+        public var aucCommonTest: Double
+        /// The value Study A reported (METHODS.md A6), if it reported one.
+        public var aucReportedByStudy: Double?
+        public var testSamplesStudyProtocol: Int
+        public var highAndVeryHighPercent: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var scenario: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var landslides: Int
+        public var heldOutLandslides: Int
+        public var commonTestNonLandslides: Int
+        public var cnnSettings: ModelSettings
+        public var models: [ModelResult]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    /// Study A's reported AUCs (METHODS.md A6).
+    public static let reported: [String: Double] = ["CNN": 0.61, "PPM": 0.74, "PPM-CNN(N)": 0.83, "PPM-CNN(Y1)": 0.85,
+                                                    "PPM-CNN(Y2)": 0.67]
+    static let glmFactors = ["slope", "plan_curvature", "profile_curvature", "elevation", "log10_catchment_area"]
+
+    struct Scored { var name: String; var a: ROC; var b: ROC; var map: [Float]; var result: ModelResult }
+
+    public static func run(_ config: StudyConfig, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        var g = SeededGenerator(seed: options.seed)
+        let inputs = try StudyInputs.load(config)
+        let dem = inputs.dem
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
+        progress("PPM: scenario \(options.scenario)")
+        let prepared = try PPMRun.inputs(config)
+        let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
+        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
+                                             storm: prepared.storm, uncertainty: uncertainty, profile: .c)
+        progress("factors")
+        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
+        let moments = factors.moments()
+        let raster = factors.raster(moments: moments)
+        let glmLayers = try FactorLayers.load(config, dem: dem, names: glmFactors)
+        let glmMoments = glmLayers.moments()
+        let valid = zip(factors.valid, glmLayers.valid).map { $0 && $1 }
+        let usable = landslides.filter { valid[$0] }
+        // (b): hold out landslides before any sampling; non-landslides from the study's evaluation points.
+        let order = Trainer.permutation(usable.count, generator: &g)
+        let heldCount = Int((Double(usable.count) * options.heldOutFraction).rounded())
+        let heldOut = order.prefix(heldCount).map { usable[$0] }.sorted()
+        let trainingLandslides = order.dropFirst(heldCount).map { usable[$0] }.sorted()
+        var commonNegatives: [Int]
+        if let ev = inputs.evaluation {
+            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+        } else {
+            commonNegatives = []
+            let all = Set(landslides)
+            while commonNegatives.count < 1000 {
+                let c = Int(g.nextUnit() * Double(dem.count))
+                if valid[c] && !all.contains(c) { commonNegatives.append(c) }
+            }
+        }
+        let commonCells = heldOut + commonNegatives
+        let commonLabels = heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }
+        func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet {
+            SampleSet(cells: cells, labels: labels, x: cells.map { Double($0 % dem.cols) }, y: cells.map { Double($0 / dem.cols) },
+                      source: "model comparison")
+        }
+        let common = cellSet(commonCells, commonLabels)
+        // Candidate regions: never a landslide cell (held out or not).
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let pof = ppm.pof
+        let regions: [(name: String, sampler: String, candidates: [Bool])] = [
+            ("CNN", "random", base),
+            ("PPM-CNN(N)", "POF < 0.5, no image processing",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: 1, closeSize: 1)).map { $0 && $1 }),
+            ("PPM-CNN(Y1)", "POF < 0.5, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: options.kernelOpen,
+                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
+            ("PPM-CNN(Y2)", "POF < 0.9, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.9, openSize: options.kernelOpen,
+                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
+        ]
+        let settings = options.cnnSettings
+        var scored: [Scored] = []
+        var randomSplitTest: SampleSet?
+        for (k, region) in regions.enumerated() {
+            let candidates = zip(region.candidates, valid).map { $0 && $1 }
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: region.sampler)
+            let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+            let train = set.subset(split.train), testA = set.subset(split.test)
+            if k == 0 { randomSplitTest = testA }
+            progress("\(region.name): \(negatives.count) negatives from \(candidates.filter { $0 }.count) candidate cells; training")
+            let both = cellSet(testA.cells + common.cells, testA.labels + common.labels)
+            let (scores, model) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
+                                                           moments: moments, settings: settings, patch: 17, generator: &g)
+            progress("\(region.name): dense map")
+            let map = try MapRun.score(model, factors: factors)
+            let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
+            let rocB = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
+            scored.append(Scored(name: region.name, a: rocA, b: rocB, map: map, result: ModelResult(
+                model: region.name, sampler: region.sampler, negatives: negatives.count,
+                candidateCells: candidates.filter { $0 }.count, aucStudyProtocol: rocA.auc, aucCommonTest: rocB.auc,
+                aucReportedByStudy: reported[region.name], testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)))
+        }
+        // The PPM: POF is the score; (a) on the random sampler's 30 % (the CNN's test set).
+        let testA = randomSplitTest!
+        let pofScores = { (cells: [Int]) in cells.map { ppm.pof.isValid(at: $0) ? Double(ppm.pof.values[$0]) : 0 } }
+        let ppmA = ROC(labels: testA.labels.map(UInt8.init), scores: pofScores(testA.cells))
+        let ppmB = ROC(labels: common.labels.map(UInt8.init), scores: pofScores(common.cells))
+        scored.insert(Scored(name: "PPM", a: ppmA, b: ppmB, map: (0..<dem.count).map { ppm.pof.isValid(at: $0) ? ppm.pof.values[$0] : .nan },
+                             result: ModelResult(model: "PPM", sampler: "none (POF is the score)", negatives: 0, candidateCells: 0,
+                                                 aucStudyProtocol: ppmA.auc, aucCommonTest: ppmB.auc, aucReportedByStudy: 0.74,
+                                                 testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)), at: 1)
+        // GLM baseline on the random sampler's set.
+        progress("GLM baseline")
+        let randomNegatives = try NegativeSampling.draw(candidates: zip(base, valid).map { $0 && $1 }, geoTransform: dem.geoTransform,
+                                                        rows: dem.rows, cols: dem.cols, count: trainingLandslides.count,
+                                                        spacingMeters: 0, avoid: landslides, seed: options.seed &+ 1, sampler: "random")
+        let glmSet = cellSet(trainingLandslides + randomNegatives, trainingLandslides.map { _ in 1 } + randomNegatives.map { _ in 0 })
+        let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &g)
+        let glmTrain = glmSet.subset(glmSplit.train), glmTest = glmSet.subset(glmSplit.test)
+        let glm = try LogisticRegression(features: glmLayers.vectors(at: glmTrain.cells, moments: glmMoments), labels: glmTrain.labels)
+        let glmA = ROC(labels: glmTest.labels.map(UInt8.init), scores: glmLayers.vectors(at: glmTest.cells, moments: glmMoments).map(glm.probability))
+        let glmB = ROC(labels: common.labels.map(UInt8.init), scores: glmLayers.vectors(at: common.cells, moments: glmMoments).map(glm.probability))
+        var glmMap = [Float](repeating: .nan, count: dem.count)
+        let validCells = valid.indices.filter { valid[$0] }
+        for (c, v) in zip(validCells, glmLayers.vectors(at: validCells, moments: glmMoments)) { glmMap[c] = Float(glm.probability(v)) }
+        scored.append(Scored(name: "GLM", a: glmA, b: glmB, map: glmMap, result: ModelResult(
+            model: "GLM", sampler: "random", negatives: randomNegatives.count, candidateCells: base.filter { $0 }.count,
+            aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
+            testSamplesStudyProtocol: glmTest.cells.count, highAndVeryHighPercent: 0)))
+        // Classes and figures.
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var figures: [String] = []
+        var classedMaps: [ClassedMapChart] = []
+        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
+                           cellSize: abs(dem.geoTransform.pixelWidth), crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
+        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        for k in scored.indices {
+            let values = scored[k].map.enumerated().filter { valid[$0.offset] && $0.element.isFinite }.map { Double($0.element) }
+            let breaks = try NaturalBreaks(sampledForBreaks(values, generator: &g), classes: 5)
+            var classes = [UInt8](repeating: 255, count: dem.count)
+            var high = 0, total = 0
+            for i in 0..<dem.count where valid[i] && scored[k].map[i].isFinite {
+                let c = breaks.classIndex(of: Double(scored[k].map[i]))
+                classes[i] = UInt8(c); total += 1
+                if c >= 3 { high += 1 }
+            }
+            scored[k].result.highAndVeryHighPercent = 100 * Double(high) / Double(max(1, total))
+            classedMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: scored[k].name))
+        }
+        func curves(_ pick: (Scored) -> ROC) -> [ROCCurve] {
+            scored.map { s in
+                let r = pick(s)
+                return ROCCurve(label: s.name, falsePositiveRate: r.falsePositiveRate, truePositiveRate: r.truePositiveRate, auc: r.auc)
+            }
+        }
+        let name = config.name
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
+            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
+                .map { ($0 as NSString).lastPathComponent }
+        }
+        try save(ROCChart(curves: curves(\.a), title: "\(name): study protocol (70/30 of each sampled set)"), "roc-study-protocol")
+        try save(ROCChart(curves: curves(\.b), title: "\(name): common test (held-out landslides + random points)"), "roc-common-test")
+        try save(PanelFigure([ROCChart(curves: curves(\.a), title: "(a) study protocol"),
+                              ROCChart(curves: curves(\.b), title: "(b) common test")], columns: 2, letters: false), "roc-panels")
+        try save(BarChart(categories: scored.map(\.name),
+                          series: [.init(label: "Study A (reported)", values: scored.map { $0.result.aucReportedByStudy ?? 0 }),
+                                   .init(label: "Ours: study protocol", values: scored.map(\.result.aucStudyProtocol)),
+                                   .init(label: "Ours: common test", values: scored.map(\.result.aucCommonTest))],
+                          valueLabel: "AUC", categoryLabel: "Model", title: "\(name): AUC by model (GLM: not in Study A)",
+                          showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 300))
+        let panelSize = classedMaps[0].preferredSize
+        try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")
+        let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
+                              landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
+                              cnnSettings: settings, models: scored.map(\.result), figures: figures.sorted(),
+                              seconds: Date().timeIntervalSince(start))
+        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: results)
+            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        return results
+    }
+
+    /// Natural breaks on at most 20,000 values (an even subsample): exact breaks of the whole map cost
+    /// O(k n²) memory-free but O(n²) time, and the subsample's breaks differ from them by far less
+    /// than the class widths.
+    static func sampledForBreaks(_ v: [Double], generator: inout SeededGenerator) -> [Double] {
+        guard v.count > 20_000 else { return v }
+        let step = Double(v.count) / 20_000
+        return (0..<20_000).map { v[Int(Double($0) * step)] }
+    }
+}
