@@ -27,7 +27,7 @@ public struct Theme: Sendable {
     ].map { Color(hex: $0) }
 
     /// Dash patterns (points) cycling with the categorical colours; empty = solid.
-    public var dashes: [[Double]] = [[], [5, 2.5], [1.5, 2], [6, 2, 1.5, 2], [3, 3], [], [5, 2.5], [1.5, 2]]
+    public var dashes: [[Double]] = [[], [5, 2.5], [1.5, 2], [6, 2, 1.5, 2], [3, 3], [9, 2.5], [2, 2, 6, 2], [1, 3]]
 
     /// Very low, low, moderate, high, very high.
     public var susceptibility: [Color] = [0xFFFFB2, 0xFECC5C, 0xFD8D3C, 0xF03B20, 0xBD0026].map { Color(hex: $0) }
