@@ -74,8 +74,10 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 	$(SWIFT) build -c release --product chart-bench
 	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
 
-audit: ## Consistency audit of the studies' published numbers (arrives with issue F7)
-	@echo "make audit: not available yet; the audit arrives with issue F7 (#8)" >&2; exit 2
+audit: ## Consistency audit of the studies' published numbers (prints the report)
+	$(SWIFT) build -c release --product paper-audit
+	@mkdir -p figures/paper-audit
+	.build/release/paper-audit --out figures/paper-audit
 
 clean: ## Remove build products, peer tools and generated figures
 	rm -rf .build $(PEERS) figures/info figures/*/ paper/build

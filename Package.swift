@@ -70,6 +70,10 @@ let package = Package(
                           dependencies: ["Study", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/model-comparison", swiftSettings: strict),
 
+        .executableTarget(name: "paper-audit",
+                          dependencies: ["Study", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/paper-audit", exclude: ["published.yaml"], swiftSettings: strict),
+
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],
                           path: "Benchmarks/TerrainBench", swiftSettings: strict),
