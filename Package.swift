@@ -74,6 +74,16 @@ let package = Package(
                           dependencies: ["Study", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/paper-audit", exclude: ["published.yaml"], swiftSettings: strict),
 
+        .target(name: "ExperimentSupport",
+                dependencies: ["Study", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: strict),
+        .executableTarget(name: "cov-sweep", dependencies: ["ExperimentSupport", "Study",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/cov-sweep", swiftSettings: strict),
+        .executableTarget(name: "correlation-grid", dependencies: ["ExperimentSupport", "Study",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/correlation-grid", swiftSettings: strict),
+
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],
                           path: "Benchmarks/TerrainBench", swiftSettings: strict),

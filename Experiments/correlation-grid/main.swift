@@ -1,0 +1,15 @@
+// correlation-grid: Study A's Figs. 15–18 and Table 4 — UN, CN, UL, CL (c′ and φ′ random,
+// uncorrelated or ρ = −0.3, normal or lognormal). A thin command over Study.ScenarioSweep.
+import ArgumentParser
+import Foundation
+import ExperimentSupport
+import Study
+
+@main
+struct CorrelationGrid: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correlation-grid",
+        abstract: "Study A's correlation/distribution grid (UN, CN, UL, CL): the COV sweep's products (Table 4).")
+    @OptionGroup var common: ExperimentOptions
+    func run() throws { try common.runSweep(experiment: "correlation-grid", scenarios: ["UN", "CN", "UL", "CL"]) }
+}

@@ -1,0 +1,15 @@
+// cov-sweep: Study A's Figs. 11–14 and Table 3 — PPM and PPM-CNN at COV 0.01, 0.10, 0.20, 0.30.
+// A thin command over Study.ScenarioSweep.
+import ArgumentParser
+import Foundation
+import ExperimentSupport
+import Study
+
+@main
+struct CovSweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cov-sweep",
+        abstract: "Study A's COV sweep: PPM and PPM-CNN maps, class tables (Table 3), NSV histograms, very-high-class plots.")
+    @OptionGroup var common: ExperimentOptions
+    func run() throws { try common.runSweep(experiment: "cov-sweep", scenarios: ["cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30"]) }
+}

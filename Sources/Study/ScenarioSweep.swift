@@ -1,0 +1,257 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import Randomness
+import SlopePhysics
+import Susceptibility
+import Terrain
+
+/// Study A's scenario experiments: the COV sweep (0.01, 0.10, 0.20, 0.30; Figs. 11–14, Table 3) and
+/// the correlation/distribution grid (UN, CN, UL, CL; Figs. 15–18, Table 4). For each scenario: the
+/// PPM (POF map) and the PPM-CNN (the patch CNN trained with negatives from that scenario's POF < 0.5
+/// region after opening and closing, as PPM-CNN(Y1)); five natural-breaks classes of each; the
+/// share of landslides and of area per class and their frequency ratio, in Table 3's layout; NSV
+/// histograms with normal fits; the very-high class's slope and aspect (box plot, dumbbell with
+/// 95 % CI, radar over eight aspect sectors, ternary of slope bands); landslides vs 1,000 random
+/// points per class.
+public enum ScenarioSweep {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var scenarios: [String] = ["cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30"]
+        public var experiment = "cov-sweep"
+        public init() {}
+    }
+
+    public struct ClassTable: Codable, Sendable {
+        public var model: String
+        public var scenario: String
+        public var percentLandslides: [Double]
+        public var percentArea: [Double]
+        public var frequencyRatio: [Double]
+        public var percentRandomPoints: [Double]
+        /// Study A's printed values for this model and scenario (METHODS.md A6), if any.
+        public var studyPercentLandslides: [Double]?
+        public var studyPercentArea: [Double]?
+        public var highAndVeryHighPercentArea: Double
+        public var nsvMean: Double
+        public var nsvSD: Double
+        public var veryHighMeanSlopeDeg: Double
+        public var aucCommonTest: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var experiment: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var scenarios: [String]
+        public var tables: [ClassTable]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    /// Study A's Tables 3 and 4 (METHODS.md A6), by model and scenario label.
+    static func studyValues(model: String, scenario: String) -> (landslides: [Double], area: [Double])? {
+        let label = scenario.hasPrefix("cov-") ? String(scenario.dropFirst(4)) : scenario
+        let t: [String: ([Double], [Double])] = model == "PPM" ? [
+            "0.01": ([23.01, 0.00, 0.27, 0.55, 76.16], [65.38, 0.23, 0.31, 0.28, 33.80]),
+            "0.10": ([18.63, 1.92, 2.74, 13.15, 63.56], [60.54, 2.31, 3.08, 2.93, 31.15]),
+            "0.20": ([14.52, 3.56, 5.21, 23.29, 53.42], [55.34, 4.57, 6.01, 6.27, 27.81]),
+            "0.30": ([11.51, 4.11, 7.67, 32.33, 44.38], [49.13, 7.84, 8.95, 10.24, 23.84]),
+        ] : [
+            "0.01": ([1.92, 1.37, 5.75, 44.66, 46.30], [7.59, 21.73, 29.61, 25.18, 15.89]),
+            "0.10": ([2.47, 1.37, 6.85, 50.14, 39.18], [5.01, 23.61, 31.69, 25.25, 14.44]),
+            "0.20": ([0.27, 1.37, 5.48, 38.90, 53.97], [7.71, 21.84, 28.58, 27.18, 14.68]),
+            "0.30": ([3.01, 2.47, 5.48, 50.68, 38.36], [6.30, 22.59, 32.77, 24.65, 13.68]),
+            "UN": ([2.47, 1.37, 6.85, 50.14, 39.18], [5.01, 23.61, 31.69, 25.25, 14.44]),
+            "CN": ([1.10, 3.01, 4.11, 50.14, 41.64], [7.87, 20.07, 29.09, 28.82, 14.14]),
+            "UL": ([5.75, 2.47, 14.79, 48.22, 28.77], [5.74, 26.40, 30.58, 25.08, 12.20]),
+            "CL": ([3.29, 1.37, 9.32, 53.97, 32.05], [9.66, 21.32, 30.27, 26.05, 12.70]),
+        ]
+        // Table 4's PPM block repeats Table 3's (the audit reports it), so it is not compared.
+        return t[label].map { (landslides: $0.0, area: $0.1) }
+    }
+
+    public static func run(_ config: StudyConfig, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        var g = SeededGenerator(seed: options.seed)
+        let inputs = try StudyInputs.load(config)
+        let dem = inputs.dem
+        let prepared = try PPMRun.inputs(config)
+        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
+        let moments = factors.moments()
+        let raster = factors.raster(moments: moments)
+        let valid = factors.valid
+        let slope = prepared.slope
+        let cell = abs(dem.geoTransform.pixelWidth)
+        let aspect = dem.apply(HornAspect(cellWidth: cell, cellHeight: cell), edges: .extrapolate)
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        // 1,000 random points (not landslides), the same for every scenario.
+        var randomPoints: [Int] = []
+        let landslideSet = Set(landslides)
+        var pg = SeededGenerator(seed: options.seed &+ 99)
+        while randomPoints.count < 1000 {
+            let c = Int(pg.nextUnit() * Double(dem.count))
+            if valid[c] && !landslideSet.contains(c) { randomPoints.append(c) }
+        }
+        // Common test for the PPM-CNN: 30 % of landslides held out, with the study's random points.
+        let order = Trainer.permutation(landslides.count, generator: &g)
+        let held = Set(order.prefix(Int(Double(landslides.count) * 0.3)).map { landslides[$0] })
+        let trainingLandslides = landslides.filter { !held.contains($0) }
+        var commonNegatives = randomPoints
+        if let ev = inputs.evaluation {
+            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+        }
+        let testCells = held.sorted() + commonNegatives
+        let testLabels = held.map { _ in 1 } + commonNegatives.map { _ in 0 }
+        var settings = ModelSettings()
+        if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
+        settings = settings.resolved(.patchCNN)
+
+        var tables: [ClassTable] = []
+        var nsvHistograms: [any Chart] = []
+        var veryHighSlopes: [(String, [Double])] = []
+        var allSlopes: [Double] = []
+        var radarSeries: [RadarChart.Series] = []
+        var ternarySeries: [TernaryChart.Series] = []
+        var classedMaps: [ClassedMapChart] = []
+        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
+                           cellSize: cell, crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
+        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        for i in 0..<dem.count where valid[i] && slope.isValid(at: i) { allSlopes.append(Double(slope.values[i])) }
+
+        for scenario in options.scenarios {
+            progress("\(scenario): PPM")
+            let uncertainty = try Scenarios.uncertainty(scenario, config: config)
+            let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
+                                                 uncertainty: uncertainty, profile: .c)
+            let pofMap = (0..<dem.count).map { ppm.pof.isValid(at: $0) && valid[$0] ? ppm.pof.values[$0] : Float.nan }
+            progress("\(scenario): PPM-CNN (negatives from POF < 0.5 after opening and closing)")
+            let candidates = zip(zip(base, NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)), valid)
+                .map { $0.0 && $0.1 && $1 }
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      avoid: landslides, seed: options.seed &+ 7, sampler: "pof")
+            let cells = trainingLandslides + negatives
+            let set = SampleSet(cells: cells, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
+                                x: cells.map { Double($0 % dem.cols) }, y: cells.map { Double($0 / dem.cols) }, source: scenario)
+            let test = SampleSet(cells: testCells, labels: testLabels, x: testCells.map { Double($0 % dem.cols) },
+                                 y: testCells.map { Double($0 / dem.cols) }, source: "common test")
+            let (testScores, model) = try TrainRun.fitAndScore(.patchCNN, train: set, test: test, factors: factors, raster: raster,
+                                                               moments: moments, settings: settings, patch: 17, generator: &g)
+            let cnnMap = try MapRun.score(model, factors: factors)
+            let label = scenario.hasPrefix("cov-") ? "COV " + scenario.dropFirst(4) : scenario
+            for (modelName, map) in [("PPM", pofMap), ("PPM-CNN", cnnMap)] {
+                let values = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
+                let scores = values.map { Double(map[$0]) }
+                let breaks = try NaturalBreaks(ModelComparison.sampledForBreaks(scores, generator: &g), classes: 5)
+                var classOf = [Int](repeating: -1, count: dem.count)
+                for (k, c) in values.enumerated() { classOf[c] = breaks.classIndex(of: scores[k]) }
+                let fr = FrequencyRatio(cellClasses: values.map { classOf[$0] }, landslideClasses: landslides.compactMap {
+                    classOf[$0] >= 0 ? classOf[$0] : nil }, classes: 5)
+                var randomShare = [Double](repeating: 0, count: 5)
+                for p in randomPoints where classOf[p] >= 0 { randomShare[classOf[p]] += 100 / Double(randomPoints.count) }
+                let nsv = NormalisedSusceptibility(scores)
+                let veryHigh = values.filter { classOf[$0] == 4 && slope.isValid(at: $0) }
+                let vhSlopes = veryHigh.map { Double(slope.values[$0]) }
+                let auc = modelName == "PPM"
+                    ? ROC(labels: testLabels.map(UInt8.init), scores: testCells.map { pofMap[$0].isFinite ? Double(pofMap[$0]) : 0 }).auc
+                    : ROC(labels: testLabels.map(UInt8.init), scores: testScores).auc
+                let study = studyValues(model: modelName, scenario: scenario)
+                tables.append(ClassTable(model: modelName, scenario: scenario, percentLandslides: fr.percentLandslides,
+                                         percentArea: fr.percentArea, frequencyRatio: fr.ratio, percentRandomPoints: randomShare,
+                                         studyPercentLandslides: study?.landslides, studyPercentArea: study?.area,
+                                         highAndVeryHighPercentArea: fr.percentArea[3] + fr.percentArea[4],
+                                         nsvMean: nsv.mean, nsvSD: nsv.standardDeviation,
+                                         veryHighMeanSlopeDeg: vhSlopes.reduce(0, +) / Double(max(1, vhSlopes.count)),
+                                         aucCommonTest: auc))
+                if modelName == "PPM-CNN" {
+                    nsvHistograms.append(HistogramChart(values: nsv.values, bins: 20, range: 0...1, xLabel: "NSV",
+                                                        yLabel: "Number of cells", title: "PPM-CNN, \(label)"))
+                    veryHighSlopes.append((label, vhSlopes))
+                    var sectors = [Double](repeating: 0, count: 8)
+                    for c in veryHigh where aspect.isValid(at: c) {
+                        sectors[Int(((Double(aspect.values[c]) + 22.5).truncatingRemainder(dividingBy: 360)) / 45) % 8] += 1
+                    }
+                    let total = max(1, sectors.reduce(0, +))
+                    radarSeries.append(.init(label: label, values: sectors.map { 100 * $0 / total }))
+                    let bands = vhSlopes.reduce(into: (0.0, 0.0, 0.0)) { acc, s in
+                        if s > 35 { acc.0 += 1 } else if s < 20 { acc.1 += 1 } else { acc.2 += 1 }
+                    }
+                    ternarySeries.append(.init(label: label, points: [bands.0 + bands.1 + bands.2 > 0 ? bands : (1, 1, 1)]))
+                    classedMaps.append(ClassedMapChart(grid: grid, classes: (0..<dem.count).map { classOf[$0] >= 0 ? UInt8(classOf[$0]) : 255 },
+                                                       points: points, title: "PPM-CNN, \(label)"))
+                }
+            }
+        }
+        // Figures.
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var figures: [String] = []
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
+            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
+                .map { ($0 as NSString).lastPathComponent }
+        }
+        let labels = options.scenarios.map { $0.hasPrefix("cov-") ? String($0.dropFirst(4)) : $0 }
+        let name = config.name
+        try save(PanelFigure(nsvHistograms, columns: 2, panelSize: Size(width: 300, height: 230)), "nsv-histograms")
+        try save(PanelFigure(classedMaps, columns: 2, panelSize: classedMaps[0].preferredSize), "susceptibility-maps")
+        for modelName in ["PPM", "PPM-CNN"] {
+            let rows = tables.filter { $0.model == modelName }
+            try save(BarChart(categories: labels, series: Theme.susceptibilityClassNames.indices.map { c in
+                .init(label: Theme.susceptibilityClassNames[c], values: rows.map { $0.percentArea[c] }) },
+                mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Scenario",
+                title: "\(name): area per class, \(modelName)", showValues: true, colors: Theme.standard.susceptibility),
+                "class-area-\(modelName.lowercased())")
+            try save(BarChart(categories: Theme.susceptibilityClassNames,
+                              series: rows.flatMap { r in
+                                  [BarChart.Series(label: "Landslides, \(r.scenario)", values: r.percentLandslides)] },
+                              valueLabel: "Share of landslides (%)", categoryLabel: "Susceptibility class",
+                              title: "\(name): landslides per class, \(modelName)"),
+                     "landslides-per-class-\(modelName.lowercased())", size: Size(width: 520, height: 300))
+        }
+        let cnnRows = tables.filter { $0.model == "PPM-CNN" }
+        try save(BarChart(categories: Theme.susceptibilityClassNames,
+                          series: [.init(label: "Inventory (\(labels.first ?? ""))", values: cnnRows.first?.percentLandslides ?? []),
+                                   .init(label: "1,000 random points (\(labels.first ?? ""))", values: cnnRows.first?.percentRandomPoints ?? [])],
+                          valueLabel: "Share of points (%)", categoryLabel: "Susceptibility class (PPM-CNN)",
+                          title: "\(name): inventory vs random points"), "inventory-vs-random")
+        try save(BoxPlotChart(groups: veryHighSlopes.map { .init(label: $0.0, values: $0.1) }, valueLabel: "Slope (°)",
+                              groupLabel: "Scenario", title: "\(name): slope of very-high cells (PPM-CNN)"), "very-high-slope-box")
+        try save(DumbbellChart(rows: veryHighSlopes.map { .init(label: $0.0, first: .meanWithCI95($0.1), second: .meanWithCI95(allSlopes)) },
+                               seriesLabels: ("Very-high cells", "All cells"), valueLabel: "Mean slope (°)",
+                               title: "\(name): mean slope, 95 % CI"), "very-high-slope-dumbbell")
+        try save(RadarChart(series: radarSeries, valueLabel: "Share of very-high cells (%)",
+                            title: "\(name): aspect of very-high cells"), "very-high-aspect-radar")
+        try save(TernaryChart(series: ternarySeries, axisLabels: ("Slope > 35°", "Slope < 20°", "Slope 20–35°"),
+                              title: "\(name): slope bands of very-high cells"), "very-high-slope-ternary")
+        let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
+                              scenarios: options.scenarios, tables: tables, figures: figures.sorted(),
+                              seconds: Date().timeIntervalSince(start))
+        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: results)
+            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        return results
+    }
+}
+
+extension ScenarioSweep {
+    /// The table an experiment prints: per model and scenario, % landslides and % area per class,
+    /// with Study A's printed values beneath where it printed them.
+    public static func summary(_ r: Results) -> String {
+        var lines = ["\(r.experiment): \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")",
+                     "  model    scenario   quantity        I       II      III      IV       V     (AUC common test)"]
+        func row(_ v: [Double]) -> String { v.map { String(format: "%7.2f", $0) }.joined(separator: " ") }
+        for t in r.tables {
+            let head = "  \(t.model.padding(toLength: 8, withPad: " ", startingAt: 0)) \(t.scenario.padding(toLength: 10, withPad: " ", startingAt: 0))"
+            lines.append("\(head) %landslides  \(row(t.percentLandslides))     \(String(format: "%.3f", t.aucCommonTest))")
+            if let s = t.studyPercentLandslides { lines.append("\(String(repeating: " ", count: 22))  Study A     \(row(s))") }
+            lines.append("\(String(repeating: " ", count: 22))%area       \(row(t.percentArea))")
+            if let s = t.studyPercentArea { lines.append("\(String(repeating: " ", count: 22))  Study A     \(row(s))") }
+        }
+        lines.append(String(format: "%@: %d figures and results.json (%.1f s)", r.experiment, r.figures.count, r.seconds))
+        return lines.joined(separator: "\n")
+    }
+}
