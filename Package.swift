@@ -83,6 +83,15 @@ let package = Package(
         .executableTarget(name: "correlation-grid", dependencies: ["ExperimentSupport", "Study",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/correlation-grid", swiftSettings: strict),
+        .executableTarget(name: "sampler-comparison", dependencies: ["ExperimentSupport", "Study",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/sampler-comparison", swiftSettings: strict),
+        .executableTarget(name: "network-comparison", dependencies: ["ExperimentSupport", "Study",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/network-comparison", swiftSettings: strict),
+        .executableTarget(name: "structure-sensitivity", dependencies: ["ExperimentSupport", "Study",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Experiments/structure-sensitivity", swiftSettings: strict),
 
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],

@@ -75,7 +75,7 @@ public struct BayesianOptimizer: Sendable {
 
     /// Minimises `objective` with `evaluations` calls; `progress` sees each (index, point, value).
     public func minimize(evaluations: Int, generator: inout SeededGenerator, objective: ([Double]) -> Double,
-                         progress: ((Int, [Double], Double) -> Void)? = nil) -> OptimizationTrace {
+                         progress: (Int, [Double], Double) -> Void = { _, _, _ in }) -> OptimizationTrace {
         var trace = OptimizationTrace()
         var units: [[Double]] = []
         let d = dimensions.count
@@ -84,7 +84,7 @@ public struct BayesianOptimizer: Sendable {
             let y = objective(x)
             units.append(u); trace.points.append(x); trace.values.append(y)
             trace.bestSoFar.append(min(trace.bestSoFar.last ?? .infinity, y))
-            progress?(trace.values.count, x, y)
+            progress(trace.values.count, x, y)
         }
         // Initial design: a Latin hypercube (one point per stratum in every dimension).
         let n0 = min(initialPoints, evaluations)

@@ -275,7 +275,7 @@ public enum TrainRun {
         return (net.probabilities(xTest).map { $0[1] }, model)
     }
 
-    static func metrics(_ labels: [Int], _ scores: [Double], repeat_: Int, fold: Int, train: Int) -> FoldMetrics {
+    public static func metrics(_ labels: [Int], _ scores: [Double], repeat_: Int, fold: Int, train: Int) -> FoldMetrics {
         let l = labels.map { UInt8($0) }
         let roc = ROC(labels: l, scores: scores)
         let c = ConfusionMetrics(labels: l, scores: scores, threshold: 0.5)

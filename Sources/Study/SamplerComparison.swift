@@ -1,0 +1,145 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import Randomness
+import SlopePhysics
+import Susceptibility
+import Terrain
+
+/// Study B's Fig. 8 with Study A's sampler added: negatives from each of the four samplers of Study B
+/// (random, buffer, slope, information value) and from Study A's POF sampler feed the same patch CNN;
+/// ROC curves and AUC under (a) the study protocol and (b) the common test.
+public enum SamplerComparison {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var bufferMeters = 500.0
+        public var maximumSlopeDegrees = 10.0
+        public init() {}
+    }
+
+    public struct SamplerResult: Codable, Sendable {
+        public var sampler: String
+        public var candidateCells: Int
+        public var negatives: Int
+        public var aucStudyProtocol: Double
+        public var aucCommonTest: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var samplers: [SamplerResult]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    public static func run(_ config: StudyConfig, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        var g = SeededGenerator(seed: options.seed)
+        let inputs = try StudyInputs.load(config)
+        let dem = inputs.dem
+        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
+        let moments = factors.moments()
+        let raster = factors.raster(moments: moments)
+        let valid = factors.valid
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
+        let order = Trainer.permutation(landslides.count, generator: &g)
+        let held = Set(order.prefix(Int((Double(landslides.count) * 0.3).rounded())).map { landslides[$0] })
+        let trainingLandslides = landslides.filter { !held.contains($0) }
+        var commonNegatives: [Int] = []
+        if let ev = inputs.evaluation {
+            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+        } else {
+            let all = Set(landslides)
+            while commonNegatives.count < 1000 {
+                let c = Int(g.nextUnit() * Double(dem.count))
+                if valid[c] && !all.contains(c) { commonNegatives.append(c) }
+            }
+        }
+        let common = SampleSet.cells(held.sorted() + commonNegatives, labels: held.map { _ in 1 } + commonNegatives.map { _ in 0 },
+                                     columns: dem.cols)
+        // Candidate regions (never a landslide cell; the information-value model sees only the training landslides).
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let buffer = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.bufferMeters)
+        let slope = dem.apply(HornSlope(cellWidth: abs(dem.geoTransform.pixelWidth), cellHeight: abs(dem.geoTransform.pixelWidth)),
+                              edges: .extrapolate)
+        progress("information-value model on the 13 terrain factors")
+        let ivLayers = try FactorLayers.load(config, dem: dem, names: SampleRun.terrainFactors)
+        let columns = ivLayers.grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
+        let pca = PCAWeights(names: SampleRun.terrainFactors, columns: columns)
+        let classed = try zip(SampleRun.terrainFactors, columns).filter { pca.kept.contains($0.0) }.map {
+            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: .naturalBreaks)
+        }
+        let iv = InformationValueModel(factors: classed, landslideCells: trainingLandslides)
+        let ivBreaks = try NaturalBreaks(ModelComparison.sampledForBreaks(iv.total.filter { !$0.isNaN }, generator: &g), classes: 5)
+        progress("PPM for the POF sampler (config scenario)")
+        let prepared = try PPMRun.inputs(config)
+        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
+                                             uncertainty: try Scenarios.uncertainty("config", config: config), profile: .c)
+        let pofStable = NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)
+        let regions: [(String, [Bool])] = [
+            ("random", base),
+            ("buffer \(Int(options.bufferMeters)) m", zip(base, buffer).map { $0 && $1 }),
+            ("slope ≤ \(Int(options.maximumSlopeDegrees))°", (0..<dem.count).map {
+                base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= options.maximumSlopeDegrees }),
+            ("information value (very low)", (0..<dem.count).map {
+                base[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }),
+            ("POF < 0.5, opened and closed", zip(base, pofStable).map { $0 && $1 }),
+        ]
+        var settings = ModelSettings()
+        if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
+        settings = settings.resolved(.patchCNN)
+        var results: [SamplerResult] = []
+        var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
+        for (k, (name, region)) in regions.enumerated() {
+            let candidates = zip(region, valid).map { $0 && $1 }
+            progress("\(name): \(candidates.filter { $0 }.count) candidate cells; training")
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: name)
+            let set = SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
+                                      columns: dem.cols)
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+            let train = set.subset(split.train), testA = set.subset(split.test)
+            let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
+            let (scores, _) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
+                                                       moments: moments, settings: settings, patch: 17, generator: &g)
+            let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
+            let b = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
+            results.append(SamplerResult(sampler: name, candidateCells: candidates.filter { $0 }.count, negatives: negatives.count,
+                                         aucStudyProtocol: a.auc, aucCommonTest: b.auc))
+            curvesA.append(ROCCurve(label: name, falsePositiveRate: a.falsePositiveRate, truePositiveRate: a.truePositiveRate, auc: a.auc))
+            curvesB.append(ROCCurve(label: name, falsePositiveRate: b.falsePositiveRate, truePositiveRate: b.truePositiveRate, auc: b.auc))
+        }
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var figures: [String] = []
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
+            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
+                .map { ($0 as NSString).lastPathComponent }
+        }
+        try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol"), ROCChart(curves: curvesB, title: "(b) common test")],
+                             columns: 2, letters: false), "roc-panels")
+        try save(BarChart(categories: results.map(\.sampler),
+                          series: [.init(label: "Study protocol", values: results.map(\.aucStudyProtocol)),
+                                   .init(label: "Common test", values: results.map(\.aucCommonTest))],
+                          valueLabel: "AUC", categoryLabel: "Negative sampler", title: "\(config.name): AUC by sampler (patch CNN)",
+                          showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 320))
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, samplers: results, figures: figures.sorted(),
+                        seconds: Date().timeIntervalSince(start))
+        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: r)
+            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        return r
+    }
+}
+
+extension SampleSet {
+    /// Cells with labels; coordinates are the cells' column and row (enough for the splits used here).
+    public static func cells(_ cells: [Int], labels: [Int], columns: Int) -> SampleSet {
+        SampleSet(cells: cells, labels: labels, x: cells.map { Double($0 % columns) }, y: cells.map { Double($0 / columns) },
+                  source: "experiment")
+    }
+}
