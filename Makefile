@@ -5,7 +5,7 @@ SWIFT        ?= swift
 STUDIES      := $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test figures gallery paper bench audit clean
+.PHONY: help deps build test figures figures-prep gallery paper bench audit clean
 
 help: ## List the targets
 	@echo "landslide-susceptibility reproducibility harness"
@@ -27,26 +27,46 @@ gallery: deps ## One figure of every chart type (fixed specimen data) in figures
 	.build/release/gallery --out figures/gallery
 
 DATA_ROOT    ?= $(or $(LANDSLIDE_DATA_ROOT),../shared/data)
+EXPERIMENTS  := model-comparison cov-sweep correlation-grid sampler-comparison network-comparison structure-sensitivity
+HAVE_DATA    := $(shell [ -d "$(DATA_ROOT)" ] && echo yes)
+# The twin always; the real studies when their data are there.
+FIGURE_STUDIES := twin $(if $(HAVE_DATA),$(basename $(notdir $(STUDIES))))
+RUNS         := $(foreach e,$(EXPERIMENTS),$(foreach s,$(FIGURE_STUDIES),figures/$(e)/$(s)/results.json))
+study_config = $(if $(filter twin,$(1)),figures/twin/study/twin.yaml,Experiments/studies/$(1).yaml)
 
-figures: deps gallery ## Regenerate every figure and results file under figures/
-	$(SWIFT) build -c release --product landslide
+figures: figures-prep $(RUNS) figures/paper-audit/results.json ## Regenerate every figure and results file (make -j2 runs experiments in parallel)
+	@.build/release/paper-build --summary
+	@echo "figures: done in $$(( $$(date +%s) - $$(cat figures/.started) )) s"
+
+figures-prep: deps gallery
+	@date +%s > figures/.started
+	$(SWIFT) build -c release
 	@mkdir -p figures/info figures/twin
 	@echo "== twin: the synthetic twin of Study A's basin (the embedded default study)"
 	$(RELEASE_BIN) twin --out figures/twin/study --json figures/twin/twin.json
-	$(RELEASE_BIN) info figures/twin/study/twin.yaml --out figures/info/twin.json
-	@if [ -d "$(DATA_ROOT)" ]; then \
+	$(RELEASE_BIN) info figures/twin/study/twin.yaml --out figures/info/twin.json > /dev/null
+	@if [ -n "$(HAVE_DATA)" ]; then \
 	  for study in $(STUDIES); do \
-	    name=$$(basename $$study .yaml); \
-	    echo "== info: $$name"; \
-	    $(RELEASE_BIN) info $$study --out figures/info/$$name.json || exit 1; \
+	    $(RELEASE_BIN) info $$study --out figures/info/$$(basename $$study .yaml).json > /dev/null || exit 1; \
 	  done; \
 	else \
 	  echo "figures: no data root at $(DATA_ROOT) (set LANDSLIDE_DATA_ROOT); real studies skipped, the twin stands in"; \
 	fi
-	@echo "figures: wrote $$(ls figures/info/*.json | wc -l) study reports to figures/info/ and the gallery to figures/gallery/"
 
-paper: ## Build the literate write-up (arrives with issue F7)
-	@echo "make paper: not available yet; the write-up arrives with issue F7 (#8)" >&2; exit 2
+figures/%/results.json: | figures-prep
+	@exp=$(word 2,$(subst /, ,$@)); study=$(word 3,$(subst /, ,$@)); \
+	echo "== $$exp on $$study"; \
+	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
+	  || { echo "figures: $$exp on $$study failed; see figures/$$exp-$$study.log" >&2; tail -3 figures/$$exp-$$study.log >&2; exit 1; }; \
+	tail -1 figures/$$exp-$$study.log
+
+figures/paper-audit/results.json: | figures-prep
+	@mkdir -p figures/paper-audit
+	@.build/release/paper-audit --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
+
+paper: ## Build the write-up from the results of make figures: paper/build/paper.md and paper.html
+	$(SWIFT) build -c release --product paper-build
+	.build/release/paper-build
 
 PEERS        := .venv-peers
 PEER_PYTHON  := $(PEERS)/bin/python

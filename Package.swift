@@ -27,6 +27,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: a module map and shim header each; `make deps` installs the providers.
@@ -92,6 +94,13 @@ let package = Package(
         .executableTarget(name: "structure-sensitivity", dependencies: ["ExperimentSupport", "Study",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/structure-sensitivity", swiftSettings: strict),
+
+        // The literate write-up: results JSON + paper/*.mustache → paper/build/paper.md and .html.
+        .executableTarget(name: "paper-build",
+                          dependencies: [.product(name: "Mustache", package: "swift-mustache"),
+                                         .product(name: "Ink", package: "Ink"),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/PaperBuild", swiftSettings: strict),
 
         // Benchmarks (`make bench`): release builds, side by side with peer tools.
         .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],

@@ -1,0 +1,160 @@
+// paper-build: fills paper/paper.md.mustache with the numbers of figures/*/results.json and writes
+// paper/build/paper.md and paper/build/paper.html (self-contained: figures embedded). No number in
+// the write-up is typed by hand: each comes from a results file through a placeholder.
+// `--summary` prints the table `make figures` ends with.
+import ArgumentParser
+import Foundation
+import Ink
+import Mustache
+
+@main
+struct PaperBuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paper-build",
+        abstract: "Build the literate write-up from the results of `make figures` (make paper).")
+
+    @Option(help: "Where `make figures` wrote its results.") var figures = "figures"
+    @Option(help: "The write-up's template.") var template = "paper/paper.md.mustache"
+    @Option(help: "Output directory.") var out = "paper/build"
+    @Flag(help: "Only print the summary table of the results.") var summary = false
+
+    func run() throws {
+        let r = FigureResults(root: figures)
+        if summary { print(summaryTable(r)); return }
+        guard !r.studies.isEmpty else {
+            FileHandle.standardError.write(Data("error: no results under \(figures)/; run `make figures` first\n".utf8))
+            throw ExitCode.failure
+        }
+        let text = try String(contentsOfFile: template, encoding: .utf8)
+        let markdown = try MustacheTemplate(string: text).render(context(r))
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try write(markdown, to: "\(out)/paper.md")
+        let body = MarkdownParser().html(from: markdown)
+        try write(html(body, figuresRoot: figures), to: "\(out)/paper.html")
+        print("paper: \(out)/paper.md and \(out)/paper.html (\(r.studies.joined(separator: ", ")); \(claims.count) claims)")
+    }
+
+    func write(_ s: String, to path: String) throws {
+        let tmp = path + ".partial"
+        try s.write(toFile: tmp, atomically: false, encoding: .utf8)
+        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: tmp))
+    }
+
+    /// Everything the template can name.
+    func context(_ r: FigureResults) -> [String: Any] {
+        var studies: [[String: Any]] = []
+        for s in r.studies {
+            var st: [String: Any] = ["name": s, "is_twin": s == "twin"]
+            let mc = (r.results("model-comparison", s)?["models"] as? [[String: Any]] ?? []).map { m -> [String: Any] in
+                ["model": m["model"] ?? "", "a": fmt(number(m["auc_study_protocol"])), "b": fmt(number(m["auc_common_test"])),
+                 "reported": fmt(number(m["auc_reported_by_study"]), 2), "sampler": m["sampler"] ?? "",
+                 "high": fmt(number(m["high_and_very_high_percent"]), 1)]
+            }
+            st["model_comparison"] = mc
+            if let m = r.results("model-comparison", s) {
+                st["held_out"] = m["held_out_landslides"] ?? ""; st["common_negatives"] = m["common_test_non_landslides"] ?? ""
+                st["landslides"] = m["landslides"] ?? ""
+            }
+            for e in ["cov-sweep", "correlation-grid"] {
+                let rows = (r.results(e, s)?["tables"] as? [[String: Any]] ?? []).map { t -> [String: Any] in
+                    func row(_ k: String) -> String { (t[k] as? [Any] ?? []).map { fmt(number($0), 2) }.joined(separator: " | ") }
+                    return ["model": t["model"] ?? "", "scenario": t["scenario"] ?? "", "landslides": row("percent_landslides"),
+                            "area": row("percent_area"), "study_landslides": row("study_percent_landslides"),
+                            "study_area": row("study_percent_area"), "has_study": t["study_percent_area"] != nil,
+                            "auc": fmt(number(t["auc_common_test"])), "nsv_mean": fmt(number(t["nsv_mean"])),
+                            "nsv_sd": fmt(number(t["nsv_sd"]))]
+                }
+                st[e.replacingOccurrences(of: "-", with: "_")] = rows
+            }
+            st["samplers"] = (r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? []).map {
+                ["sampler": $0["sampler"] ?? "", "a": fmt(number($0["auc_study_protocol"])), "b": fmt(number($0["auc_common_test"])),
+                 "candidates": $0["candidate_cells"] ?? ""]
+            }
+            st["networks"] = (r.results("network-comparison", s)?["networks"] as? [[String: Any]] ?? []).map { n -> [String: Any] in
+                let a = n["study_protocol"] as? [String: Any] ?? [:], b = n["common_test"] as? [String: Any] ?? [:]
+                let rep = n["reported_by_study"] as? [String: Any] ?? [:]
+                return ["model": n["model"] ?? "", "accuracy": fmt(number(a["accuracy"])), "precision": fmt(number(a["precision"])),
+                        "recall": fmt(number(a["recall"])), "f1": fmt(number(a["f1"])), "auc": fmt(number(a["auc"])),
+                        "auc_b": fmt(number(b["auc"])), "rep_accuracy": fmt(number(rep["accuracy"])), "rep_f1": fmt(number(rep["f1"])),
+                        "rep_auc": fmt(number(rep["auc"]))]
+            }
+            if let ss = r.results("structure-sensitivity", s) {
+                let p = ss["pearson"] as? [String: Any] ?? [:]
+                st["structure"] = ["runs": (ss["runs"] as? [Any])?.count ?? 0, "r_threshold": fmt(number(p["threshold"]), 4),
+                                   "r_open": fmt(number(p["kernel_open"]), 4), "r_close": fmt(number(p["kernel_close"]), 4),
+                                   "best": (ss["best_hyperparameters"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
+                                       .map { "\($0.key) = \(fmt(number($0.value), 4))" }.joined(separator: ", ")]
+            }
+            studies.append(st)
+        }
+        var claimRows: [[String: Any]] = []
+        for c in claims {
+            for s in r.studies {
+                guard let (a, b, ha, hb) = c.evaluate(r, s) else { continue }
+                func verdict(_ h: Bool?) -> String { h.map { $0 ? "holds" : "does not hold" } ?? "–" }
+                claimRows.append(["source": c.source, "claim": c.text, "published": c.published, "study": s, "a": a, "b": b,
+                                  "holds_a": verdict(ha), "holds_b": verdict(hb)])
+            }
+        }
+        let auditRows = (r.audit?["checks"] as? [[String: Any]] ?? []).filter { ($0["consistent"] as? Bool) == false }.map {
+            ["study": $0["study"] ?? "", "subject": $0["subject"] ?? "", "check": $0["check"] ?? "",
+             "computed": $0["computed"] ?? "", "printed": $0["printed"] ?? ""]
+        }
+        var twin: [String: Any] = [:]
+        if let data = FileManager.default.contents(atPath: "\(figures)/twin/twin.json"),
+           let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let t = doc["results"] as? [String: Any] {
+            twin = ["area": fmt(number(t["area_km2"]), 2), "min": fmt(number(t["elevation_min_m"]), 1),
+                    "max": fmt(number(t["elevation_max_m"]), 1), "mean": fmt(number(t["elevation_mean_m"]), 1),
+                    "landslides": t["landslides"] ?? "", "unstable": fmt(number(t["unstable_percent"]), 2),
+                    "slope_mean": fmt(number(t["slope_mean_deg"]), 1)]
+        }
+        return ["studies": studies, "claims": claimRows, "audit": auditRows, "audit_count": auditRows.count, "twin": twin,
+                "figures": figures]
+    }
+
+    /// A self-contained page: the Markdown's HTML with every PNG it references embedded.
+    func html(_ body: String, figuresRoot: String) -> String {
+        var out = body
+        let regex = try! NSRegularExpression(pattern: "src=\"([^\"]+\\.png)\"")
+        for m in regex.matches(in: body, range: NSRange(body.startIndex..., in: body)).reversed() {
+            let path = (body as NSString).substring(with: m.range(at: 1))
+            let file = path.hasPrefix("/") ? path : "\(FileManager.default.currentDirectoryPath)/\(path)"
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            let r = Range(m.range, in: out)!
+            out.replaceSubrange(r, with: "src=\"data:image/png;base64,\(data.base64EncodedString())\"")
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Landslide-susceptibility studies: a reproduction</title>
+        <style>body{font-family:"DejaVu Sans",sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#111}
+        table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #bbb;padding:.25em .5em}
+        th{background:#eee}img{max-width:100%}code{background:#f4f4f4}</style></head><body>
+        \(out)
+        </body></html>
+        """
+    }
+
+    func summaryTable(_ r: FigureResults) -> String {
+        var lines = ["", "Summary of figures/ (AUC: (a) study protocol / (b) common test)"]
+        for s in r.studies {
+            lines.append("  \(s):")
+            for m in r.results("model-comparison", s)?["models"] as? [[String: Any]] ?? [] {
+                lines.append("    model-comparison  \(String(describing: m["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(fmt(number(m["auc_study_protocol"]))) / \(fmt(number(m["auc_common_test"])))")
+            }
+            for m in r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? [] {
+                lines.append("    sampler           \(String(describing: m["sampler"] ?? "").padding(toLength: 30, withPad: " ", startingAt: 0)) \(fmt(number(m["auc_study_protocol"]))) / \(fmt(number(m["auc_common_test"])))")
+            }
+            for n in r.results("network-comparison", s)?["networks"] as? [[String: Any]] ?? [] {
+                let a = n["study_protocol"] as? [String: Any] ?? [:], b = n["common_test"] as? [String: Any] ?? [:]
+                lines.append("    network           \(String(describing: n["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(fmt(number(a["auc"]))) / \(fmt(number(b["auc"])))")
+            }
+            for e in FigureResults.experiments {
+                if let x = r.results(e, s), let sec = number(x["seconds"]) {
+                    lines.append("    \(e.padding(toLength: 22, withPad: " ", startingAt: 0)) \(fmt(sec, 1)) s, \((x["figures"] as? [Any])?.count ?? 0) figure files")
+                }
+            }
+        }
+        if let a = r.audit { lines.append("  paper audit: \((a["checks"] as? [[String: Any]] ?? []).filter { ($0["consistent"] as? Bool) == false }.count) inconsistencies") }
+        return lines.joined(separator: "\n")
+    }
+}
