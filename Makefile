@@ -19,6 +19,7 @@ build: deps ## Build everything (debug)
 	$(SWIFT) build
 
 test: deps ## Build and run every test (installs what it needs first)
+	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every experiment end to end in --quick mode on Loja (release builds: `make test` builds them),
+/// with its key metrics held to references recorded over five seeds by
+/// scripts/measure-quick-spread.py (Tests/StudyTests/Fixtures/quick_references.json): a fresh run
+/// (seed 1) must lie within mean ± 4 SD of the five seeds, or ± 0.02 where they barely differ (the
+/// PPM's class shares do not depend on the seed at all). A broken sampler, network or metric moves
+/// these by far more.
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"), .serialized)
+struct ExperimentQuickTests {
+    struct Reference: Decodable { let values: [Double]; let mean: Double; let sd: Double }
+    struct File: Decodable { let experiments: [String: [String: Reference]] }
+    static let references: File = {
+        let url = TestPaths.repositoryRoot.appendingPathComponent("Tests/StudyTests/Fixtures/quick_references.json")
+        return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+    }()
+
+    static func binary(_ name: String) -> String { TestPaths.repositoryRoot.appendingPathComponent(".build/release/\(name)").path }
+
+    static func run(_ experiment: String, seed: Int = 1, in dir: TemporaryDirectory) throws -> [String: Any] {
+        let bin = binary(experiment)
+        try #require(FileManager.default.isExecutableFile(atPath: bin), "\(bin) missing: `make test` builds it (swift build -c release)")
+        let out = dir.path(experiment)
+        let r = try runProcess(bin, ["--study", "Experiments/studies/loja.yaml", "--seed", String(seed), "--quick", "--out", out],
+                               currentDirectory: TestPaths.repositoryRoot)
+        try #require(r.status == 0, "\(experiment) failed: \(r.stderr.suffix(600))")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
+        return doc["results"] as! [String: Any]
+    }
+
+    static func value(_ x: Any?) -> Double { (x as? Double) ?? (x as? NSNumber)?.doubleValue ?? .nan }
+
+    /// The same metrics as scripts/measure-quick-spread.py extracts.
+    static func metrics(_ experiment: String, _ r: [String: Any]) -> [String: Double] {
+        func rows(_ key: String) -> [[String: Any]] { r[key] as? [[String: Any]] ?? [] }
+        func by(_ key: String, _ field: String) -> [String: [String: Any]] {
+            Dictionary(rows(key).map { (($0[field] as? String) ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        switch experiment {
+        case "model-comparison":
+            let m = by("models", "model")
+            return ["ppm_auc_common": value(m["PPM"]?["auc_common_test"]), "glm_auc_common": value(m["GLM"]?["auc_common_test"]),
+                    "cnn_auc_common": value(m["CNN"]?["auc_common_test"]), "y1_auc_common": value(m["PPM-CNN(Y1)"]?["auc_common_test"])]
+        case "cov-sweep", "correlation-grid":
+            let ppm = rows("tables").filter { $0["model"] as? String == "PPM" }
+            let cnn = rows("tables").filter { $0["model"] as? String == "PPM-CNN" }
+            let area = { (row: [String: Any]) in value((row["percent_area"] as? [Any])?[4]) }
+            return ["ppm_very_high_area_first": area(ppm.first!), "ppm_very_high_area_last": area(ppm.last!),
+                    "ppm_cnn_auc_common_mean": cnn.map { value($0["auc_common_test"]) }.reduce(0, +) / Double(cnn.count)]
+        case "sampler-comparison":
+            let s = Dictionary(rows("samplers").map { (String(($0["sampler"] as? String ?? "").split(separator: " ")[0]), $0) },
+                               uniquingKeysWith: { a, _ in a })
+            return ["random_auc_common": value(s["random"]?["auc_common_test"]),
+                    "iv_auc_protocol": value(s["information"]?["auc_study_protocol"])]
+        case "network-comparison":
+            let n = by("networks", "model")
+            return ["cnn_auc_protocol": value((n["CNN"]?["study_protocol"] as? [String: Any])?["auc"]),
+                    "bp_auc_common": value((n["BP"]?["common_test"] as? [String: Any])?["auc"])]
+        default:
+            let runs = rows("runs")
+            return ["mean_auc_common": runs.map { value($0["auc_common_test"]) }.reduce(0, +) / Double(runs.count)]
+        }
+    }
+
+    @Test(arguments: ["model-comparison", "cov-sweep", "correlation-grid", "sampler-comparison", "network-comparison",
+                      "structure-sensitivity"])
+    func quickRunMatchesTheRecordedSpread(experiment: String) throws {
+        let dir = try TemporaryDirectory()
+        let got = try Self.metrics(experiment, Self.run(experiment, in: dir))
+        let refs = try #require(Self.references.experiments[experiment])
+        for (name, ref) in refs {
+            let v = try #require(got[name], "\(experiment): no \(name)")
+            let tolerance = max(4 * ref.sd, 0.02)
+            #expect(abs(v - ref.mean) <= tolerance,
+                    "\(experiment) \(name) = \(v); five seeds gave \(ref.values) (mean \(ref.mean), SD \(ref.sd), tolerance \(tolerance))")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.path("\(experiment)/results.json")))
+    }
+
+    /// Same seed ⇒ identical results JSON apart from provenance time and run time.
+    @Test func sameSeedSameResults() throws {
+        func stripped(_ dir: TemporaryDirectory) throws -> NSDictionary {
+            var r = try Self.run("model-comparison", seed: 4, in: dir)
+            r["seconds"] = nil
+            return r as NSDictionary
+        }
+        #expect(try stripped(TemporaryDirectory()) == stripped(TemporaryDirectory()))
+    }
+}
