@@ -30,14 +30,16 @@ struct PaperBuild: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try write(markdown, to: "\(out)/paper.md")
         let body = MarkdownParser().html(from: markdown)
-        try write(html(body, figuresRoot: figures), to: "\(out)/paper.html")
+        try write(html(body, relativeTo: out), to: "\(out)/paper.html")
         print("paper: \(out)/paper.md and \(out)/paper.html (\(r.studies.joined(separator: ", ")); \(claims.count) claims)")
     }
 
     func write(_ s: String, to path: String) throws {
         let tmp = path + ".partial"
         try s.write(toFile: tmp, atomically: false, encoding: .utf8)
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: tmp))
+        guard rename(tmp, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
     }
 
     /// Everything the template can name.
@@ -112,13 +114,14 @@ struct PaperBuild: ParsableCommand {
                 "figures": figures]
     }
 
-    /// A self-contained page: the Markdown's HTML with every PNG it references embedded.
-    func html(_ body: String, figuresRoot: String) -> String {
+    /// A self-contained page: the Markdown's HTML with every PNG it references (paths relative to the
+    /// output directory, as in paper.md) embedded.
+    func html(_ body: String, relativeTo directory: String) -> String {
         var out = body
         let regex = try! NSRegularExpression(pattern: "src=\"([^\"]+\\.png)\"")
         for m in regex.matches(in: body, range: NSRange(body.startIndex..., in: body)).reversed() {
             let path = (body as NSString).substring(with: m.range(at: 1))
-            let file = path.hasPrefix("/") ? path : "\(FileManager.default.currentDirectoryPath)/\(path)"
+            let file = path.hasPrefix("/") ? path : "\(directory)/\(path)"
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             let r = Range(m.range, in: out)!
             out.replaceSubrange(r, with: "src=\"data:image/png;base64,\(data.base64EncodedString())\"")
