@@ -132,7 +132,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "NeuralNet", "Randomness", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "GeoRaster", "NeuralNet", "Randomness", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
