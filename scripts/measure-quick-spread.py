@@ -4,8 +4,8 @@
 usage: scripts/measure-quick-spread.py [STUDY.yaml] [SEEDS]   (default Experiments/studies/loja.yaml, 1,2,3,4,5)
 Runs each experiment (release build, `swift build -c release` first) with --quick for every seed and
 writes Tests/StudyTests/Fixtures/quick_references.json: per experiment and metric, the values, their
-mean and standard deviation. ExperimentQuickTests asserts a fresh run lies within mean ± 4 SD
-(and at least ± 0.02 where the spread is tiny).
+mean and standard deviation. ExperimentQuickTests asserts a run with another seed lies in the 99.8 %
+prediction interval mean ± t(0.999, n − 1)·s·√(1 + 1/n) (at least ± 0.02 where the spread is tiny).
 """
 import json
 import statistics
