@@ -183,8 +183,7 @@ public enum ModelComparison {
             aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
             testSamplesStudyProtocol: glmTest.cells.count, highAndVeryHighPercent: 0)))
         // Classes and figures.
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        var figures: [String] = []
+        var writer = try FigureWriter(outputDirectory)
         var classedMaps: [ClassedMapChart] = []
         let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
                            cellSize: abs(dem.geoTransform.pixelWidth), crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
@@ -209,10 +208,7 @@ public enum ModelComparison {
             }
         }
         let name = config.name
-        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         try save(ROCChart(curves: curves(\.a), title: "\(name): study protocol (70/30 of each sampled set)"), "roc-study-protocol")
         try save(ROCChart(curves: curves(\.b), title: "\(name): common test (held-out landslides + random points)"), "roc-common-test")
         try save(PanelFigure([ROCChart(curves: curves(\.a), title: "(a) study protocol"),
@@ -227,10 +223,9 @@ public enum ModelComparison {
         try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")
         let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
-                              cnnSettings: settings, models: scored.map(\.result), figures: figures.sorted(),
+                              cnnSettings: settings, models: scored.map(\.result), figures: writer.files.sorted(),
                               seconds: Date().timeIntervalSince(start))
-        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: results)
-            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }
 

@@ -52,22 +52,10 @@ public enum NetworkComparison {
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let start = Date()
         var g = SeededGenerator(seed: options.seed)
-        let inputs = try StudyInputs.load(config)
-        let dem = inputs.dem
+        let setup = try ExperimentSetup(config, factors: SampleRun.terrainFactors, generator: &g)
         let names = SampleRun.terrainFactors
-        let factors = try FactorLayers.load(config, dem: dem, names: names)
-        let moments = factors.moments()
-        let valid = factors.valid
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
-        let order = Trainer.permutation(landslides.count, generator: &g)
-        let held = Set(order.prefix(Int((Double(landslides.count) * 0.3).rounded())).map { landslides[$0] })
-        let trainingLandslides = landslides.filter { !held.contains($0) }
-        var commonNegatives: [Int] = []
-        if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
-        }
-        let common = SampleSet.cells(held.sorted() + commonNegatives, labels: held.map { _ in 1 } + commonNegatives.map { _ in 0 },
-                                     columns: dem.cols)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
+        let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("information-value sampler (very-low class, training landslides only)")
         let columns = factors.grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
         let pca = PCAWeights(names: names, columns: columns)
@@ -81,8 +69,7 @@ public enum NetworkComparison {
         let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
                                                   count: trainingLandslides.count, spacingMeters: 0, avoid: landslides,
                                                   seed: options.seed &+ 5, sampler: "information-value")
-        let set = SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
-                                  columns: dem.cols)
+        let set = setup.sampledSet(negatives)
         let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
         let train = set.subset(split.train), testA = set.subset(split.test)
         let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
@@ -112,12 +99,8 @@ public enum NetworkComparison {
                                          classAreaKm2: area, classAreaPercent: area.map { 100 * $0 / total }, classLandslides: slides,
                                          reportedClassAreaPercent: rep.map { 100 * $0 / repTotal }))
         }
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        var figures: [String] = []
-        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         try save(ROCChart(curves: curves, title: "\(config.name): common test (held-out landslides + random points)"), "roc-common-test")
         let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
         // A metric with no defined value (precision when nothing is predicted positive) is drawn as 0.
@@ -141,9 +124,8 @@ public enum NetworkComparison {
                           mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Network",
                           title: "\(config.name): area per class", showValues: true, colors: Theme.standard.susceptibility), "class-area")
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names, networks: results,
-                        figures: figures.sorted(), seconds: Date().timeIntervalSince(start))
-        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: r)
-            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+                        figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }
 }

@@ -40,28 +40,10 @@ public enum SamplerComparison {
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let start = Date()
         var g = SeededGenerator(seed: options.seed)
-        let inputs = try StudyInputs.load(config)
-        let dem = inputs.dem
-        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
-        let moments = factors.moments()
+        let setup = try ExperimentSetup(config, factors: FactorLayers.studyAChannels, generator: &g)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = factors.raster(moments: moments)
-        let valid = factors.valid
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
-        let order = Trainer.permutation(landslides.count, generator: &g)
-        let held = Set(order.prefix(Int((Double(landslides.count) * 0.3).rounded())).map { landslides[$0] })
-        let trainingLandslides = landslides.filter { !held.contains($0) }
-        var commonNegatives: [Int] = []
-        if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
-        } else {
-            let all = Set(landslides)
-            while commonNegatives.count < 1000 {
-                let c = Int(g.nextUnit() * Double(dem.count))
-                if valid[c] && !all.contains(c) { commonNegatives.append(c) }
-            }
-        }
-        let common = SampleSet.cells(held.sorted() + commonNegatives, labels: held.map { _ in 1 } + commonNegatives.map { _ in 0 },
-                                     columns: dem.cols)
+        let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         // Candidate regions (never a landslide cell; the information-value model sees only the training landslides).
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         let buffer = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.bufferMeters)
@@ -101,8 +83,7 @@ public enum SamplerComparison {
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
                                                       avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: name)
-            let set = SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
-                                      columns: dem.cols)
+            let set = setup.sampledSet(negatives)
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
             let train = set.subset(split.train), testA = set.subset(split.test)
             let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
@@ -115,12 +96,8 @@ public enum SamplerComparison {
             curvesA.append(ROCCurve(label: name, falsePositiveRate: a.falsePositiveRate, truePositiveRate: a.truePositiveRate, auc: a.auc))
             curvesB.append(ROCCurve(label: name, falsePositiveRate: b.falsePositiveRate, truePositiveRate: b.truePositiveRate, auc: b.auc))
         }
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        var figures: [String] = []
-        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol"), ROCChart(curves: curvesB, title: "(b) common test")],
                              columns: 2, letters: false), "roc-panels")
         try save(BarChart(categories: results.map(\.sampler),
@@ -128,10 +105,9 @@ public enum SamplerComparison {
                                    .init(label: "Common test", values: results.map(\.aucCommonTest))],
                           valueLabel: "AUC", categoryLabel: "Negative sampler", title: "\(config.name): AUC by sampler (patch CNN)",
                           showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 320))
-        let r = Results(study: config.name, seed: options.seed, quick: options.quick, samplers: results, figures: figures.sorted(),
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, samplers: results, figures: writer.files.sorted(),
                         seconds: Date().timeIntervalSince(start))
-        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: r)
-            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }
 }

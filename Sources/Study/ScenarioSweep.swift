@@ -189,12 +189,8 @@ public enum ScenarioSweep {
             }
         }
         // Figures.
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        var figures: [String] = []
-        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         let labels = options.scenarios.map { $0.hasPrefix("cov-") ? String($0.dropFirst(4)) : $0 }
         let name = config.name
         try save(PanelFigure(nsvHistograms, columns: 2, panelSize: Size(width: 300, height: 230)), "nsv-histograms")
@@ -229,10 +225,9 @@ public enum ScenarioSweep {
         try save(TernaryChart(series: ternarySeries, axisLabels: ("Slope > 35°", "Slope < 20°", "Slope 20–35°"),
                               title: "\(name): slope bands of very-high cells"), "very-high-slope-ternary")
         let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
-                              scenarios: options.scenarios, tables: tables, figures: figures.sorted(),
+                              scenarios: options.scenarios, tables: tables, figures: writer.files.sorted(),
                               seconds: Date().timeIntervalSince(start))
-        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: results)
-            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+        try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }
 }

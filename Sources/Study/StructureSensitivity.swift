@@ -58,22 +58,10 @@ public enum StructureSensitivity {
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let start = Date()
         var g = SeededGenerator(seed: options.seed)
-        let inputs = try StudyInputs.load(config)
-        let dem = inputs.dem
-        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
-        let moments = factors.moments()
+        let setup = try ExperimentSetup(config, factors: FactorLayers.studyAChannels, generator: &g)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = factors.raster(moments: moments)
-        let valid = factors.valid
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
-        let order = Trainer.permutation(landslides.count, generator: &g)
-        let held = Set(order.prefix(Int((Double(landslides.count) * 0.3).rounded())).map { landslides[$0] })
-        let trainingLandslides = landslides.filter { !held.contains($0) }
-        var commonNegatives: [Int] = []
-        if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
-        }
-        let common = SampleSet.cells(held.sorted() + commonNegatives, labels: held.map { _ in 1 } + commonNegatives.map { _ in 0 },
-                                     columns: dem.cols)
+        let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("PPM (config scenario)")
         let prepared = try PPMRun.inputs(config)
         let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
@@ -94,8 +82,7 @@ public enum StructureSensitivity {
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
                                                       count: trainingLandslides.count, spacingMeters: 0, avoid: landslides, seed: seed,
                                                       sampler: "pof")
-            return SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
-                                   columns: dem.cols)
+            return setup.sampledSet(negatives)
         }
         func evaluate(_ set: SampleSet, settings: ModelSettings, generator g: inout SeededGenerator) throws -> (a: Double, b: Double) {
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
@@ -154,12 +141,8 @@ public enum StructureSensitivity {
         if let boError { throw boError }
         let best = trace.best!.point
         // Figures.
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        var figures: [String] = []
-        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-            figures += try chart.render(basePath: (outputDirectory as NSString).appendingPathComponent(stem), size: size)
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         let columns = x.indices.map { i in x[i] + [auc[i]] }
         let labels = ["Threshold", "Kernel (open)", "Kernel (close)", "AUC"]
         let matrix = (0..<4).map { a in (0..<4).map { b in pearson(columns.map { $0[a] }, columns.map { $0[b] }) } }
@@ -181,9 +164,8 @@ public enum StructureSensitivity {
                               optimizationBestSoFar: trace.bestSoFar.map { 1 - $0 },
                               bestHyperparameters: Dictionary(uniqueKeysWithValues: zip(dims.map(\.name), best)),
                               table1Best: ["kernel_size": 3, "initial_learning_rate": 5.6e-3, "l2_factor": 0.1, "dropout": 0, "channels": 64],
-                              figures: figures.sorted(), seconds: Date().timeIntervalSince(start))
-        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed), results: results)
-            .write(to: (outputDirectory as NSString).appendingPathComponent("results.json"))
+                              figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }
 }
