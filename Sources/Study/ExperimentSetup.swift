@@ -11,6 +11,8 @@ struct ExperimentSetup {
     let inputs: StudyInputs
     let factors: FactorLayers
     let moments: [(mean: Double, sd: Double)]
+    /// A second set of factors (e.g. the GLM's), when asked for; cells must be valid in both.
+    let secondary: FactorLayers?
     let valid: [Bool]
     let landslides: [Int]
     let heldOut: [Int]
@@ -21,13 +23,16 @@ struct ExperimentSetup {
         SampleSet.cells(heldOut + commonNegatives, labels: heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }, columns: dem.cols)
     }
 
-    init(_ config: StudyConfig, factors names: [String], extraValid: [Bool]? = nil, heldOutFraction: Double = 0.3,
+    init(_ config: StudyConfig, factors names: [String], secondaryFactors: [String]? = nil, heldOutFraction: Double = 0.3,
          generator g: inout SeededGenerator) throws {
         inputs = try StudyInputs.load(config)
         factors = try FactorLayers.load(config, dem: inputs.dem, names: names)
         moments = factors.moments()
+        let dem = inputs.dem
+        let second = try secondaryFactors.map { try FactorLayers.load(config, dem: dem, names: $0) }
+        secondary = second
         let factorValid = factors.valid
-        let valid = extraValid.map { zip(factorValid, $0).map { $0 && $1 } } ?? factorValid
+        let valid = second.map { zip(factorValid, $0.valid).map { $0 && $1 } } ?? factorValid
         self.valid = valid
         landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
         let order = Trainer.permutation(landslides.count, generator: &g)

@@ -77,45 +77,20 @@ public enum ModelComparison {
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let start = Date()
         var g = SeededGenerator(seed: options.seed)
-        let inputs = try StudyInputs.load(config)
-        let dem = inputs.dem
+        let setup = try ExperimentSetup(config, factors: FactorLayers.studyAChannels, secondaryFactors: glmFactors, generator: &g)
+        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
+        let raster = factors.raster(moments: moments)
+        let glmLayers = setup.secondary!, glmMoments = glmLayers.moments()
         let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
+        let (usable, heldOut, trainingLandslides) = (setup.landslides, setup.heldOut, setup.trainingLandslides)
+        let commonNegatives = setup.commonNegatives
+        let common = setup.common
+        func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet { SampleSet.cells(cells, labels: labels, columns: dem.cols) }
         progress("PPM: scenario \(options.scenario)")
         let prepared = try PPMRun.inputs(config)
         let uncertainty = try Scenarios.uncertainty(options.scenario, config: config)
         let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
                                              storm: prepared.storm, uncertainty: uncertainty, profile: .c)
-        progress("factors")
-        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
-        let moments = factors.moments()
-        let raster = factors.raster(moments: moments)
-        let glmLayers = try FactorLayers.load(config, dem: dem, names: glmFactors)
-        let glmMoments = glmLayers.moments()
-        let valid = zip(factors.valid, glmLayers.valid).map { $0 && $1 }
-        let usable = landslides.filter { valid[$0] }
-        // (b): hold out landslides before any sampling; non-landslides from the study's evaluation points.
-        let order = Trainer.permutation(usable.count, generator: &g)
-        let heldCount = Int((Double(usable.count) * options.heldOutFraction).rounded())
-        let heldOut = order.prefix(heldCount).map { usable[$0] }.sorted()
-        let trainingLandslides = order.dropFirst(heldCount).map { usable[$0] }.sorted()
-        var commonNegatives: [Int]
-        if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
-        } else {
-            commonNegatives = []
-            let all = Set(landslides)
-            while commonNegatives.count < 1000 {
-                let c = Int(g.nextUnit() * Double(dem.count))
-                if valid[c] && !all.contains(c) { commonNegatives.append(c) }
-            }
-        }
-        let commonCells = heldOut + commonNegatives
-        let commonLabels = heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }
-        func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet {
-            SampleSet(cells: cells, labels: labels, x: cells.map { Double($0 % dem.cols) }, y: cells.map { Double($0 / dem.cols) },
-                      source: "model comparison")
-        }
-        let common = cellSet(commonCells, commonLabels)
         // Candidate regions: never a landslide cell (held out or not).
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         let pof = ppm.pof

@@ -78,17 +78,14 @@ public enum ScenarioSweep {
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let start = Date()
         var g = SeededGenerator(seed: options.seed)
-        let inputs = try StudyInputs.load(config)
-        let dem = inputs.dem
-        let prepared = try PPMRun.inputs(config)
-        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
-        let moments = factors.moments()
+        let setup = try ExperimentSetup(config, factors: FactorLayers.studyAChannels, generator: &g)
+        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = factors.raster(moments: moments)
-        let valid = factors.valid
+        let prepared = try PPMRun.inputs(config)
         let slope = prepared.slope
         let cell = abs(dem.geoTransform.pixelWidth)
         let aspect = dem.apply(HornAspect(cellWidth: cell, cellHeight: cell), edges: .extrapolate)
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
+        let (landslides, trainingLandslides) = (setup.landslides, setup.trainingLandslides)
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         // 1,000 random points (not landslides), the same for every scenario.
         var randomPoints: [Int] = []
@@ -98,16 +95,8 @@ public enum ScenarioSweep {
             let c = Int(pg.nextUnit() * Double(dem.count))
             if valid[c] && !landslideSet.contains(c) { randomPoints.append(c) }
         }
-        // Common test for the PPM-CNN: 30 % of landslides held out, with the study's random points.
-        let order = Trainer.permutation(landslides.count, generator: &g)
-        let held = Set(order.prefix(Int(Double(landslides.count) * 0.3)).map { landslides[$0] })
-        let trainingLandslides = landslides.filter { !held.contains($0) }
-        var commonNegatives = randomPoints
-        if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
-        }
-        let testCells = held.sorted() + commonNegatives
-        let testLabels = held.map { _ in 1 } + commonNegatives.map { _ in 0 }
+        // The common test (ExperimentSetup): held-out landslides with the study's random points.
+        let testCells = setup.common.cells, testLabels = setup.common.labels
         var settings = ModelSettings()
         if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
         settings = settings.resolved(.patchCNN)
