@@ -1,6 +1,7 @@
 import Foundation
 import GeoRaster
 import NeuralNet
+import Susceptibility
 import Terrain
 
 /// Conditioning factors of a study as aligned grids, by name:
@@ -103,5 +104,29 @@ public struct FactorLayers: Sendable {
     /// Standardised factor vectors at `cells`.
     public func vectors(at cells: [Int], moments: [(mean: Double, sd: Double)]) -> [[Double]] {
         cells.map { i in grids.indices.map { k in (Double(grids[k].values[i]) - moments[k].mean) / moments[k].sd } }
+    }
+}
+
+extension FactorLayers {
+    /// Each factor's values per cell, NaN where it has none.
+    public var columns: [[Double]] {
+        grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
+    }
+}
+
+/// Study B's information-value model (METHODS.md B1) on named factor columns: PCA weights, the factors
+/// they keep classed into five, and the information value of each class from the landslide cells.
+/// `landslide sample --sampler information-value` and the experiments share it.
+struct InformationValueFit {
+    let pca: PCAWeights
+    let model: InformationValueModel
+
+    init(names: [String], columns: [[Double]], landslides: [Int], method: ClassedFactor.Method) throws {
+        pca = PCAWeights(names: names, columns: columns)
+        let kept = pca.kept
+        let classed = try zip(names, columns).filter { kept.contains($0.0) }.map {
+            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: method)
+        }
+        model = InformationValueModel(factors: classed, landslideCells: landslides)
     }
 }

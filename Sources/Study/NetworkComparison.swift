@@ -57,13 +57,9 @@ public enum NetworkComparison {
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("information-value sampler (very-low class, training landslides only)")
-        let columns = factors.grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
-        let pca = PCAWeights(names: names, columns: columns)
-        let classed = try zip(names, columns).filter { pca.kept.contains($0.0) }.map {
-            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: .naturalBreaks)
-        }
-        let iv = InformationValueModel(factors: classed, landslideCells: trainingLandslides)
-        let ivBreaks = try NaturalBreaks(ModelComparison.sampledForBreaks(iv.total.filter { !$0.isNaN }, generator: &g), classes: 5)
+        let columns = factors.columns
+        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let ivBreaks = try NaturalBreaks(ModelComparison.sampledForBreaks(iv.total.filter { !$0.isNaN }), classes: 5)
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         let candidates = (0..<dem.count).map { base[$0] && valid[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }
         let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
@@ -90,7 +86,7 @@ public enum NetworkComparison {
             progress("\(label): map")
             let map = try MapRun.score(model, factors: factors)
             let cells = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
-            let breaks = try NaturalBreaks(ModelComparison.sampledForBreaks(cells.map { Double(map[$0]) }, generator: &g), classes: 5)
+            let breaks = try NaturalBreaks(ModelComparison.sampledForBreaks(cells.map { Double(map[$0]) }), classes: 5)
             var area = [Double](repeating: 0, count: 5), slides = [Int](repeating: 0, count: 5)
             for c in cells { area[breaks.classIndex(of: Double(map[c]))] += cellArea }
             for c in landslides where map[c].isFinite { slides[breaks.classIndex(of: Double(map[c]))] += 1 }

@@ -83,12 +83,9 @@ public enum SampleRun {
                 "stream_distance": products.distanceToStreamMeters,
             ]
             let columns = terrainFactors.map { column(layers[$0]!) }
-            let pca = PCAWeights(names: terrainFactors, columns: columns)
-            let kept = pca.kept
-            let classed = try zip(terrainFactors, columns).filter { kept.contains($0.0) }.map {
-                try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: options.factorClassing)
-            }
-            let model = InformationValueModel(factors: classed, landslideCells: landslides)
+            let fit = try InformationValueFit(names: terrainFactors, columns: columns, landslides: landslides,
+                                              method: options.factorClassing)
+            let (pca, model, kept) = (fit.pca, fit.model, fit.pca.kept)
             let valid = model.total.filter { !$0.isNaN }
             let classes = try NaturalBreaks(valid, classes: 5)
             candidates = (0..<dem.count).map { base[$0] && !model.total[$0].isNaN && classes.classIndex(of: model.total[$0]) == 0 }

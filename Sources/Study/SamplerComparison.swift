@@ -51,13 +51,9 @@ public enum SamplerComparison {
                               edges: .extrapolate)
         progress("information-value model on the 13 terrain factors")
         let ivLayers = try FactorLayers.load(config, dem: dem, names: SampleRun.terrainFactors)
-        let columns = ivLayers.grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
-        let pca = PCAWeights(names: SampleRun.terrainFactors, columns: columns)
-        let classed = try zip(SampleRun.terrainFactors, columns).filter { pca.kept.contains($0.0) }.map {
-            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: .naturalBreaks)
-        }
-        let iv = InformationValueModel(factors: classed, landslideCells: trainingLandslides)
-        let ivBreaks = try NaturalBreaks(ModelComparison.sampledForBreaks(iv.total.filter { !$0.isNaN }, generator: &g), classes: 5)
+        let columns = ivLayers.columns
+        let iv = try InformationValueFit(names: SampleRun.terrainFactors, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let ivBreaks = try NaturalBreaks(ModelComparison.sampledForBreaks(iv.total.filter { !$0.isNaN }), classes: 5)
         progress("PPM for the POF sampler (config scenario)")
         let prepared = try PPMRun.inputs(config)
         let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,

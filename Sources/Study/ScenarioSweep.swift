@@ -137,7 +137,7 @@ public enum ScenarioSweep {
             for (modelName, map) in [("PPM", pofMap), ("PPM-CNN", cnnMap)] {
                 let values = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
                 let scores = values.map { Double(map[$0]) }
-                let breaks = try NaturalBreaks(ModelComparison.sampledForBreaks(scores, generator: &g), classes: 5)
+                let breaks = try NaturalBreaks(ModelComparison.sampledForBreaks(scores), classes: 5)
                 var classOf = [Int](repeating: -1, count: dem.count)
                 for (k, c) in values.enumerated() { classOf[c] = breaks.classIndex(of: scores[k]) }
                 let fr = FrequencyRatio(cellClasses: values.map { classOf[$0] }, landslideClasses: landslides.compactMap {
