@@ -7,17 +7,23 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     /// Normal-space correlation of the *random* variables, in their order among `marginals`
     /// (the "equivalent-normal" convention of METHODS.md A3; see ``NatafCorrection`` for the other).
     public let correlation: CorrelationMatrix
-    public let limitState: G
+    public var limitState: G
     /// Positions in `marginals` of the random variables.
     public let randomIndices: [Int]
     /// Fast paths, precomputed: every random variable normal (then equivalent normals are constant and
     /// x = μ + σ z), and an identity correlation (then L = R = I).
-    @usableFromInline let allNormal: Bool
+    @usableFromInline var allNormal: Bool
     @usableFromInline let identityCorrelation: Bool
     @usableFromInline var normalMean: SIMD8<Double>
     @usableFromInline var normalSD: SIMD8<Double>
+    /// 1/σ of the normal variables (0 in lanes beyond the random variables).
+    @usableFromInline var normalInverseSD: SIMD8<Double>
     /// The full vector with the fixed values in place (random slots 0).
     @usableFromInline var fixedBase: Vector8<Double>
+    /// The same as dual numbers, random slot i seeded with the unit vector of its compact index.
+    @usableFromInline var dualBase: Vector8<Dual>
+    /// The variables are all random, in order (the compact and the full order agree).
+    @usableFromInline let randomInOrder: Bool
 
     public init(marginals: [Marginal], correlation: CorrelationMatrix? = nil, limitState: G) throws {
         precondition(marginals.count <= 8, "at most eight variables")
@@ -37,10 +43,18 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         self.allNormal = allNormal
         normalMean = mean
         normalSD = sd
+        var inverse = SIMD8<Double>.zero
+        for k in randomIndices.indices where sd[k] > 0 { inverse[k] = 1 / sd[k] }
+        normalInverseSD = inverse
         identityCorrelation = self.correlation.isIdentity
         var base = Vector8<Double>(repeating: 0)
         for (i, marginal) in marginals.enumerated() { if case let .fixed(c) = marginal { base[i] = c } }
         fixedBase = base
+        var duals = Vector8<Dual>(repeating: Dual(0))
+        for i in marginals.indices { duals[i] = Dual(base[i]) }
+        for (k, i) in randomIndices.enumerated() { duals[i] = Dual.variable(0, index: k) }
+        dualBase = duals
+        randomInOrder = randomIndices == Array(0..<8)
     }
 
     /// The same problem with another limit state (no re-validation: cheap, for per-cell and per-piece use).
@@ -49,23 +63,35 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
     }
 
     /// The same problem with variable `index`'s marginal replaced by another random (or another fixed)
-    /// marginal of the same kind, and another limit state: for maps, where only the soil depth and the
-    /// cell's geometry change from cell to cell.
+    /// marginal, and another limit state: for maps, where only the soil depth and the cell's geometry
+    /// change from cell to cell.
     public func replacing(marginalAt index: Int, with marginal: Marginal, limitState: G) -> ReliabilityProblem<G> {
-        precondition(marginals[index].isRandom == marginal.isRandom, "randomness of a variable cannot change")
         var copy = ReliabilityProblem(copying: self, limitState: limitState)
-        copy.marginals[index] = marginal
-        if let k = randomIndices.firstIndex(of: index) {
-            if case let .normal(mu, sigma) = marginal, allNormal {
-                copy.normalMean[k] = mu
-                copy.normalSD[k] = sigma
-            } else if allNormal {
-                return try! ReliabilityProblem(marginals: copy.marginals, correlation: correlation, limitState: limitState)
-            }
-        } else if case let .fixed(c) = marginal {
-            copy.fixedBase[index] = c
-        }
+        copy.replaceMarginal(at: index, with: marginal)
         return copy
+    }
+
+    /// Replaces variable `index`'s marginal in place (no allocation when the problem's storage is not
+    /// shared): a map keeps one problem per thread and changes the soil depth and the limit state per
+    /// cell. The randomness of a variable cannot change (the correlation matrix is over the random ones).
+    public mutating func replaceMarginal(at index: Int, with marginal: Marginal) {
+        precondition(marginals[index].isRandom == marginal.isRandom, "randomness of a variable cannot change")
+        marginals[index] = marginal
+        if let k = randomIndices.firstIndex(of: index) {
+            if case let .normal(mu, sigma) = marginal {
+                normalMean[k] = mu
+                normalSD[k] = sigma
+                normalInverseSD[k] = 1 / sigma
+            } else {
+                normalMean[k] = 0
+                normalSD[k] = 0
+                normalInverseSD[k] = 0
+            }
+            allNormal = randomIndices.allSatisfy { if case .normal = marginals[$0] { return true } else { return false } }
+        } else if case let .fixed(c) = marginal {
+            fixedBase[index] = c
+            dualBase[index] = Dual(c)
+        }
     }
 
     @usableFromInline init<H>(copying other: ReliabilityProblem<H>, limitState: G) {
@@ -77,7 +103,10 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         identityCorrelation = other.identityCorrelation
         normalMean = other.normalMean
         normalSD = other.normalSD
+        normalInverseSD = other.normalInverseSD
         fixedBase = other.fixedBase
+        dualBase = other.dualBase
+        randomInOrder = other.randomInOrder
     }
 
     /// The full variable vector with the random ones set from `random` (compact order).
@@ -87,12 +116,28 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
         return v
     }
 
+    /// The full vector as dual numbers at the random variables' values `random` (compact order), each
+    /// random variable seeded with its unit vector.
+    @inlinable @inline(__always) func duals(_ random: SIMD8<Double>) -> Vector8<Dual> {
+        var v = dualBase
+        if randomInOrder {
+            v.storage.0.value = random[0]
+            v.storage.1.value = random[1]
+            v.storage.2.value = random[2]
+            v.storage.3.value = random[3]
+            v.storage.4.value = random[4]
+            v.storage.5.value = random[5]
+            v.storage.6.value = random[6]
+            v.storage.7.value = random[7]
+        } else {
+            for (k, i) in randomIndices.enumerated() { v[i].value = random[k] }
+        }
+        return v
+    }
+
     /// g and its gradient with respect to the random variables (compact order), by dual numbers.
     @inlinable @inline(__always) func valueAndGradient(_ random: SIMD8<Double>) -> (Double, SIMD8<Double>) {
-        var v = Vector8<Dual>(repeating: Dual(0))
-        for i in 0..<marginals.count { v[i] = Dual(fixedBase[i]) }
-        for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(random[k], index: k) }
-        let g = limitState(v)
+        let g = limitState(duals(random))
         return (g.value, g.gradient)
     }
 
@@ -186,19 +231,39 @@ public struct ReliabilityProblem<G: LimitState>: Sendable {
 
 /// Options of the FORM solver.
 public struct FORMOptions: Sendable {
-    /// Convergence: the step in standard-normal units, and |g| relative to max(1, |g(mean)|). 1e-6
-    /// puts β within ~1e-6; tighter values can stall on rounding in F⁻¹(Φ(·)) chains.
+    /// Convergence: the step in standard-normal units (Euclidean norm), and |g| relative to
+    /// max(1, |g(mean)|). 1e-6 puts β within ~1e-6; tighter values can stall on rounding in F⁻¹(Φ(·))
+    /// chains.
     public var tolerance = 1e-6
     /// Iteration cap of HLRF-x before switching to iHLRF, and of iHLRF.
     public var maxIterations = 100
     /// Use iHLRF from the start instead of as the fallback.
     public var alwaysLineSearch = false
     /// Iteration cap of the active-set solver for piecewise limit states (it can creep along a kink
-    /// edge), and the HLRF-x cap tried before it (HLRF-x converges within ~15 iterations when it
-    /// converges at all; at a kink it cycles).
-    public var maxActiveSetIterations = 1000
+    /// edge or a sharply curved surface: on Loja one cell of 158,325 at COV 0.3, far in the tails, needs
+    /// a few thousand), and the HLRF-x cap tried before it (HLRF-x converges within ~15 iterations when
+    /// it converges at all; at a kink it cycles).
+    public var maxActiveSetIterations = 10_000
     public var maxHLRFIterationsBeforeActiveSet = 30
     public init() {}
+}
+
+/// Which FORM iteration produced a result.
+public enum FORMMethod: String, Sendable, Codable, CustomStringConvertible {
+    /// No random variables: the sign of g decides.
+    case deterministic
+    /// HLRF in the physical space (the published algorithm).
+    case hlrfX = "HLRF-x"
+    /// Improved HLRF with an Armijo line search (the fallback for smooth limit states).
+    case iHLRF
+    /// HLRF-x on each piece of a piecewise limit state whose origin fails; the nearer design point on the surface.
+    case nearerPiece = "HLRF-x, nearer piece"
+    /// The active-set HLRF of piecewise limit states.
+    case activeSet = "active-set HLRF"
+    /// The same, accepted in a limit cycle whose β had settled to 1e-4 (relative).
+    case activeSetSettled = "active-set HLRF (β settled to 1e-4)"
+
+    public var description: String { rawValue }
 }
 
 /// The outcome of FORM for one problem.
@@ -217,11 +282,10 @@ public struct FORMResult: Sendable {
     public var gAtMean: Double
     public var iterations: Int
     public var converged: Bool
-    /// "HLRF-x" or "iHLRF" (the line-search fallback).
-    public var method: String
+    public var method: FORMMethod
 
     @inlinable public init(beta: Double, probabilityOfFailure: Double, designPoint: Vector8<Double>,
-                           designPointU: SIMD8<Double>, gAtMean: Double, iterations: Int, converged: Bool, method: String) {
+                           designPointU: SIMD8<Double>, gAtMean: Double, iterations: Int, converged: Bool, method: FORMMethod) {
         self.beta = beta
         self.probabilityOfFailure = probabilityOfFailure
         self.designPoint = designPoint
@@ -255,8 +319,12 @@ public enum FORM {
         @usableFromInline var gScale: Double
 
         @inlinable init<G>(_ p: ReliabilityProblem<G>) {
-            means = .zero
-            for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
+            if p.allNormal {
+                means = p.normalMean
+            } else {
+                means = .zero
+                for (k, i) in p.randomIndices.enumerated() { means[k] = p.marginals[i].mean }
+            }
             gMean = p.value(means)
             // The origin of the standard space is the medians: the means when every variable is normal.
             sign = (p.allNormal ? gMean : p.value(p.physical(u: .zero))) < 0 ? -1 : 1
@@ -265,7 +333,7 @@ public enum FORM {
 
         /// The result at design point u (standard space) or x (physical; derived from u when omitted).
         @inlinable func result<G>(_ p: ReliabilityProblem<G>, u: SIMD8<Double>, x: SIMD8<Double>? = nil, iterations: Int,
-                       converged: Bool, method: String) -> FORMResult {
+                       converged: Bool, method: FORMMethod) -> FORMResult {
             let beta = sign * (u * u).sum().squareRoot()
             return FORMResult(beta: beta, probabilityOfFailure: StandardNormal.cdf(-beta),
                               designPoint: p.full(x ?? p.physical(u: u)), designPointU: u, gAtMean: gMean,
@@ -285,73 +353,95 @@ public enum FORM {
         if m == 0 {
             return FORMResult(beta: gMean < 0 ? -.infinity : .infinity, probabilityOfFailure: gMean < 0 ? 1 : 0,
                               designPoint: p.full(means), designPointU: .zero, gAtMean: gMean, iterations: 0,
-                              converged: true, method: "deterministic")
+                              converged: true, method: .deterministic)
         }
-        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: means, gScale: start.gScale, options: options) {
+        if !options.alwaysLineSearch,
+           case let .converged(x, iterations) = hlrfX(p, start: means, gScale: start.gScale, options: options, value: { p.value($0) },
+                                                    evaluate: { let (g, gradient) = p.valueAndGradient($0); return (g, gradient, false) }) {
             return start.result(p, u: p.solveLower(p.standardNormal(x)), x: x, iterations: iterations, converged: true,
-                                method: "HLRF-x")
+                                method: .hlrfX)
         }
         let (u, iterations, converged) = iHLRF(p, gScale: start.gScale, options: options)
-        return start.result(p, u: u, iterations: iterations, converged: converged, method: "iHLRF")
+        return start.result(p, u: u, iterations: iterations, converged: converged, method: .iHLRF)
     }
 
-    /// HLRF-x; `nil` when it does not converge within the cap (or leaves the support).
-    @inlinable static func hlrfX<G>(_ p: ReliabilityProblem<G>, start: SIMD8<Double>, gScale: Double,
-                         options: FORMOptions) -> (SIMD8<Double>, Int)? {
+    /// How HLRF-x ended.
+    @usableFromInline enum HLRFOutcome {
+        case converged(SIMD8<Double>, Int)
+        /// Did not converge within the cap, cycled, or left the support.
+        case failed
+        /// The iterates crossed to the other piece of a piecewise limit state: at iterate x after k steps.
+        case crossed(SIMD8<Double>, Int)
+    }
+
+    /// HLRF-x. `evaluate` gives g, its gradient (physical space, compact order) and, for a piecewise
+    /// limit state, which piece is active; HLRF-x stops as soon as an iterate crosses to the other piece
+    /// (on Loja every cell whose iterates cross once also crosses back: HLRF-x cycles across kinks).
+    ///
+    /// `value` is the same g on plain doubles: once a step is within the tolerance, it alone decides
+    /// whether g is too, and the gradient is not evaluated.
+    @inlinable static func hlrfX<G>(_ p: ReliabilityProblem<G>, start: SIMD8<Double>, gScale: Double, options: FORMOptions,
+                                    value: (SIMD8<Double>) -> Double,
+                                    evaluate: (SIMD8<Double>) -> (g: Double, gradient: SIMD8<Double>, side: Bool))
+        -> HLRFOutcome {
         var x = start
         var previous: SIMD8<Double>?
         var beforePrevious: SIMD8<Double>?
+        var lastSide = false
         for k in 0...options.maxIterations {
             var meanN = p.normalMean, sdN = p.normalSD  // normals are their own equivalent normals
+            var inverseSD = p.normalInverseSD             // 0 beyond the random variables
             if !p.allNormal {
                 for (j, i) in p.randomIndices.enumerated() {
                     let e = p.marginals[i].equivalentNormal(at: x[j])
-                    guard e.sd.isFinite, e.sd > 0, e.mean.isFinite else { return nil }
+                    guard e.sd.isFinite, e.sd > 0, e.mean.isFinite else { return .failed }
                     meanN[j] = e.mean
                     sdN[j] = e.sd
+                    inverseSD[j] = 1 / e.sd
                 }
             }
-            let (g, gradient) = p.valueAndGradient(x)
-            guard g.isFinite else { return nil }
+            // Steps in standard units, Euclidean norm (squared).
             if let previous {
-                var step = 0.0
-                for j in 0..<p.randomIndices.count { step = max(step, abs(x[j] - previous[j]) / sdN[j]) }
-                if step < options.tolerance && abs(g) < options.tolerance * gScale { return (x, k) }
+                let d = (x - previous) * inverseSD
+                if (d * d).sum() < options.tolerance * options.tolerance
+                    && abs(value(x)) < options.tolerance * gScale { return .converged(x, k) }
+            }
+            let (g, gradient, side) = evaluate(x)
+            guard g.isFinite else { return .failed }
+            if k == 0 {
+                lastSide = side
+            } else if side != lastSide {
+                return .crossed(x, k)
             }
             let a = sdN * gradient
             let ra = p.correlate(a)
             let denominator = (a * ra).sum()
-            guard denominator > 0 else { return nil }
+            guard denominator > 0 else { return .failed }
             let numerator = (gradient * (x - meanN)).sum() - g
             // A 2-cycle (x_{k+1} ≈ x_{k−1} while x_k is far from both): HLRF-x is bouncing across a kink;
             // give up now rather than at the cap, so the caller's fallback starts sooner.
-            if let before = beforePrevious, k >= 4 {
-                var back = 0.0, across = 0.0
-                for j in 0..<p.randomIndices.count {
-                    back = max(back, abs(x[j] - before[j]) / sdN[j])
-                    across = max(across, abs(x[j] - previous![j]) / sdN[j])
-                }
-                if back < 1e-3 * across && across > 1e-3 { return nil }
+            if let before = beforePrevious, let previous, k >= 4 {
+                let back = (x - before) * inverseSD, across = (x - previous) * inverseSD
+                let back2 = (back * back).sum(), across2 = (across * across).sum()
+                if back2 < 1e-6 * across2 && across2 > 1e-6 { return .failed }
             }
             beforePrevious = previous
             previous = x
+            // Lanes beyond the random variables stay 0 (their μᴺ and σᴺ are 0).
             x = meanN + sdN * ra * (numerator / denominator)
-            for j in p.randomIndices.count..<8 { x[j] = 0 }
         }
-        return nil
+        return .failed
     }
 
     /// iHLRF in the standard-normal space with an Armijo line search.
     @inlinable static func iHLRF<G>(_ p: ReliabilityProblem<G>, gScale: Double, options: FORMOptions) -> (SIMD8<Double>, Int, Bool) {
-        let m = p.randomIndices.count
         var u = SIMD8<Double>.zero
         for k in 1...options.maxIterations {
             let (g, grad) = p.standardGradient(u)
             let norm2 = (grad * grad).sum()
             guard norm2 > 0, g.isFinite else { return (u, k, false) }
             let d = grad * (((grad * u).sum() - g) / norm2) - u
-            var dNorm = 0.0
-            for j in 0..<m { dNorm = max(dNorm, abs(d[j])) }
+            let dNorm = (d * d).sum().squareRoot()
             if dNorm < options.tolerance && abs(g) < options.tolerance * gScale { return (u, k, true) }
             let target = u + d
             let c = max(10, 2 * max((u * u).sum(), (target * target).sum()).squareRoot() / norm2.squareRoot())
@@ -366,147 +456,7 @@ public enum FORM {
             }
             u += d * lambda
         }
-        return (u, options.maxActiveSetIterations, false)
+        return (u, options.maxIterations, false)
     }
 }
 
-/// A limit state with kinks: near the design point it is the maximum of smooth pieces (so failure means
-/// every piece is negative). FORM then finds the closest point of the piecewise-smooth surface,
-/// including points on the edge where two pieces meet, instead of cycling across the kink.
-public protocol PiecewiseLimitState: LimitState {
-    /// The smooth pieces (at most two are used); g = max over them wherever this holds.
-    var pieces: [Self] { get }
-    /// Both pieces at once (a limit state can share work between them; by default they are evaluated
-    /// one after the other).
-    func pieceValues<T: ReliabilityScalar>(_ x: Vector8<T>) -> (T, T)
-}
-
-extension PiecewiseLimitState {
-    @inlinable public func pieceValues<T: ReliabilityScalar>(_ x: Vector8<T>) -> (T, T) {
-        let p = pieces
-        return (p[0](x), p[1](x))
-    }
-}
-
-extension ReliabilityProblem where G: PiecewiseLimitState {
-    /// Both pieces' values and standard-space gradients at u, from one evaluation of ``PiecewiseLimitState/pieceValues(_:)``.
-    @inlinable @inline(__always)
-    func pieceGradients(_ u: SIMD8<Double>) -> (g1: Double, a1: SIMD8<Double>, g2: Double, a2: SIMD8<Double>) {
-        let x = physical(u: u)
-        var dxdz = normalSD
-        if !allNormal {
-            for (k, i) in randomIndices.enumerated() { dxdz[k] = marginals[i].equivalentNormal(at: x[k]).sd }
-        }
-        var v = Vector8<Dual>(repeating: Dual(0))
-        for i in 0..<marginals.count { v[i] = Dual(fixedBase[i]) }
-        for (k, i) in randomIndices.enumerated() { v[i] = Dual.variable(x[k], index: k) }
-        let (d1, d2) = limitState.pieceValues(v)
-        return (d1.value, lowerTransposed(dxdz * d1.gradient), d2.value, lowerTransposed(dxdz * d2.gradient))
-    }
-}
-
-extension FORM {
-    /// FORM for a piecewise-smooth limit state: HLRF-x first (most problems never meet the kink); if it
-    /// does not converge within a short leash, an active-set HLRF on the pieces (below).
-    ///
-    /// Active-set step (in the standard-normal space, pieces g₁, g₂ linearised at u_k as aᵢ·v = bᵢ,
-    /// bᵢ = aᵢ·u_k − gᵢ): the candidates are the projections of the origin onto plane 1 (valid if
-    /// a₂·v ≤ b₂), onto plane 2 (valid if a₁·v ≤ b₁) and onto their intersection (always on the
-    /// linearised surface max = 0); the nearest valid one is the target, approached with the Armijo line
-    /// search of iHLRF on the merit ½‖u‖² + c|max(g₁, g₂)|. Where one piece alone is active this is
-    /// HLRF; on the edge it is the two-constraint projection of the multi-constraint HLRF. Converged when
-    /// |g| is within tolerance and either the step or the change of β is (on an edge the point creeps
-    /// while β has settled); the cap is `maxActiveSetIterations`. A limit cycle whose β varies by less than
-    /// 1e-4 (relative) over 50 iterations with |g| < 1e-3 is accepted and labelled "β settled to 1e-4".
-    @inlinable public static func solve<G: PiecewiseLimitState>(_ p: ReliabilityProblem<G>,
-                                                     options: FORMOptions = FORMOptions()) -> FORMResult {
-        let m = p.randomIndices.count
-        let pieces = p.limitState.pieces
-        guard m > 0, pieces.count == 2 else { return solve(p as ReliabilityProblem<G>, options: options, asGeneric: ()) }
-        let start = Start(p)
-        var shortLeash = options
-        shortLeash.maxIterations = min(options.maxIterations, options.maxHLRFIterationsBeforeActiveSet)
-        if !options.alwaysLineSearch, let (x, iterations) = hlrfX(p, start: start.means, gScale: start.gScale, options: shortLeash) {
-            return start.result(p, u: p.solveLower(p.standardNormal(x)), x: x, iterations: iterations, converged: true,
-                                method: "HLRF-x")
-        }
-        var settled = false
-        let (u, iterations, converged) = activeSetHLRF(p, gScale: start.gScale, options: options, settled: &settled)
-        return start.result(p, u: u, iterations: iterations, converged: converged,
-                            method: settled ? "active-set HLRF (β settled to 1e-4)" : "active-set HLRF")
-    }
-
-    @inlinable static func activeSetHLRF<G: PiecewiseLimitState>(_ whole: ReliabilityProblem<G>, gScale: Double,
-                                                                 options: FORMOptions,
-                                                                 settled: inout Bool) -> (SIMD8<Double>, Int, Bool) {
-        let m = whole.randomIndices.count
-        func exact(_ u: SIMD8<Double>) -> Double { whole.value(whole.physical(u: u)) }
-        var u = SIMD8<Double>.zero
-        var previousBeta = -1.0
-        var recentBetas: [Double] = []
-        var recentG = 0.0
-        for k in 1...options.maxActiveSetIterations {
-            let (g1, a1, g2, a2) = whole.pieceGradients(u)
-            guard g1.isFinite, g2.isFinite else { return (u, k, false) }
-            let b1 = (a1 * u).sum() - g1, b2 = (a2 * u).sum() - g2
-            let n1 = (a1 * a1).sum(), n2 = (a2 * a2).sum(), n12 = (a1 * a2).sum()
-            var target: SIMD8<Double>?
-            func consider(_ v: SIMD8<Double>) {
-                if target == nil || (v * v).sum() < (target! * target!).sum() { target = v }
-            }
-            if n1 > 0 { let v = a1 * (b1 / n1); if (a2 * v).sum() <= b2 + 1e-12 * max(1, abs(b2)) { consider(v) } }
-            if n2 > 0 { let v = a2 * (b2 / n2); if (a1 * v).sum() <= b1 + 1e-12 * max(1, abs(b1)) { consider(v) } }
-            let det = n1 * n2 - n12 * n12
-            if det > 1e-14 * n1 * n2 {
-                let l1 = (b1 * n2 - b2 * n12) / det, l2 = (b2 * n1 - b1 * n12) / det
-                consider(a1 * l1 + a2 * l2)
-            }
-            if target == nil {
-                // No valid candidate (the planes nearly parallel): plain HLRF on the active (larger) piece.
-                let (a, b, n) = g1 >= g2 ? (a1, b1, n1) : (a2, b2, n2)
-                guard n > 0 else { return (u, k, false) }
-                target = a * (b / n)
-            }
-            let v = target!
-            let g = max(g1, g2)
-            let d = v - u
-            var step = 0.0
-            for j in 0..<m { step = max(step, abs(d[j])) }
-            let beta = (u * u).sum().squareRoot()
-            if abs(g) < options.tolerance * gScale {
-                // Converged: the point has stopped, or (creeping along a kink edge, where the merit's line
-                // search shortens steps) β has settled to within the tolerance.
-                let scale = max(1, beta)  // far design points (β of tens): relative tolerances
-                if step < options.tolerance * scale || abs(beta - previousBeta) < options.tolerance * scale { return (u, k, true) }
-            }
-            previousBeta = beta
-            // A limit cycle on the surface (e.g. across c′ = 0, where g stops being the max of its pieces):
-            // accept when β has settled to 1e-4 (relative) over the last 50 iterations with |g| small,
-            // and say so in the result's method.
-            recentBetas.append(beta)
-            recentG = max(recentG * 0.98, abs(g))
-            if recentBetas.count > 50 { recentBetas.removeFirst() }
-            if recentBetas.count == 50, abs(g) < 1e-3 * gScale, recentG < 1e-3 * gScale,
-               recentBetas.max()! - recentBetas.min()! < 1e-4 * max(1, beta) {
-                settled = true
-                return (u, k, true)
-            }
-            // Penalty above the multiplier ‖u‖/‖∇g‖ at both ends of the step (Zhang & Der Kiureghian 1995),
-            // so that a long step toward a distant design point is not rejected by the merit.
-            let gradientNorm = min(n1 > 0 ? n1 : n2, n2 > 0 ? n2 : n1).squareRoot()
-            let reach = max((u * u).sum(), (v * v).sum()).squareRoot()
-            let c = max(10, 2 * reach / gradientNorm)
-            let merit0 = 0.5 * (u * u).sum() + c * abs(g)
-            var lambda = 1.0
-            while lambda > 1e-10 {
-                let trial = u + d * lambda
-                let gt = exact(trial)
-                if gt.isFinite && 0.5 * (trial * trial).sum() + c * abs(gt) < merit0 - 1e-4 * lambda * (d * d).sum() { break }
-                lambda /= 2
-            }
-            if lambda <= 1e-10 { lambda = 1 }  // no decrease possible: take the full step (HLRF behaviour)
-            u += d * lambda
-        }
-        return (u, options.maxActiveSetIterations, false)
-    }
-}

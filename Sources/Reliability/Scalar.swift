@@ -17,30 +17,40 @@ public protocol ReliabilityScalar: Sendable {
     static func sin(_ x: Self) -> Self
     static func cos(_ x: Self) -> Self
     static func tan(_ x: Self) -> Self
+    // Mixed arithmetic with constants: requirements (with defaults below) so that a scalar type can do
+    // less work when one side carries no derivative.
+    static func + (a: Self, b: Double) -> Self
+    static func - (a: Self, b: Double) -> Self
+    static func * (a: Self, b: Double) -> Self
+    static func / (a: Self, b: Double) -> Self
+    static func + (a: Double, b: Self) -> Self
+    static func - (a: Double, b: Self) -> Self
+    static func * (a: Double, b: Self) -> Self
+    static func / (a: Double, b: Self) -> Self
 }
 
 extension ReliabilityScalar {
-    public static func + (a: Self, b: Double) -> Self { a + Self(b) }
-    public static func - (a: Self, b: Double) -> Self { a - Self(b) }
-    public static func * (a: Self, b: Double) -> Self { a * Self(b) }
-    public static func / (a: Self, b: Double) -> Self { a / Self(b) }
-    public static func + (a: Double, b: Self) -> Self { Self(a) + b }
-    public static func - (a: Double, b: Self) -> Self { Self(a) - b }
-    public static func * (a: Double, b: Self) -> Self { Self(a) * b }
-    public static func / (a: Double, b: Self) -> Self { Self(a) / b }
+    @inlinable public static func + (a: Self, b: Double) -> Self { a + Self(b) }
+    @inlinable public static func - (a: Self, b: Double) -> Self { a - Self(b) }
+    @inlinable public static func * (a: Self, b: Double) -> Self { a * Self(b) }
+    @inlinable public static func / (a: Self, b: Double) -> Self { a / Self(b) }
+    @inlinable public static func + (a: Double, b: Self) -> Self { Self(a) + b }
+    @inlinable public static func - (a: Double, b: Self) -> Self { Self(a) - b }
+    @inlinable public static func * (a: Double, b: Self) -> Self { Self(a) * b }
+    @inlinable public static func / (a: Double, b: Self) -> Self { Self(a) / b }
     /// The smaller by value (the derivative follows the chosen branch).
-    public static func minimum(_ a: Self, _ b: Self) -> Self { a.value <= b.value ? a : b }
-    public static func maximum(_ a: Self, _ b: Self) -> Self { a.value >= b.value ? a : b }
+    @inlinable public static func minimum(_ a: Self, _ b: Self) -> Self { a.value <= b.value ? a : b }
+    @inlinable public static func maximum(_ a: Self, _ b: Self) -> Self { a.value >= b.value ? a : b }
 }
 
 extension Double: ReliabilityScalar {
-    public var value: Double { self }
-    public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
-    public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
-    public static func log(_ x: Double) -> Double { Foundation.log(x) }
-    public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
-    public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
-    public static func tan(_ x: Double) -> Double { Foundation.tan(x) }
+    @inlinable public var value: Double { self }
+    @inlinable public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
+    @inlinable public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
+    @inlinable public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
+    @inlinable public static func tan(_ x: Double) -> Double { Foundation.tan(x) }
 }
 
 /// A forward-mode dual number with up to eight partial derivatives: f(x + ε·d) = f(x) + ε·f′(x)·d.
@@ -51,55 +61,73 @@ public struct Dual: ReliabilityScalar {
     public var value: Double
     public var gradient: SIMD8<Double>
 
-    public init(_ value: Double) {
+    @inlinable public init(_ value: Double) {
         self.value = value
         gradient = .zero
     }
 
-    public init(value: Double, gradient: SIMD8<Double>) {
+    @inlinable public init(value: Double, gradient: SIMD8<Double>) {
         self.value = value
         self.gradient = gradient
     }
 
     /// Variable `index` (0…7) with value `value`: its gradient is the unit vector e_index.
-    public static func variable(_ value: Double, index: Int) -> Dual {
+    @inlinable public static func variable(_ value: Double, index: Int) -> Dual {
         var g = SIMD8<Double>.zero
         g[index] = 1
         return Dual(value: value, gradient: g)
     }
 
-    @inline(__always) public static func + (a: Dual, b: Dual) -> Dual {
+    @inlinable @inline(__always) public static func + (a: Dual, b: Dual) -> Dual {
         Dual(value: a.value + b.value, gradient: a.gradient + b.gradient)
     }
-    @inline(__always) public static func - (a: Dual, b: Dual) -> Dual {
+    @inlinable @inline(__always) public static func - (a: Dual, b: Dual) -> Dual {
         Dual(value: a.value - b.value, gradient: a.gradient - b.gradient)
     }
-    @inline(__always) public static func * (a: Dual, b: Dual) -> Dual {
+    @inlinable @inline(__always) public static func * (a: Dual, b: Dual) -> Dual {
         Dual(value: a.value * b.value, gradient: a.gradient * b.value + b.gradient * a.value)
     }
-    @inline(__always) public static func / (a: Dual, b: Dual) -> Dual {
+    @inlinable @inline(__always) public static func / (a: Dual, b: Dual) -> Dual {
         let q = a.value / b.value
-        return Dual(value: q, gradient: (a.gradient - b.gradient * q) / b.value)
+        return Dual(value: q, gradient: (a.gradient - b.gradient * q) * (1 / b.value))
     }
-    @inline(__always) public static prefix func - (a: Dual) -> Dual { Dual(value: -a.value, gradient: -a.gradient) }
-    @inline(__always) public static func sqrt(_ x: Dual) -> Dual {
+    // With a constant on one side: no derivative to carry for it.
+    @inlinable @inline(__always) public static func + (a: Dual, b: Double) -> Dual { Dual(value: a.value + b, gradient: a.gradient) }
+    @inlinable @inline(__always) public static func - (a: Dual, b: Double) -> Dual { Dual(value: a.value - b, gradient: a.gradient) }
+    @inlinable @inline(__always) public static func * (a: Dual, b: Double) -> Dual {
+        Dual(value: a.value * b, gradient: a.gradient * b)
+    }
+    @inlinable @inline(__always) public static func / (a: Dual, b: Double) -> Dual {
+        Dual(value: a.value / b, gradient: a.gradient * (1 / b))
+    }
+    @inlinable @inline(__always) public static func + (a: Double, b: Dual) -> Dual { Dual(value: a + b.value, gradient: b.gradient) }
+    @inlinable @inline(__always) public static func - (a: Double, b: Dual) -> Dual { Dual(value: a - b.value, gradient: -b.gradient) }
+    @inlinable @inline(__always) public static func * (a: Double, b: Dual) -> Dual {
+        Dual(value: a * b.value, gradient: b.gradient * a)
+    }
+    @inlinable @inline(__always) public static func / (a: Double, b: Dual) -> Dual {
+        let q = a / b.value
+        return Dual(value: q, gradient: b.gradient * (-q / b.value))
+    }
+    @inlinable @inline(__always) public static prefix func - (a: Dual) -> Dual { Dual(value: -a.value, gradient: -a.gradient) }
+    @inlinable @inline(__always) public static func sqrt(_ x: Dual) -> Dual {
         let r = x.value.squareRoot()
         return Dual(value: r, gradient: x.gradient / (2 * r))
     }
-    @inline(__always) public static func exp(_ x: Dual) -> Dual {
+    @inlinable @inline(__always) public static func exp(_ x: Dual) -> Dual {
         let e = Foundation.exp(x.value)
         return Dual(value: e, gradient: x.gradient * e)
     }
-    @inline(__always) public static func log(_ x: Dual) -> Dual {
+    @inlinable @inline(__always) public static func log(_ x: Dual) -> Dual {
         Dual(value: Foundation.log(x.value), gradient: x.gradient / x.value)
     }
-    @inline(__always) public static func sin(_ x: Dual) -> Dual {
+    @inlinable @inline(__always) public static func sin(_ x: Dual) -> Dual {
         Dual(value: Foundation.sin(x.value), gradient: x.gradient * Foundation.cos(x.value))
     }
-    @inline(__always) public static func cos(_ x: Dual) -> Dual {
+    @inlinable @inline(__always) public static func cos(_ x: Dual) -> Dual {
         Dual(value: Foundation.cos(x.value), gradient: x.gradient * -Foundation.sin(x.value))
     }
-    @inline(__always) public static func tan(_ x: Dual) -> Dual {
+    @inlinable @inline(__always) public static func tan(_ x: Dual) -> Dual {
         let t = Foundation.tan(x.value)
         return Dual(value: t, gradient: x.gradient * (1 + t * t))
     }
@@ -109,9 +137,9 @@ public struct Dual: ReliabilityScalar {
 public struct Vector8<T: Sendable>: Sendable {
     public var storage: (T, T, T, T, T, T, T, T)
 
-    public init(repeating v: T) { storage = (v, v, v, v, v, v, v, v) }
+    @inlinable public init(repeating v: T) { storage = (v, v, v, v, v, v, v, v) }
 
-    @inline(__always) public subscript(i: Int) -> T {
+    @inlinable @inline(__always) public subscript(i: Int) -> T {
         get {
             switch i {
             case 0: return storage.0

@@ -35,12 +35,6 @@ public struct CellUncertainty: Sendable {
         m[7] = soilDepth(h)
         return try ReliabilityProblem(marginals: m, correlation: correlation, limitState: limitState)
     }
-
-    /// The same from a template problem of this uncertainty (no re-validation; for maps).
-    func problem(from template: ReliabilityProblem<InfiniteSlopeLimitState>, soilDepthMeters h: Double,
-                 limitState: InfiniteSlopeLimitState) -> ReliabilityProblem<InfiniteSlopeLimitState> {
-        template.replacing(marginalAt: 7, with: soilDepth(h), limitState: limitState)
-    }
 }
 
 /// FOS at the means, FORM β and POF, iterations, status and design point of every cell.
@@ -85,8 +79,13 @@ public struct ReliabilityMap: Sendable {
                         status.withSharedBuffer { statusOut in
                             design.withSharedBuffer { designOut in
                               lineSearch.withSharedBuffer { lineSearchOut in
-                                parallelChunks(n, minimumChunk: 256) { range in
+                                parallelChunks(n, minimumChunk: 256, chunksPerCore: 32) { range in
+                                    // One infiltration table per chunk, rebuilt only when a cell's supply series
+                                    // differs from the previous cell's (without run-on, every cell's is the rain).
                                     var rates = [Double](repeating: 0, count: steps)
+                                    var table = InfiltrationTable(metersPerSecond: rates, seconds: storm.stepSeconds)
+                                    // One problem per chunk too, changed in place from cell to cell.
+                                    var problem = template
                                     for c in range where slopeDegrees.isValid(at: c) && soilDepthMeters.isValid(at: c) {
                                         let slope = slopeDegrees.values[c]
                                         let depth = Double(soilDepthMeters.values[c])
@@ -95,16 +94,21 @@ public struct ReliabilityMap: Sendable {
                                             pofOut[c] = 0
                                             continue
                                         }
-                                        for k in 0..<steps { rates[k] = Double(storm.supplyMetersPerSecond[k * n + c]) }
-                                        let limitState = InfiniteSlopeLimitState(
-                                            slopeRadians: Double(slope) * .pi / 180, profile: profile,
-                                            wettingFront: .supply(metersPerSecond: rates, seconds: storm.stepSeconds))
-                                        let problem = uncertainty.problem(from: template, soilDepthMeters: depth,
-                                                                          limitState: limitState)
-                                        var means = Vector8<Double>(repeating: 0)
-                                        for i in 0..<8 { means[i] = problem.marginals[i].mean }
-                                        fosOut[c] = Float(limitState.factorOfSafety(means))
+                                        var same = true
+                                        for k in 0..<steps {
+                                            let r = Double(storm.supplyMetersPerSecond[k * n + c])
+                                            if r != rates[k] { rates[k] = r; same = false }
+                                        }
+                                        if !same {
+                                            problem.limitState = template.limitState  // release the old table first
+                                            table.rebuild(metersPerSecond: rates, seconds: storm.stepSeconds)
+                                        }
+                                        problem.limitState = InfiniteSlopeLimitState(
+                                            slope: SlopeTrigonometry(Double(slope) * .pi / 180), profile: profile,
+                                            infiltration: table)
+                                        problem.replaceMarginal(at: 7, with: uncertainty.soilDepth(depth))
                                         let r = FORM.solve(problem, options: options)
+                                        fosOut[c] = Float(r.gAtMean + 1)  // g = FOS − 1
                                         iterOut[c] = UInt8(min(r.iterations, 254))
                                         guard r.converged, r.beta.isFinite else {
                                             statusOut[c] = CellStatus.notConverged.rawValue
@@ -114,8 +118,8 @@ public struct ReliabilityMap: Sendable {
                                         betaOut[c] = Float(r.beta)
                                         pofOut[c] = Float(r.probabilityOfFailure)
                                         for i in 0..<8 { designOut[i * n + c] = Float(r.designPoint[i]) }
-                                        if r.method == "iHLRF" { lineSearchOut[c] = 1 }
-                                        if r.method.hasSuffix("settled to 1e-4)") { lineSearchOut[c] = 2 }
+                                        if r.method == .iHLRF { lineSearchOut[c] = 1 }
+                                        if r.method == .activeSetSettled { lineSearchOut[c] = 2 }
                                     }
                                 }
                               }

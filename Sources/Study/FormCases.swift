@@ -158,6 +158,6 @@ public struct FormCaseResult: Codable, Sendable {
         return FormCaseResult(name: c.name, fosAtMean: p.limitState.factorOfSafety(means),
                               wettingFrontAtMeanM: p.limitState.wettingFrontDepth(means), beta: r.beta,
                               pof: r.probabilityOfFailure, iterations: r.iterations, converged: r.converged,
-                              method: r.method, designPoint: design, importanceSampling: estimate)
+                              method: r.method.description, designPoint: design, importanceSampling: estimate)
     }
 }

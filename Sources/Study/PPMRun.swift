@@ -59,8 +59,8 @@ public enum PPMRun {
         public var checkCells = 100
         public var checkSamples = 4000
         public var seed: UInt64?
-        /// Iteration cap of the active-set FORM solver (kinked cells).
-        public var maxIterations = 1000
+        /// Iteration cap of the active-set FORM solver (kinked cells; ``FORMOptions/maxActiveSetIterations``).
+        public var maxIterations = 10_000
         public init() {}
     }
 

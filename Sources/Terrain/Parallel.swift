@@ -5,9 +5,12 @@ import Foundation
 ///
 /// Each chunk is a half-open range; results must not depend on how rows are split (every caller
 /// writes only to its own rows), so output is identical on 1 or many threads.
-public func parallelChunks(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
+///
+/// `chunksPerCore` trades scheduling overhead for balance: raise it when the cost per element varies
+/// (map-scale FORM, where some cells take ten times as many iterations as others).
+public func parallelChunks(_ count: Int, minimumChunk: Int = 16, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void) {
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    let chunks = max(1, min(cores * 4, count / max(1, minimumChunk)))
+    let chunks = max(1, min(cores * chunksPerCore, count / max(1, minimumChunk)))
     if chunks == 1 {
         body(0..<count)
         return

@@ -29,8 +29,9 @@ struct PPMCommand: ParsableCommand {
     @Option(name: .customLong("check-cells"), help: "Random cells on which FORM is checked by importance sampling (0: none).")
     var checkCells = 100
     @Option(help: "Seed of the check (default: the study's).") var seed: UInt64?
-    @Option(name: .customLong("max-iterations"), help: "Iteration cap of the active-set FORM solver at kinked cells.")
-    var maxIterations = 1000
+    @Option(name: .customLong("max-iterations"),
+            help: "Iteration cap of the active-set FORM solver at kinked cells (a few far-tail cells creep for thousands).")
+    var maxIterations = 10_000
     @Option(help: "Output folder.") var out: String
 
     func validate() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Reliability
 import SlopePhysics
 @testable import Study
@@ -103,5 +104,44 @@ struct ReferenceFORMTests {
             let fd = (ls(plus) - ls(minus)) / (2 * h)
             #expect(abs(g.gradient[i] - fd) <= 1e-6 * max(1, abs(fd)), "∂g/∂\(InfiniteSlopeLimitState.parameterNames[i])")
         }
+    }
+}
+
+/// The limit state's reading of the soil-depth cap.
+@Suite struct SoilDepthCapTests {
+    /// Wherever c′ ≥ 0 and φ′ ≥ 0, g (the larger of the two pieces) is the model's own FOS at
+    /// z_w = min(z, h_s) − 1, computed here independently from METHODS.md A2's formula; on 2,000
+    /// random parameter vectors around Study A's means, every profile.
+    @Test(arguments: PressureProfile.allCases)
+    func maximumOfPiecesIsTheCappedFront(profile: PressureProfile) {
+        var rng = SeededGenerator(seed: 77)
+        func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(rng.next() >> 11) / Double(1 << 53) }
+        let rates = [2e-6, 8e-6, 3e-6], seconds = [3600.0, 3600, 7200]
+        var capped = 0, uncapped = 0
+        for _ in 0..<2000 {
+            let slope = uniform(5, 55) * .pi / 180
+            let ls = InfiniteSlopeLimitState(slopeRadians: slope, profile: profile,
+                                             wettingFront: .supply(metersPerSecond: rates, seconds: seconds))
+            let v = [uniform(0, 30), uniform(0, 40), uniform(0.05, 0.5), uniform(0.6, 1), uniform(0.2, 0.9),
+                     uniform(15, 28), uniform(1e-6, 3e-5), uniform(0.1, 3)]
+            var x = Vector8<Double>(repeating: 0)
+            for (i, value) in v.enumerated() { x[i] = value }
+            // METHODS.md A2, written out again.
+            let infiltrated = zip(rates, seconds).reduce(0) { $0 + min($1.0, v[6]) * $1.1 }
+            let deficit = v[2] * (v[3] - v[4])
+            let zw = deficit > 0 ? min(infiltrated / (deficit * cos(slope)), v[7]) : v[7]
+            if deficit > 0 && infiltrated / (deficit * cos(slope)) < v[7] { uncapped += 1 } else { capped += 1 }
+            let normal = v[5] * zw * sin(slope) * cos(slope)
+            let uw: Double
+            switch profile {
+            case .a: uw = -waterUnitWeightKNPerCubicMeter * (v[7] - zw) * cos(slope) * cos(slope)
+            case .b: uw = 0
+            case .c: uw = waterUnitWeightKNPerCubicMeter * zw * cos(slope) * cos(slope)
+            }
+            let tanPhi = tan(v[1] * .pi / 180)
+            let fos = v[0] / normal + tanPhi / tan(slope) - uw * tanPhi / normal
+            #expect(abs(ls(x) - (fos - 1)) <= 1e-12 * max(1, abs(fos)), "x = \(v)")
+        }
+        #expect(capped > 100 && uncapped > 100, "both sides of the cap are exercised")
     }
 }
