@@ -1,6 +1,7 @@
 import Foundation
 import Reliability
 import SlopePhysics
+import Study
 
 /// Per-evaluation costs of the limit state (for `form-bench --micro`).
 func microBenchmark() {
@@ -45,4 +46,38 @@ func microBenchmark() {
     for _ in 0..<20_000 { sink += (try! ReliabilityProblem(marginals: problem.marginals, limitState: ls)).marginals[0].mean }
     print(String(format: "micro: ReliabilityProblem.init  %.0f ns", Date().timeIntervalSince(t0) / 20_000 * 1e9))
     if sink == 42 { print(sink) }
+}
+
+/// Which solver path the cells take (`form-bench --census`): cells, mean iterations and time per cell
+/// for each ``FORMMethod``, on one thread.
+func census(inputs: PPMRun.Inputs, uncertainty: CellUncertainty) throws {
+    var methods: [String: (cells: Int, iterations: Int, time: Double)] = [:]
+    for c in 0..<inputs.dem.count where inputs.slope.isValid(at: c) && inputs.soilDepth.isValid(at: c)
+        && inputs.storm.wettingFrontMeters[c] > 0 && inputs.slope.values[c] >= ReliabilityMap.flatSlopeDegrees {
+        let (problem, _) = try cellProblem(inputs: inputs, uncertainty: uncertainty, cell: c)
+        let t0 = Date()
+        let r = FORM.solve(problem)
+        let dt = Date().timeIntervalSince(t0)
+        if !r.converged {
+            print(String(format: "not converged: cell %d, slope %.3f°, soil depth %.3f m, FOS at the means %.3f, β %.4f after %d iterations (%@)",
+                         c, inputs.slope.values[c], inputs.soilDepth.values[c], r.gAtMean + 1, r.beta, r.iterations,
+                         r.method.description as NSString))
+        }
+        let key = r.method.description + (r.converged ? "" : " (not converged)")
+        let old = methods[key] ?? (0, 0, 0)
+        methods[key] = (old.cells + 1, old.iterations + r.iterations, old.time + dt)
+    }
+    for (k, v) in methods.sorted(by: { $0.key < $1.key }) {
+        print(String(format: "%@: %d cells, %.1f iterations, %.2f µs per cell", k, v.cells, Double(v.iterations) / Double(v.cells), v.time / Double(v.cells) * 1e6))
+    }
+}
+
+/// Cell c's FORM problem (profile c, its supply series from PRL-STIM at the means) and that series.
+func cellProblem(inputs: PPMRun.Inputs, uncertainty: CellUncertainty,
+                 cell c: Int) throws -> (ReliabilityProblem<InfiniteSlopeLimitState>, [Double]) {
+    let n = inputs.dem.count
+    let rates = inputs.storm.stepSeconds.indices.map { Double(inputs.storm.supplyMetersPerSecond[$0 * n + c]) }
+    let limitState = InfiniteSlopeLimitState(slopeRadians: Double(inputs.slope.values[c]) * .pi / 180, profile: .c,
+                                             wettingFront: .supply(metersPerSecond: rates, seconds: inputs.storm.stepSeconds))
+    return (try uncertainty.problem(soilDepthMeters: Double(inputs.soilDepth.values[c]), limitState: limitState), rates)
 }

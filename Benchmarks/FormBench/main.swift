@@ -2,8 +2,11 @@
 // profile c, Study A's reconstructed storm at 9 h) on all cores, and per-cell time on the same random
 // cells, side by side with pystra and OpenTURNS (Python peers) in the same run, as ratios.
 //
-//   form-bench [--peer-python PATH] [--cells N] [--out FILE]
+//   form-bench [--peer-python PATH] [--cells N] [--out FILE] [--cells-out FILE]
+//     --cells-out keeps the sampled cells (the peers' input) so that bench/peers/form_peer.py can be rerun on them.
 //   form-bench --micro     (per-evaluation costs of the limit state and of one FORM solve)
+//   form-bench --census [--scenario NAME]   (every Loja cell on one thread, scenario cov-0.20 unless given:
+//                          how many cells each solver path takes, iterations, time; the cells that do not converge)
 import Foundation
 import Randomness
 import Reliability
@@ -13,17 +16,23 @@ import Study
 var peerPython: String?
 var sampleSize = 200
 var outPath: String?
+var cellsOutPath: String?
+var runCensus = false
+var censusScenario = "cov-0.20"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--peer-python": peerPython = arguments.next()
     case "--cells": sampleSize = Int(arguments.next() ?? "") ?? sampleSize
     case "--out": outPath = arguments.next()
+    case "--cells-out": cellsOutPath = arguments.next()
+    case "--census": runCensus = true
+    case "--scenario": censusScenario = arguments.next() ?? censusScenario
     case "--micro":
         microBenchmark()
         exit(0)
     default:
-        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE] | form-bench --micro")
+        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE] [--cells-out FILE] | form-bench --micro | form-bench --census [--scenario NAME]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -35,11 +44,15 @@ let cov = 0.2
 let inputs = try PPMRun.inputs(config)
 let uncertainty = try Scenarios.uncertainty("cov-0.20", config: config)
 let cells = inputs.dem.validCount
+if runCensus {
+    try census(inputs: inputs, uncertainty: try Scenarios.uncertainty(censusScenario, config: config))
+    exit(0)
+}
 
-// Whole map, all cores (best of 2).
+// Whole map, all cores (best of 5: this is a shared VM and single runs vary by ±30 %).
 var best = Double.infinity
 var map: ReliabilityMap?
-for _ in 0..<2 {
+for _ in 0..<5 {
     let t0 = now()
     map = try ReliabilityMap.compute(slopeDegrees: inputs.slope, soilDepthMeters: inputs.soilDepth, storm: inputs.storm,
                                      uncertainty: uncertainty, profile: .c)
@@ -51,14 +64,10 @@ let mapRate = Double(cells) / best
 var rng = SeededGenerator(seed: 2024)
 let converged = (0..<inputs.dem.count).filter { map!.status.values[$0] == CellStatus.converged.rawValue }
 let sample = (0..<sampleSize).map { _ in converged[Int(rng.next() % UInt64(converged.count))] }
-let n = inputs.dem.count, steps = inputs.storm.stepSeconds.count
 var cellSpecs: [[String: Any]] = []
 var oursSequential = 0.0
 for c in sample {
-    let rates = (0..<steps).map { Double(inputs.storm.supplyMetersPerSecond[$0 * n + c]) }
-    let limitState = InfiniteSlopeLimitState(slopeRadians: Double(inputs.slope.values[c]) * .pi / 180, profile: .c,
-                                             wettingFront: .supply(metersPerSecond: rates, seconds: inputs.storm.stepSeconds))
-    let problem = try uncertainty.problem(soilDepthMeters: Double(inputs.soilDepth.values[c]), limitState: limitState)
+    let (problem, rates) = try cellProblem(inputs: inputs, uncertainty: uncertainty, cell: c)
     let t0 = now()
     let r = FORM.solve(problem)
     oursSequential += now() - t0
@@ -74,10 +83,11 @@ print(String(format: "ours, %d random cells, one thread:          %.1f µs per c
 
 var report: [String: Any] = ["cells": cells, "map_seconds": best, "map_cells_per_second": mapRate,
                              "sample_cells": sample.count, "ours_seconds_per_cell_one_thread": oursPerCell]
+let means = InfiniteSlopeLimitState.parameterNames.indices.map { uncertainty.marginals[$0].mean }
+let spec: [String: Any] = ["means": means, "sds": means.map { $0 * cov }, "cov": cov, "profile": "c", "cells": cellSpecs]
+if let cellsOutPath { try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: cellsOutPath)) }
 if let python = peerPython {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("form-bench-\(getpid()).json")
-    let means = InfiniteSlopeLimitState.parameterNames.indices.map { uncertainty.marginals[$0].mean }
-    let spec: [String: Any] = ["means": means, "sds": means.map { $0 * cov }, "cov": cov, "profile": "c", "cells": cellSpecs]
     try JSONSerialization.data(withJSONObject: spec).write(to: scratch)
     defer { try? FileManager.default.removeItem(at: scratch) }
     let process = Process()
@@ -99,11 +109,18 @@ if let python = peerPython {
             let oneThread = perCell / oursPerCell
             let whole = perCell * mapRate
             let targetText = target > 0 ? String(format: " (target ≥ %.0f×: %@)", target, whole >= target ? "met" : "NOT met") : ""
-            print(String(format: "%-10@ %.1f ms per cell; ours is %.0f× faster on one thread, %.0f× with the whole map on all cores%@; solved %d/%d, mean |Δβ| %.2e",
-                         tool as NSString, perCell * 1e3, oneThread, whole, targetText, r["solved"] as? Int ?? 0, sample.count,
-                         r["mean_abs_beta_difference"] as? Double ?? .nan))
+            print(String(format: "%-10@ %.1f ms per cell; ours is %.0f× faster on one thread, %.0f× with the whole map on all cores%@",
+                         tool as NSString, perCell * 1e3, oneThread, whole, targetText))
+            print(String(format: "           solved %d/%d; design point on the surface (|g| < 1e-3) for %d: |Δβ| ≤ 1e-3 on %d; larger where the peer's point has c′ < 0 on %d, where ours is nearer the origin on %d, other %d",
+                         r["solved"] as? Int ?? 0, sample.count, r["on_surface"] as? Int ?? 0, r["agree_1e-3"] as? Int ?? 0,
+                         r["differ_negative_cohesion"] as? Int ?? 0, r["differ_ours_nearer"] as? Int ?? 0,
+                         r["differ_other"] as? Int ?? 0))
             report[tool] = ["seconds_per_cell": perCell, "ratio_one_thread": oneThread, "ratio_map": whole,
-                            "solved": r["solved"] ?? 0, "mean_abs_beta_difference": r["mean_abs_beta_difference"] ?? 0]
+                            "solved": r["solved"] ?? 0, "on_surface": r["on_surface"] ?? 0,
+                            "agree_1e-3": r["agree_1e-3"] ?? 0, "differ_negative_cohesion": r["differ_negative_cohesion"] ?? 0,
+                            "differ_ours_nearer": r["differ_ours_nearer"] ?? 0, "differ_other": r["differ_other"] ?? 0,
+                            "mean_abs_beta_difference": r["mean_abs_beta_difference"] ?? 0,
+                            "max_abs_beta_difference": r["max_abs_beta_difference"] ?? 0]
         }
     } else {
         print("peers: no result (status \(process.terminationStatus))")
