@@ -8,6 +8,11 @@ import Randomness
 /// and the common test (issue F7's protocol (b)): 30 % of the landslides held out before any sampling,
 /// with the study's random non-landslide points (or 1,000 random valid cells when it has none).
 struct ExperimentSetup {
+    /// First stream number of the models an experiment compares: model k splits and trains on
+    /// `generator.split(modelStream + k)`, a stream fixed by the seed and k alone, so that one model's
+    /// draws never shift another's (adding or changing a model leaves the others' results as they were).
+    static let modelStream: UInt64 = 0x100
+
     let inputs: StudyInputs
     let factors: FactorLayers
     let moments: [(mean: Double, sd: Double)]

@@ -109,18 +109,22 @@ public enum ModelComparison {
         var scored: [Scored] = []
         var randomSplitTest: SampleSet?
         for (k, region) in regions.enumerated() {
+            // Each model splits and trains on its own stream (seed, position): no model's draws depend on
+            // another's, so adding, dropping or changing one leaves the others as they were.
+            var modelGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))
             let candidates = zip(region.candidates, valid).map { $0 && $1 }
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
                                                       avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: region.sampler)
             let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
-            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &modelGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
             if k == 0 { randomSplitTest = testA }
             progress("\(region.name): \(negatives.count) negatives from \(candidates.filter { $0 }.count) candidate cells; training")
             let both = cellSet(testA.cells + common.cells, testA.labels + common.labels)
             let (scores, model) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
-                                                           moments: moments, settings: settings, patch: 17, generator: &g)
+                                                           moments: moments, settings: settings, patch: 17,
+                                                           generator: &modelGenerator)
             progress("\(region.name): dense map")
             let map = try MapRun.score(model, factors: factors)
             let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
@@ -145,7 +149,8 @@ public enum ModelComparison {
                                                         rows: dem.rows, cols: dem.cols, count: trainingLandslides.count,
                                                         spacingMeters: 0, avoid: landslides, seed: options.seed &+ 1, sampler: "random")
         let glmSet = cellSet(trainingLandslides + randomNegatives, trainingLandslides.map { _ in 1 } + randomNegatives.map { _ in 0 })
-        let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &g)
+        var glmGenerator = g.split(ExperimentSetup.modelStream + UInt64(regions.count))
+        let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &glmGenerator)
         let glmTrain = glmSet.subset(glmSplit.train), glmTest = glmSet.subset(glmSplit.test)
         let glm = try LogisticRegression(features: glmLayers.vectors(at: glmTrain.cells, moments: glmMoments), labels: glmTrain.labels)
         let glmA = ROC(labels: glmTest.labels.map(UInt8.init), scores: glmLayers.vectors(at: glmTest.cells, moments: glmMoments).map(glm.probability))

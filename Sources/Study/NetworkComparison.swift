@@ -72,13 +72,14 @@ public enum NetworkComparison {
         let cellArea = abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight) / 1e6
         var results: [NetworkResult] = []
         var curves: [ROCCurve] = []
-        for (label, kind) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)] {
+        for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
+            var networkGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per network, same split
             var s = ModelSettings()
             if options.quick { s.epochs = kind == .bp ? 30 : 40; s.patience = 10 }
             s = s.resolved(kind)
             let (scores, model) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: nil, moments: moments,
-                                                           settings: s, patch: 17, generator: &g)
+                                                           settings: s, patch: 17, generator: &networkGenerator)
             let a = TrainRun.metrics(testA.labels, Array(scores.prefix(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
             let b = TrainRun.metrics(common.labels, Array(scores.dropFirst(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
             let roc = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))

@@ -74,17 +74,19 @@ public enum SamplerComparison {
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
         for (k, (name, region)) in regions.enumerated() {
+            var samplerGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per sampler
             let candidates = zip(region, valid).map { $0 && $1 }
             progress("\(name): \(candidates.filter { $0 }.count) candidate cells; training")
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
                                                       avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: name)
             let set = setup.sampledSet(negatives)
-            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &samplerGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
             let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
             let (scores, _) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
-                                                       moments: moments, settings: settings, patch: 17, generator: &g)
+                                                       moments: moments, settings: settings, patch: 17,
+                                                       generator: &samplerGenerator)
             let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             let b = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
             results.append(SamplerResult(sampler: name, candidateCells: candidates.filter { $0 }.count, negatives: negatives.count,

@@ -113,8 +113,9 @@ public enum ScenarioSweep {
         let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
         for i in 0..<dem.count where valid[i] && slope.isValid(at: i) { allSlopes.append(Double(slope.values[i])) }
 
-        for scenario in options.scenarios {
+        for (k, scenario) in options.scenarios.enumerated() {
             progress("\(scenario): PPM")
+            var scenarioGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per scenario's CNN
             let uncertainty = try Scenarios.uncertainty(scenario, config: config)
             let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
                                                  uncertainty: uncertainty, profile: .c)
@@ -131,7 +132,8 @@ public enum ScenarioSweep {
             let test = SampleSet(cells: testCells, labels: testLabels, x: testCells.map { Double($0 % dem.cols) },
                                  y: testCells.map { Double($0 / dem.cols) }, source: "common test")
             let (testScores, model) = try TrainRun.fitAndScore(.patchCNN, train: set, test: test, factors: factors, raster: raster,
-                                                               moments: moments, settings: settings, patch: 17, generator: &g)
+                                                               moments: moments, settings: settings, patch: 17,
+                                                               generator: &scenarioGenerator)
             let cnnMap = try MapRun.score(model, factors: factors)
             let label = scenario.hasPrefix("cov-") ? "COV " + scenario.dropFirst(4) : scenario
             for (modelName, map) in [("PPM", pofMap), ("PPM-CNN", cnnMap)] {

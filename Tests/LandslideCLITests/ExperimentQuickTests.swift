@@ -23,12 +23,13 @@ struct ExperimentQuickTests {
 
     static func binary(_ name: String) -> String { TestPaths.repositoryRoot.appendingPathComponent(".build/release/\(name)").path }
 
-    static func run(_ experiment: String, seed: Int = 11, in dir: TemporaryDirectory) throws -> [String: Any] {
+    static func run(_ experiment: String, seed: Int = 11, in dir: TemporaryDirectory,
+                    extra: [String] = []) throws -> [String: Any] {
         let bin = binary(experiment)
         try #require(FileManager.default.isExecutableFile(atPath: bin), "\(bin) missing: `make test` builds it (swift build -c release)")
         let out = dir.path(experiment)
-        let r = try runProcess(bin, ["--study", "Experiments/studies/loja.yaml", "--seed", String(seed), "--quick", "--out", out],
-                               currentDirectory: TestPaths.repositoryRoot)
+        let r = try runProcess(bin, ["--study", "Experiments/studies/loja.yaml", "--seed", String(seed), "--quick", "--out", out]
+                                   + extra, currentDirectory: TestPaths.repositoryRoot)
         try #require(r.status == 0, "\(experiment) failed: \(r.stderr.suffix(600))")
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
         return doc["results"] as! [String: Any]
@@ -94,5 +95,22 @@ struct ExperimentQuickTests {
             return r as NSDictionary
         }
         #expect(try stripped() == stripped(), "\(experiment): two runs with seed 4 differ")
+    }
+
+    /// Each model draws from its own stream: changing the PPM (scenario UL: lognormal strengths) changes the
+    /// PPM and the PPM-CNNs but leaves the CNN with random negatives and the GLM exactly as they were.
+    @Test func modelsDoNotShareRandomness() throws {
+        func models(_ extra: [String]) throws -> [String: [String: Any]] {
+            let r = try Self.run("model-comparison", seed: 4, in: TemporaryDirectory(), extra: extra)
+            let rows = r["models"] as? [[String: Any]] ?? []
+            return Dictionary(rows.map { (($0["model"] as? String) ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let base = try models([]), other = try models(["--scenario", "UL"])
+        for name in ["CNN", "GLM"] {
+            for field in ["auc_study_protocol", "auc_common_test"] {
+                #expect(Self.value(base[name]?[field]) == Self.value(other[name]?[field]), "\(name) \(field)")
+            }
+        }
+        #expect(Self.value(base["PPM"]?["auc_common_test"]) != Self.value(other["PPM"]?["auc_common_test"]))
     }
 }
