@@ -72,9 +72,9 @@ paper: ## Build the write-up from the results of make figures: paper/build/paper
 PEERS        := .venv-peers
 PEER_PYTHON  := $(PEERS)/bin/python
 
-$(PEER_PYTHON): bench/peers/requirements.txt
-	@echo "bench: setting up the peer tools in $(PEERS) (PyPI: $$(grep -v '^#' bench/peers/requirements.txt | tr '\n' ' '))"
-	@python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q -r bench/peers/requirements.txt \
+$(PEER_PYTHON): Benchmarks/peers/requirements.txt
+	@echo "bench: setting up the peer tools in $(PEERS) (PyPI: $$(grep -v '^#' Benchmarks/peers/requirements.txt | tr '\n' ' '))"
+	@python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q -r Benchmarks/peers/requirements.txt \
 	  || { echo "bench: peer tools failed to install; peers will be reported as unavailable" >&2; rm -rf $(PEERS); }
 	@touch -c $(PEER_PYTHON)
 

@@ -22,7 +22,7 @@ while let a = arguments.next() {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// Classes from a smooth surface (the formula bench/peers/chart_peer.py uses), nodata outside an ellipse.
+/// Classes from a smooth surface (the formula Benchmarks/peers/chart_peer.py uses), nodata outside an ellipse.
 func classes(_ n: Int) -> [UInt8] {
     var out = [UInt8](repeating: 255, count: n * n)
     for r in 0..<n {
@@ -73,7 +73,7 @@ if let python = peerPython {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
     let s = chart.preferredSize
-    p.arguments = ["bench/peers/chart_peer.py", String(size), String(s.width), String(s.height), dir]
+    p.arguments = ["Benchmarks/peers/chart_peer.py", String(size), String(s.width), String(s.height), dir]
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice

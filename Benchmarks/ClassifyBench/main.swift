@@ -23,7 +23,7 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     guard let python = peerPython else { return nil }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = ["bench/peers/classify_peer.py"] + args
+    p.arguments = ["Benchmarks/peers/classify_peer.py"] + args
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice

@@ -1,7 +1,8 @@
 import Foundation
 import Reliability
 import SlopePhysics
-import Study
+import Stages
+import StudyCore
 
 /// Per-evaluation costs of the limit state (for `form-bench --micro`).
 func microBenchmark() {

@@ -3,7 +3,7 @@
 // cells, side by side with pystra and OpenTURNS (Python peers) in the same run, as ratios.
 //
 //   form-bench [--peer-python PATH] [--cells N] [--out FILE] [--cells-out FILE]
-//     --cells-out keeps the sampled cells (the peers' input) so that bench/peers/form_peer.py can be rerun on them.
+//     --cells-out keeps the sampled cells (the peers' input) so that Benchmarks/peers/form_peer.py can be rerun on them.
 //   form-bench --micro     (per-evaluation costs of the limit state and of one FORM solve)
 //   form-bench --census [--scenario NAME]   (every Loja cell on one thread, scenario cov-0.20 unless given:
 //                          how many cells each solver path takes, iterations, time; the cells that do not converge)
@@ -11,14 +11,15 @@ import Foundation
 import Randomness
 import Reliability
 import SlopePhysics
-import Study
+import Stages
+import StudyCore
 
 var peerPython: String?
 var sampleSize = 200
 var outPath: String?
 var cellsOutPath: String?
 var runCensus = false
-var censusScenario = "cov-0.20"
+var censusScenario = Scenario.cov020
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -27,7 +28,10 @@ while let a = arguments.next() {
     case "--out": outPath = arguments.next()
     case "--cells-out": cellsOutPath = arguments.next()
     case "--census": runCensus = true
-    case "--scenario": censusScenario = arguments.next() ?? censusScenario
+    case "--scenario":
+        let name = arguments.next() ?? ""
+        guard let s = Scenario(rawValue: name) else { fatalError("--scenario: one of \(Scenario.names.joined(separator: ", "))") }
+        censusScenario = s
     case "--micro":
         microBenchmark()
         exit(0)
@@ -40,12 +44,13 @@ while let a = arguments.next() {
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 let config = try StudyConfig.load("Experiments/studies/loja.yaml")
+let context = try StudyContext(config)
 let cov = 0.2
-let inputs = try PPMRun.inputs(config)
-let uncertainty = try Scenarios.uncertainty("cov-0.20", config: config)
+let inputs = try PPMRun.inputs(context)
+let uncertainty = try Scenario.cov020.uncertainty(config)
 let cells = inputs.dem.validCount
 if runCensus {
-    try census(inputs: inputs, uncertainty: try Scenarios.uncertainty(censusScenario, config: config))
+    try census(inputs: inputs, uncertainty: try censusScenario.uncertainty(config))
     exit(0)
 }
 
@@ -92,7 +97,7 @@ if let python = peerPython {
     defer { try? FileManager.default.removeItem(at: scratch) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["bench/peers/form_peer.py", scratch.path]
+    process.arguments = ["Benchmarks/peers/form_peer.py", scratch.path]
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice

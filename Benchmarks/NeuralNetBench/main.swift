@@ -92,7 +92,7 @@ print("  targets: dense ≥ 5 × patch-by-patch: \(patchSeconds / denseSeconds >
 if let python = torchPython {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = ["bench/peers/nn_peer.py", quick ? "quick" : "full"]
+    p.arguments = ["Benchmarks/peers/nn_peer.py", quick ? "quick" : "full"]
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice
@@ -112,7 +112,7 @@ if let python = torchPython {
                 print(String(format: "  pytorch  patch-by-patch inference: %8.0f cells/s; our dense map / that %.1f×", rate, denseRate / rate))
             }
         } else {
-            print("  PyTorch: unavailable (\(python) bench/peers/nn_peer.py failed; apt install python3-torch)")
+            print("  PyTorch: unavailable (\(python) Benchmarks/peers/nn_peer.py failed; apt install python3-torch)")
         }
     }
 }

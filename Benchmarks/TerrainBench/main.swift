@@ -150,7 +150,7 @@ var notes: [String] = []
 
 @MainActor func peerTimings(_ path: String, repeats: Int) -> [String: Double]? {
     guard let python = arguments.peerPython else { return nil }
-    let script = "bench/peers/terrain_peer.py"
+    let script = "Benchmarks/peers/terrain_peer.py"
     let result = run(python, [script, path, String(repeats)])
     guard result.status == 0, let line = result.stdout.split(separator: "\n").last,
           let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],

@@ -2,8 +2,8 @@
 // uncorrelated or ρ = −0.3, normal or lognormal). A thin command over Study.ScenarioSweep.
 import ArgumentParser
 import Foundation
-import ExperimentSupport
-import Study
+import ExperimentKit
+import StudyCore
 
 @main
 struct CorrelationGrid: ParsableCommand {
@@ -11,5 +11,5 @@ struct CorrelationGrid: ParsableCommand {
         commandName: "correlation-grid",
         abstract: "Study A's correlation/distribution grid (UN, CN, UL, CL): the COV sweep's products (Table 4).")
     @OptionGroup var common: ExperimentOptions
-    func run() throws { try common.runSweep(experiment: "correlation-grid", scenarios: ["UN", "CN", "UL", "CL"]) }
+    func run() { common.runSweep(experiment: "correlation-grid", scenarios: Scenario.correlationGrid) }
 }

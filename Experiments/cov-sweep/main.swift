@@ -2,8 +2,8 @@
 // A thin command over Study.ScenarioSweep.
 import ArgumentParser
 import Foundation
-import ExperimentSupport
-import Study
+import ExperimentKit
+import StudyCore
 
 @main
 struct CovSweep: ParsableCommand {
@@ -11,5 +11,5 @@ struct CovSweep: ParsableCommand {
         commandName: "cov-sweep",
         abstract: "Study A's COV sweep: PPM and PPM-CNN maps, class tables (Table 3), NSV histograms, very-high-class plots.")
     @OptionGroup var common: ExperimentOptions
-    func run() throws { try common.runSweep(experiment: "cov-sweep", scenarios: ["cov-0.01", "cov-0.10", "cov-0.20", "cov-0.30"]) }
+    func run() { common.runSweep(experiment: "cov-sweep", scenarios: Scenario.covSweep) }
 }

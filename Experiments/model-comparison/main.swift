@@ -3,7 +3,8 @@
 // classed susceptibility maps and results.json. A thin command over Study.ModelComparison.
 import ArgumentParser
 import Foundation
-import Study
+import ExperimentKit
+import StudyCore
 
 @main
 struct ModelComparisonCommand: ParsableCommand {
@@ -18,28 +19,16 @@ struct ModelComparisonCommand: ParsableCommand {
             OUT/roc-*.png|pdf, OUT/auc-bars.png|pdf, OUT/susceptibility-maps.png|pdf.
             """)
 
-    @Option(help: "Study config (YAML).") var study: String
-    @Option(help: "Seed (default: the study's).") var seed: UInt64?
-    @Option(help: "Output directory.") var out: String
-    @Flag(help: "Reduced network and epochs (for tests; minutes → seconds).") var quick = false
-    @Option(help: "Uncertainty scenario of the PPM.") var scenario = "config"
-    @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).")
-    var dataRoot: String?
+    @OptionGroup var common: ExperimentOptions
+    @Option(help: "Uncertainty scenario of the PPM: \(Scenario.names.joined(separator: ", ")).") var scenario: Scenario = .config
 
-    func validate() throws {
-        guard Scenarios.names.contains(scenario) else { throw ValidationError("--scenario: one of \(Scenarios.names.joined(separator: ", "))") }
-    }
-
-    func run() throws {
-        do {
-            let config = try StudyConfig.load(study, dataRoot: dataRoot)
+    func run() {
+        common.run("model-comparison") { context, seed, progress in
             var o = ModelComparison.Options()
-            o.seed = seed ?? config.seed
-            o.quick = quick
+            o.seed = seed
+            o.quick = common.quick
             o.scenario = scenario
-            let r = try ModelComparison.run(config, options: o, outputDirectory: out) { line in
-                FileHandle.standardError.write(Data("model-comparison [\(config.name)]: \(line)\n".utf8))
-            }
+            let r = try ModelComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("model-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : ""): \(r.landslides) landslides (\(r.heldOutLandslides) held out), \(r.commonTestNonLandslides) common-test non-landslides")
             print("  model         AUC (a) study protocol   AUC (b) common test   Study A   high+very high %")
             for m in r.models {
@@ -48,10 +37,7 @@ struct ModelComparisonCommand: ParsableCommand {
                              m.aucCommonTest, (m.aucReportedByStudy.map { String(format: "%.2f", $0) } ?? "  – ") as NSString,
                              m.highAndVeryHighPercent))
             }
-            print(String(format: "model-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, out, r.seconds))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+            print(String(format: "model-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
     }
 }

@@ -1,9 +1,8 @@
 // network-comparison: Study B's Tables 2–3 and Figs. 6–7 — BP, LSTM and 1-D CNN on the 13 terrain
 // factors with information-value negatives. A thin command over Study.NetworkComparison.
 import ArgumentParser
-import ExperimentSupport
 import Foundation
-import Study
+import ExperimentKit
 
 @main
 struct NetworkComparisonCommand: ParsableCommand {
@@ -12,14 +11,12 @@ struct NetworkComparisonCommand: ParsableCommand {
         abstract: "Study B's BP, LSTM and 1-D CNN: accuracy, precision, recall, F1, AUC; area and landslides per class.")
     @OptionGroup var common: ExperimentOptions
 
-    func run() throws {
-        let config = try common.load()
-        var o = NetworkComparison.Options()
-        o.seed = common.seed ?? config.seed
-        o.quick = common.quick
-        do {
-            let r = try NetworkComparison.run(config, options: o, outputDirectory: common.out,
-                                              progress: common.progress("network-comparison", config.name))
+    func run() {
+        common.run("network-comparison") { context, seed, progress in
+            var o = NetworkComparison.Options()
+            o.seed = seed
+            o.quick = common.quick
+            let r = try NetworkComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("network-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")")
             print("  model  accuracy precision recall  F1     AUC   | common-test AUC | Study B: accuracy precision recall F1 AUC")
             for n in r.networks {
@@ -29,6 +26,7 @@ struct NetworkComparisonCommand: ParsableCommand {
                              n.commonTest.auc, s["accuracy"]!, s["precision"]!, s["recall"]!, s["f1"]!, s["auc"]!))
             }
             print(String(format: "network-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
-        } catch { ExperimentOptions.fail(error) }
+        }
+
     }
 }

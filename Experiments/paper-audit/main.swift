@@ -2,7 +2,9 @@
 // checks derived from them; prints the report and writes OUT/results.json. `make audit` runs it.
 import ArgumentParser
 import Foundation
-import Study
+import ExperimentKit
+import PublishedNumbers
+import StudyCore
 
 @main
 struct PaperAuditCommand: ParsableCommand {
@@ -16,7 +18,7 @@ struct PaperAuditCommand: ParsableCommand {
             inconsistencies is the tool working.
             """)
 
-    @Option(help: "The published numbers (YAML).") var published = "Experiments/paper-audit/published.yaml"
+    @Option(help: "The published numbers (YAML; default: the file shipped with the harness).") var published = PublishedNumbers.path
     @Option(help: "Directory for results.json.") var out: String?
 
     func run() throws {

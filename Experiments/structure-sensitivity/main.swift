@@ -1,9 +1,8 @@
 // structure-sensitivity: Study A's Fig. 8 (AUC over threshold and kernel sizes: Pearson r, SHAP) and
 // Fig. 4 / Table 1 (Bayesian optimisation of the CNN). A thin command over Study.StructureSensitivity.
 import ArgumentParser
-import ExperimentSupport
 import Foundation
-import Study
+import ExperimentKit
 
 @main
 struct StructureSensitivityCommand: ParsableCommand {
@@ -14,16 +13,14 @@ struct StructureSensitivityCommand: ParsableCommand {
     @Option(help: "Runs in the design (≥ 30 for the study's analysis).") var runs = 30
     @Option(name: .customLong("optimization-evaluations"), help: "Evaluations of the Bayesian optimisation.") var evaluations = 15
 
-    func run() throws {
-        let config = try common.load()
-        var o = StructureSensitivity.Options()
-        o.seed = common.seed ?? config.seed
-        o.quick = common.quick
-        o.runs = runs
-        o.optimizationEvaluations = evaluations
-        do {
-            let r = try StructureSensitivity.run(config, options: o, outputDirectory: common.out,
-                                                 progress: common.progress("structure-sensitivity", config.name))
+    func run() {
+        common.run("structure-sensitivity") { context, seed, progress in
+            var o = StructureSensitivity.Options()
+            o.seed = seed
+            o.quick = common.quick
+            o.runs = runs
+            o.optimizationEvaluations = evaluations
+            let r = try StructureSensitivity.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("structure-sensitivity: \(r.study), seed \(r.seed), \(r.runs.count) runs\(r.quick ? ", quick" : "")")
             for k in ["threshold", "kernel_open", "kernel_close"] {
                 print(String(format: "  Pearson r(AUC, %@) = %+.4f (Study A %+.4f); mean |SHAP| %.4f", k as NSString, r.pearson[k]!,
@@ -31,6 +28,7 @@ struct StructureSensitivityCommand: ParsableCommand {
             }
             print("  best hyperparameters: " + r.bestHyperparameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             print(String(format: "structure-sensitivity: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
-        } catch { ExperimentOptions.fail(error) }
+        }
+
     }
 }

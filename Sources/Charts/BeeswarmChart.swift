@@ -1,4 +1,5 @@
 import Foundation
+import SummaryStatistics
 
 /// A SHAP beeswarm: one row per feature (largest mean |SHAP| at the top), each explained sample a dot
 /// at its SHAP value, stacked where dots crowd, coloured by the feature's value (low blue → high red).

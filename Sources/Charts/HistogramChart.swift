@@ -1,4 +1,5 @@
 import Foundation
+import SummaryStatistics
 
 /// A histogram with an optional fitted normal density (scaled to counts) and a μ / σ / n note.
 public struct HistogramChart: Chart {

@@ -1,32 +1,5 @@
 import Foundation
-
-/// The few summary statistics charts annotate with. Charts take plain numbers and depend on nothing
-/// else of the harness, so these live here.
-public enum Summary {
-    public static func mean(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count) }
-
-    /// Sample standard deviation (n − 1 in the denominator).
-    public static func standardDeviation(_ v: [Double]) -> Double {
-        guard v.count > 1 else { return .nan }
-        let m = mean(v)
-        return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
-    }
-
-    /// The q-quantile of sorted data by linear interpolation between order statistics — Hyndman &
-    /// Fan's (1996) type 7, the default of R and NumPy.
-    public static func quantile(sorted s: [Double], _ q: Double) -> Double {
-        guard !s.isEmpty else { return .nan }
-        let h = Double(s.count - 1) * q
-        let lo = Int(h.rounded(.down)), hi = min(s.count - 1, lo + 1)
-        return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
-    }
-
-    /// The normal density.
-    public static func normalPDF(_ x: Double, mean: Double, sd: Double) -> Double {
-        let z = (x - mean) / sd
-        return exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot())
-    }
-}
+import SummaryStatistics
 
 /// Tukey's box-plot statistics: quartiles (type 7), whiskers at the most extreme data within
 /// 1.5 × IQR of the box, and the points beyond them.

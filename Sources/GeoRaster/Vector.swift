@@ -148,6 +148,12 @@ public enum VectorIO {
             let definition = OGR_L_GetLayerDefn(layer)
             let fieldCount = Int(OGR_FD_GetFieldCount(definition))
             let names = (0..<fieldCount).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, Int32($0)))) }
+            for (i, name) in names.enumerated() {
+                if let first = names.firstIndex(of: name), first < i {
+                    throw GeoRasterError.invalidVector(
+                        path: path, reason: "column '\(name)' appears twice (columns \(first + 1) and \(i + 1)); expected unique column names")
+                }
+            }
             if isCSV {
                 for column in [options.xColumn, options.yColumn] where !names.contains(column) {
                     throw GeoRasterError.invalidVector(

@@ -12,6 +12,8 @@ public struct TerrainOptions: Sendable {
     /// Z-model soil depth range (m).
     public var soilDepthMinMeters: Double = 0.1
     public var soilDepthMaxMeters: Double = 3.0
+    /// One soil depth everywhere (m) instead of the Z-model, when set.
+    public var uniformSoilDepthMeters: Double?
 
     public init() {}
 }
@@ -83,8 +85,11 @@ public struct TerrainProducts: Sendable {
         let thresholdCells = Int((options.streamThresholdSquareMeters / (cell * cell)).rounded(.up))
         let streams = HydrologicIndices.streams(cells, thresholdCells: Swift.max(1, thresholdCells))
         let distance = stage("distance to streams") { DistanceTransform.euclidean(to: streams, mask: dem) }
-        let soil = try stage("soil depth (Z-model)") {
-            try SoilDepthZModel.depth(dem, minMeters: options.soilDepthMinMeters, maxMeters: options.soilDepthMaxMeters)
+        let soil = try stage(options.uniformSoilDepthMeters == nil ? "soil depth (Z-model)" : "soil depth (uniform)") {
+            if let h = options.uniformSoilDepthMeters {
+                return Grid(like: dem, nodata: terrainNodata, values: dem.validMask.map { $0 ? Float(h) : terrainNodata })
+            }
+            return try SoilDepthZModel.depth(dem, minMeters: options.soilDepthMinMeters, maxMeters: options.soilDepthMaxMeters)
         }
         return TerrainProducts(
             filled: filled, slopeDegrees: slope, aspectDegrees: aspect, routing: routing, accumulationCells: cells,
@@ -93,28 +98,84 @@ public struct TerrainProducts: Sendable {
             distanceToStreamMeters: distance, soilDepthMeters: soil, options: options, timings: timings)
     }
 
-    /// The layers to write, as (file stem, band description, layer), in a stable order.
-    public var layers: [(name: String, description: String, layer: TerrainLayer)] {
-        [
-            ("filled", "elevation after depression filling (m)", .float(filled)),
-            ("slope", "slope, Horn (degrees)", .float(slopeDegrees)),
-            ("aspect", "aspect, Horn (degrees clockwise from north; flat = nodata)", .float(aspectDegrees)),
-            ("d8", "D8 flow direction (ESRI codes 1..128; 0 outlet)", .uint8(routing.directions.codes)),
-            ("accumulation", "flow accumulation (cells, itself included)", .int32(accumulationCells)),
-            ("specific_catchment_area", "specific catchment area (m)", .float(specificCatchmentArea)),
-            ("log10_catchment_area", "log10 of contributing area (m2), D8", .float(HydrologicIndices.log10CatchmentArea(accumulationCells))),
-            ("twi", "topographic wetness index ln(a / tan b)", .float(wetnessIndex)),
-            ("spi", "stream power index a tan b (m)", .float(streamPowerIndex)),
-            ("tpi", "topographic position index (m)", .float(topographicPosition)),
-            ("roughness", "roughness, max - min in 3x3 (m)", .float(roughness)),
-            ("plan_curvature", "plan curvature, Zevenbergen-Thorne (1/m)", .float(planCurvature)),
-            ("profile_curvature", "profile curvature, Zevenbergen-Thorne (1/m)", .float(profileCurvature)),
-            ("relief", "relief, max - min in window (m)", .float(window.relief)),
-            ("incision", "surface incision, mean - min in window (m)", .float(window.incision)),
-            ("elevation_cov", "elevation coefficient of variation in window", .float(window.coefficientOfVariation)),
-            ("streams", "stream cells (1) by accumulation threshold", .uint8(streams)),
-            ("stream_distance", "Euclidean distance to the nearest stream cell (m)", .float(distanceToStreamMeters)),
-            ("soil_depth", "soil depth, Z-model (m)", .float(soilDepthMeters)),
-        ]
+    /// Every layer the pipeline derives, in a stable order: the one list of terrain layer names, with
+    /// their units (landlab-style: a consumer asks by name and knows what it gets).
+    public static let catalogue: [TerrainLayerSpec] = [
+        .init("filled", "m", "elevation after depression filling (m)"),
+        .init("slope", "degree", "slope, Horn (degrees)"),
+        .init("aspect", "degree", "aspect, Horn (degrees clockwise from north; flat = nodata)"),
+        .init("d8", "code", "D8 flow direction (ESRI codes 1..128; 0 outlet)"),
+        .init("accumulation", "cells", "flow accumulation (cells, itself included)"),
+        .init("specific_catchment_area", "m", "specific catchment area (m)"),
+        .init("log10_catchment_area", "log10 m2", "log10 of contributing area (m2), D8"),
+        .init("twi", "1", "topographic wetness index ln(a / tan b)"),
+        .init("spi", "m", "stream power index a tan b (m)"),
+        .init("tpi", "m", "topographic position index (m)"),
+        .init("roughness", "m", "roughness, max - min in 3x3 (m)"),
+        .init("plan_curvature", "1/m", "plan curvature, Zevenbergen-Thorne (1/m)"),
+        .init("profile_curvature", "1/m", "profile curvature, Zevenbergen-Thorne (1/m)"),
+        .init("relief", "m", "relief, max - min in window (m)"),
+        .init("incision", "m", "surface incision, mean - min in window (m)"),
+        .init("elevation_cov", "1", "elevation coefficient of variation in window"),
+        .init("streams", "flag", "stream cells (1) by accumulation threshold"),
+        .init("stream_distance", "m", "Euclidean distance to the nearest stream cell (m)"),
+        .init("soil_depth", "m", "soil depth, Z-model or uniform (m)"),
+    ]
+
+    /// The layer named `name` (one of ``catalogue``), or nil for an unknown name.
+    public func layer(named name: String) -> TerrainLayer? {
+        switch name {
+        case "filled": .float(filled)
+        case "slope": .float(slopeDegrees)
+        case "aspect": .float(aspectDegrees)
+        case "d8": .uint8(routing.directions.codes)
+        case "accumulation": .int32(accumulationCells)
+        case "specific_catchment_area": .float(specificCatchmentArea)
+        case "log10_catchment_area": .float(HydrologicIndices.log10CatchmentArea(accumulationCells))
+        case "twi": .float(wetnessIndex)
+        case "spi": .float(streamPowerIndex)
+        case "tpi": .float(topographicPosition)
+        case "roughness": .float(roughness)
+        case "plan_curvature": .float(planCurvature)
+        case "profile_curvature": .float(profileCurvature)
+        case "relief": .float(window.relief)
+        case "incision": .float(window.incision)
+        case "elevation_cov": .float(window.coefficientOfVariation)
+        case "streams": .uint8(streams)
+        case "stream_distance": .float(distanceToStreamMeters)
+        case "soil_depth": .float(soilDepthMeters)
+        default: nil
+        }
+    }
+
+    /// The layers to write, in ``catalogue`` order.
+    public var layers: [(spec: TerrainLayerSpec, layer: TerrainLayer)] {
+        Self.catalogue.map { ($0, layer(named: $0.name)!) }
+    }
+}
+
+/// A derived layer's name (the file stem and factor name), unit and band description.
+public struct TerrainLayerSpec: Sendable, Equatable {
+    public let name: String
+    public let unit: String
+    public let description: String
+
+    init(_ name: String, _ unit: String, _ description: String) {
+        self.name = name
+        self.unit = unit
+        self.description = description
+    }
+}
+
+extension TerrainLayer {
+    /// The layer as a float grid (integer codes converted; nodata as ``terrainNodata``).
+    public var floatGrid: Grid<Float> {
+        switch self {
+        case let .float(g): return g
+        case let .uint8(g):
+            return Grid(like: g, nodata: terrainNodata, values: (0..<g.count).map { g.isValid(at: $0) ? Float(g.values[$0]) : terrainNodata })
+        case let .int32(g):
+            return Grid(like: g, nodata: terrainNodata, values: (0..<g.count).map { g.isValid(at: $0) ? Float(g.values[$0]) : terrainNodata })
+        }
     }
 }

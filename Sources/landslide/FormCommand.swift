@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Study
+import Stages
+import StudyCore
 
 struct FormCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

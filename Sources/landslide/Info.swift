@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
-import Study
+import Stages
+import StudyCore
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct Info: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try options.load()
-            let info = try StudyInfo.gather(config)
+            let info = try StudyInfo.gather(try StudyContext(config))
             let document = ResultsDocument(
                 provenance: .current(configDigest: config.configDigest, seed: config.seed), results: info)
             if let out { try document.write(to: out) }

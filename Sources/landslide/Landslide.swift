@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
-import Study
+import Stages
+import StudyCore
 
 @main
 struct Landslide: ParsableCommand {
@@ -45,3 +46,5 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode.failure
     }
 }
+
+extension Scenario: ExpressibleByArgument {}

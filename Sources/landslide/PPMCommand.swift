@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import SlopePhysics
-import Study
+import Stages
+import StudyCore
 
 extension PressureProfile: ExpressibleByArgument {}
 extension CorrelationConvention: ExpressibleByArgument {}
@@ -13,14 +14,14 @@ struct PPMCommand: ParsableCommand {
         discussion: """
             Fills the DEM, routes the study's storm by PRL-STIM at the mean parameters, and runs FORM \
             (HLRF-x, iHLRF fallback) on every cell with the scenario's uncertainty. Scenarios: \
-            \(Scenarios.names.joined(separator: ", ")) (see Experiments/studies/README.md). Writes \
+            \(Scenario.names.joined(separator: ", ")) (see Experiments/studies/README.md). Writes \
             wetting_front, infiltration, runoff, fos, beta, pof, design_<parameter>, iterations and status \
             GeoTIFFs and ppm.json (POF histogram, share of POF > 0.5, convergence counts, FORM vs \
             importance sampling on random cells) into --out.
             """)
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "Uncertainty scenario.") var scenario = "config"
+    @Option(help: "Uncertainty scenario.") var scenario: Scenario = .config
     @Option(name: .customLong("correlation-convention"),
             help: "What correlations mean: equivalent-normal (as published) or nataf-corrected (physical). Default: the config's.")
     var correlationConvention: CorrelationConvention?
@@ -35,9 +36,6 @@ struct PPMCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String
 
     func validate() throws {
-        guard Scenarios.names.contains(scenario) else {
-            throw ValidationError("--scenario \(scenario): expected one of \(Scenarios.names.joined(separator: ", "))")
-        }
         guard checkCells >= 0 else { throw ValidationError("--check-cells must be ≥ 0") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be ≥ 1") }
     }
@@ -51,7 +49,7 @@ struct PPMCommand: ParsableCommand {
             runOptions.checkCells = checkCells
             runOptions.seed = seed
             runOptions.maxIterations = maxIterations
-            let summary = try PPMRun.run(try options.load(), options: runOptions, outputPath: out) { line in
+            let summary = try PPMRun.run(try StudyContext(try options.load()), options: runOptions, outputPath: out) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             print(String(format: "ppm: %@ %@: POF > 0.5 on %.2f %% of cells, FOS < 1 on %.2f %%, mean POF %.4f; %d not converged; water balance error %.1e",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Study
+import Stages
+import StudyCore
 import Susceptibility
 
 extension SamplerKind: ExpressibleByArgument {}
@@ -31,7 +32,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler.") var pofThreshold: Float = 0.5
     @Option(name: .customLong("kernel-open"), help: "Opening kernel size (cells) of the pof sampler.") var kernelOpen = 3
     @Option(name: .customLong("kernel-close"), help: "Closing kernel size (cells) of the pof sampler.") var kernelClose = 3
-    @Option(help: "Uncertainty scenario of the pof sampler.") var scenario = "cov-0.10"
+    @Option(help: "Uncertainty scenario of the pof sampler.") var scenario: Scenario = .cov010
     @Option(name: .customLong("factor-classing"), help: "Information-value factor classes: natural-breaks or quantiles.")
     var factorClassing: ClassedFactor.Method = .naturalBreaks
     @Option(help: "Seed (default: the study's).") var seed: UInt64?
@@ -40,7 +41,6 @@ struct SampleCommand: ParsableCommand {
         guard ratio > 0 else { throw ValidationError("--ratio must be > 0") }
         guard spacingM >= 0, exclusionM >= 0, bufferM >= 0 else { throw ValidationError("distances must be ≥ 0") }
         guard kernelOpen >= 1, kernelClose >= 1 else { throw ValidationError("kernel sizes must be ≥ 1") }
-        guard Scenarios.names.contains(scenario) else { throw ValidationError("--scenario: one of \(Scenarios.names)") }
     }
 
     func run() throws {
@@ -59,7 +59,7 @@ struct SampleCommand: ParsableCommand {
             o.kernelClose = kernelClose
             o.scenario = scenario
             o.factorClassing = factorClassing
-            let s = try SampleRun.run(config, options: o, outputPath: out)
+            let s = try SampleRun.run(try StudyContext(config), options: o, outputPath: out)
             print("sample: \(s.sampler): \(s.negatives) negatives for \(s.landslides) landslides from \(s.candidates) candidate cells → \(out)")
         }
     }

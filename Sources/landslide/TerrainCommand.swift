@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
-import Study
+import Stages
+import StudyCore
 import Terrain
 
 extension EdgeMode: ExpressibleByArgument {}
@@ -72,10 +73,7 @@ struct TerrainCommand: ParsableCommand {
             if let study {
                 let config = try StudyConfig.load(study, dataRoot: dataRoot)
                 demPath = config.demPath
-                if case let .zModel(lo, hi) = config.soilDepth {
-                    options.soilDepthMinMeters = lo
-                    options.soilDepthMaxMeters = hi
-                }
+                options.apply(config.soilDepth)
                 provenance = .current(configDigest: config.configDigest, seed: config.seed)
             } else {
                 demPath = dem!

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
-import Study
+import Stages
+import StudyCore
 
 extension ModelKind: ExpressibleByArgument {}
 extension ValidationProtocol: ExpressibleByArgument {}
@@ -67,7 +68,7 @@ struct TrainCommand: ParsableCommand {
             o.seed = seed ?? config.seed
             o.settings.epochs = epochs; o.settings.batchSize = batchSize; o.settings.learningRate = learningRate
             o.settings.l2 = l2; o.settings.dropout = dropout; o.settings.kernel = kernel; o.settings.channels = channels
-            let s = try TrainRun.run(config, options: o, outputPath: out, modelPath: saveModel) { line in
+            let s = try TrainRun.run(try StudyContext(config), options: o, outputPath: out, modelPath: saveModel) { line in
                 FileHandle.standardError.write(Data("train: \(line)\n".utf8))
             }
             print(String(format: "train: %@ on %@, %@: AUC %.4f ± %.4f over %d evaluations (accuracy %.4f, F1 %.4f) in %.1f s",
@@ -99,7 +100,7 @@ struct MapCommand: ParsableCommand {
             let config = try options.load()
             let trained = try MapRun.readModel(model)
             let start = Date()
-            let grid = try MapRun.run(config, model: trained) { FileHandle.standardError.write(Data("map: \($0)\n".utf8)) }
+            let grid = try MapRun.run(try StudyContext(config), model: trained) { FileHandle.standardError.write(Data("map: \($0)\n".utf8)) }
             let provenance = Provenance.current(configDigest: config.configDigest, seed: config.seed)
             try RasterIO.writeGeoTIFF(grid, to: out, metadata: provenance.geoTIFFMetadata,
                                       bandDescription: "P(landslide), \(trained.kind.rawValue)")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Study
+import Stages
+import StudyCore
+import Twin
 
 struct TwinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 @testable import Charts
 import Foundation
+import SummaryStatistics
 import Testing
 
 /// The numbers charts compute before drawing, against NumPy's and textbook values.

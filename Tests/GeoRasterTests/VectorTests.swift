@@ -101,6 +101,16 @@ struct VectorTests {
         } throws: { "\($0)".contains("no column 'easting'") }
     }
 
+    /// A CSV whose header names a column twice (`id,x,y,lslpts,x`) is refused with the column named,
+    /// not a crash.
+    @Test func duplicatedColumnNameIsAnError() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("id,x,y,lslpts,x\n1,713000,9558000,1,713000\n", to: "dup.csv")
+        #expect {
+            try VectorIO.readPoints(path, options: PointReadOptions(assumedCRS: try CRS(Self.utm)))
+        } throws: { "\($0)".contains("column 'x' appears twice") }
+    }
+
     /// The study-area polygon: 9.58 km² (../shared/data/README.md), and its mask on the DEM grid equals
     /// `gdal_rasterize`'s (cell-centre rule) cell for cell.
     @Test func studyAreaRasterizesLikeGdalRasterize() throws {

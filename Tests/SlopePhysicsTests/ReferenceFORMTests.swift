@@ -2,7 +2,8 @@ import Foundation
 import Randomness
 import Reliability
 import SlopePhysics
-@testable import Study
+@testable import StudyCore
+@testable import Stages
 import Testing
 import TestSupport
 

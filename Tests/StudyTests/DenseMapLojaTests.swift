@@ -2,7 +2,10 @@ import Foundation
 import GeoRaster
 import NeuralNet
 import Randomness
-import Study
+import StudyCore
+import Stages
+import Twin
+import ExperimentKit
 import Testing
 import TestSupport
 
@@ -15,8 +18,8 @@ import TestSupport
 struct DenseMapLojaTests {
     @Test func denseMapEqualsPatchByPatchOnLoja() throws {
         let config = try StudyConfig.load(TestPaths.lojaConfig)
-        let dem = try StudyInputs.readDEM(config.demPath)
-        let factors = try FactorLayers.load(config, dem: dem, names: FactorLayers.studyAChannels)
+        let context = try StudyContext(config)
+        let factors = try FactorLayers.load(context, names: FactorLayers.studyAChannels)
         let raster = factors.raster(moments: factors.moments())
         var g = SeededGenerator(seed: 31)
         let net: Network<Float> = Models.patchCNN(inputChannels: 5, patch: 17, kernel: 3, channels: 6, hidden: 12,

@@ -1,4 +1,7 @@
-import Study
+import StudyCore
+import Stages
+import Twin
+import ExperimentKit
 import Testing
 import TestSupport
 

@@ -2,7 +2,8 @@ import Foundation
 import GeoRaster
 import Testing
 import TestSupport
-@testable import Study
+@testable import StudyCore
+@testable import Stages
 
 @Suite struct ProvenanceTests {
     let provenance = Provenance(gitCommit: "0123abcd", gitDirty: false, configDigest: "feedface", seed: 42,

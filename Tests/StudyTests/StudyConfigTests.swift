@@ -2,7 +2,8 @@ import Foundation
 import GeoRaster
 import Testing
 import TestSupport
-@testable import Study
+@testable import StudyCore
+@testable import Stages
 
 /// A copy of loja.yaml in a temporary folder, edited by `edit`, loaded against the shared data.
 func loadEdited(_ edit: (String) -> String, dataRoot: String? = TestPaths.dataRoot.path,
@@ -133,10 +134,10 @@ struct StudyConfigTests {
             $0 + "\ncorrelation_convention: physical\n"
         }
         // CL with ρ(c′, φ′) = −0.3 between lognormals: the Nataf-corrected normal-space ρ is the closed form.
-        let cl = try Scenarios.uncertainty("CL", config: nataf)
+        let cl = try Scenario.correlatedLognormal.uncertainty(nataf)
         let v = 0.10
         #expect(abs(cl.correlation[0, 1] - log(1 - 0.3 * v * v) / log(1 + v * v)) < 1e-8)
-        #expect(try Scenarios.uncertainty("CL", config: nataf, convention: .equivalentNormal).correlation[0, 1] == -0.3)
+        #expect(try Scenario.correlatedLognormal.uncertainty(nataf, convention: .equivalentNormal).correlation[0, 1] == -0.3)
     }
 
     @Test func missingDataFileIsNamed() {

@@ -2,14 +2,15 @@ import Foundation
 import GeoRaster
 import Testing
 import TestSupport
-@testable import Study
+@testable import StudyCore
+@testable import Stages
 
 @Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
 struct StudyInputsTests {
     /// The figures ../shared/data/README.md gives for Loja.
     @Test func lojaSummaryMatchesTheDataDescription() throws {
         let config = try StudyConfig.load(TestPaths.lojaConfig, dataRoot: TestPaths.dataRoot.path)
-        let info = try StudyInfo.gather(config)
+        let info = try StudyInfo.gather(try StudyContext(config))
         #expect(info.dem.columns == 383 && info.dem.rows == 415)
         #expect(info.dem.epsg == 32717)
         #expect(info.dem.cellSizeM == 10)

@@ -1,6 +1,9 @@
 import Foundation
 import GeoRaster
-import Study
+import StudyCore
+import Stages
+import Twin
+import ExperimentKit
 import Susceptibility
 import Testing
 import TestSupport
@@ -24,7 +27,7 @@ import TestSupport
         let s = try Twin.generate(Self.smallOptions(), directory: dir.path("twin"))
         #expect(s.landslides == 60 && s.unstableCells >= 60)
         let config = try StudyConfig.load(dir.path("twin/twin.yaml"))
-        _ = try PPMRun.run(config, options: PPMRun.Options(), outputPath: dir.path("ppm")) { _ in }
+        _ = try PPMRun.run(try StudyContext(config), options: PPMRun.Options(), outputPath: dir.path("ppm")) { _ in }
         let pof = try RasterIO.read(dir.path("ppm/pof.tif"), as: Float.self)
         let truth = try RasterIO.read(dir.path("twin/truth_unstable.tif"), as: UInt8.self)
         let cells = (0..<pof.count).filter { pof.isValid(at: $0) && truth.isValid(at: $0) }
@@ -81,7 +84,7 @@ import TestSupport
         var options = ModelComparison.Options()
         options.quick = true
         options.seed = 3
-        let r = try ModelComparison.run(config, options: options, outputDirectory: dir.path("mc"))
+        let r = try ModelComparison.run(try StudyContext(config), options: options, outputDirectory: dir.path("mc"))
         #expect(r.models.map(\.model) == ["CNN", "PPM", "PPM-CNN(N)", "PPM-CNN(Y1)", "PPM-CNN(Y2)", "GLM"])
         #expect(r.landslides >= 70 && r.heldOutLandslides == Int((Double(r.landslides) * 0.3).rounded()))
         // Known truth: the landslides sit on cells whose own strength fails, so the PPM (whose

@@ -1,7 +1,7 @@
 """Fixtures from scikit-learn and shap for Tests/NeuralNetTests (GLM and Shapley values).
 
 Run with the peer tools:  .venv-peers/bin/python Tests/NeuralNetTests/Fixtures/make_peer_fixtures.py
-(`make bench` sets up .venv-peers from bench/peers/requirements.txt). Writes peer_fixtures.json:
+(`make bench` sets up .venv-peers from Benchmarks/peers/requirements.txt). Writes peer_fixtures.json:
 - glm: a 300 x 4 data set, labels drawn from a logistic model, and scikit-learn's unpenalised
   LogisticRegression coefficients (intercept first);
 - shapley: a fixed non-linear function of 5 features (written out below and in the Swift test),

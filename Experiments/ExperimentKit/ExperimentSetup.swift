@@ -1,0 +1,91 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import Randomness
+import Stages
+import StudyCore
+
+/// What every experiment starts from: the study's inputs, its factors, the landslides on valid cells,
+/// and the common test (issue F7's protocol (b)): 30 % of the landslides held out before any sampling,
+/// with the study's random non-landslide points (or 1,000 random valid cells when it has none).
+package struct ExperimentSetup {
+    /// First stream number of the models an experiment compares: model k splits and trains on
+    /// `generator.split(modelStream + k)`, a stream fixed by the seed and k alone, so that one model's
+    /// draws never shift another's (adding or changing a model leaves the others' results as they were).
+    static let modelStream: UInt64 = 0x100
+
+    let context: StudyContext
+    let inputs: StudyInputs
+    let factors: FactorLayers
+    let moments: [(mean: Double, sd: Double)]
+    /// A second set of factors (e.g. the GLM's), when asked for; cells must be valid in both.
+    let secondary: FactorLayers?
+    let valid: [Bool]
+    let landslides: [Int]
+    let heldOut: [Int]
+    let trainingLandslides: [Int]
+    let commonNegatives: [Int]
+    var dem: Grid<Float> { inputs.dem }
+    var common: SampleSet {
+        SampleSet.cells(heldOut + commonNegatives, labels: heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }, columns: dem.cols)
+    }
+
+    init(_ context: StudyContext, factors names: [String], secondaryFactors: [String]? = nil, heldOutFraction: Double = 0.3,
+         generator g: inout SeededGenerator) throws {
+        self.context = context
+        inputs = context.inputs
+        factors = try FactorLayers.load(context, names: names)
+        moments = factors.moments()
+        let second = try secondaryFactors.map { try FactorLayers.load(context, names: $0) }
+        secondary = second
+        let factorValid = factors.valid
+        let valid = second.map { zip(factorValid, $0.valid).map { $0 && $1 } } ?? factorValid
+        self.valid = valid
+        landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
+        let order = Trainer.permutation(landslides.count, generator: &g)
+        let count = Int((Double(landslides.count) * heldOutFraction).rounded())
+        heldOut = order.prefix(count).map { [landslides] in landslides[$0] }.sorted()
+        let held = Set(heldOut)
+        trainingLandslides = landslides.filter { !held.contains($0) }
+        if let ev = inputs.evaluation {
+            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+        } else {
+            var negatives: [Int] = []
+            let all = Set(landslides), n = inputs.dem.count
+            while negatives.count < 1000 {
+                let c = Int(g.nextUnit() * Double(n))
+                if valid[c] && !all.contains(c) { negatives.append(c) }
+            }
+            commonNegatives = negatives
+        }
+    }
+
+    /// A sampled set: the training landslides and `negatives`, 1:1 when the sampler could.
+    func sampledSet(_ negatives: [Int]) -> SampleSet {
+        SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },
+                        columns: dem.cols)
+    }
+}
+
+/// Writes an experiment's figures as PNG and PDF into its output directory and remembers the files.
+struct FigureWriter {
+    let directory: String
+    private(set) var files: [String] = []
+
+    init(_ directory: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    mutating func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
+        files += try chart.render(basePath: (directory as NSString).appendingPathComponent(stem), size: size)
+            .map { ($0 as NSString).lastPathComponent }
+    }
+
+    /// Writes `results.json` with provenance.
+    func writeResults<T: Encodable>(_ results: T, config: StudyConfig, seed: UInt64) throws {
+        try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: seed), results: results)
+            .write(to: (directory as NSString).appendingPathComponent("results.json"))
+    }
+}

@@ -1,0 +1,212 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import PublishedNumbers
+import Randomness
+import SlopePhysics
+import Stages
+import StudyCore
+import Susceptibility
+import Terrain
+
+/// Study A's model comparison (METHODS.md A6; Figs. 9–10): the patch CNN trained with negatives from
+/// four samplers — random (CNN), POF < 0.5 without image processing (PPM-CNN(N)), POF thresholded at
+/// 0.5 and cleaned by opening and closing (PPM-CNN(Y1)), the same at 0.9 (PPM-CNN(Y2)) — beside the
+/// PPM itself (POF as the score) and the GLM baseline (logistic regression on terrain factors, random
+/// negatives).
+///
+/// Two evaluations of every model:
+/// (a) the study's protocol: each sampled set (training landslides + their negatives, 1:1) split
+///     70/30; AUC on the 30 %;
+/// (b) a common, sampler-independent test: 30 % of the landslides held out before any sampling, with
+///     the study's random non-landslide points (Loja: the 1,360 of points_rsaga_all.csv) — the same
+///     test for every model.
+public enum ModelComparison {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var scenario: Scenario = .config
+        public var heldOutFraction = 0.3
+        public var kernelOpen = 3
+        public var kernelClose = 3
+        public init() {}
+
+        /// Network settings: Table 1's best values, or a reduced network for `--quick`.
+        var cnnSettings: ModelSettings {
+            var s = ModelSettings()
+            if quick { s.channels = 8; s.epochs = 4; s.patience = 2; s.batchSize = 32 }
+            return s.resolved(.patchCNN)
+        }
+    }
+
+    /// One model's results.
+    public struct ModelResult: Codable, Sendable {
+        public var model: String
+        public var sampler: String
+        public var negatives: Int
+        public var candidateCells: Int
+        /// (a) the study's protocol; (b) the common test.
+        public var aucStudyProtocol: Double
+        public var aucCommonTest: Double
+        /// The value Study A reported (METHODS.md A6), if it reported one.
+        public var aucReportedByStudy: Double?
+        public var testSamplesStudyProtocol: Int
+        public var highAndVeryHighPercent: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var scenario: Scenario
+        public var seed: UInt64
+        public var quick: Bool
+        public var landslides: Int
+        public var heldOutLandslides: Int
+        public var commonTestNonLandslides: Int
+        public var cnnSettings: ModelSettings
+        public var models: [ModelResult]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    /// Study A's reported AUCs (METHODS.md A6; Figs. 9–10), by model name.
+    public static var reported: [String: Double] { PublishedNumbers.shipped.studyA.auc }
+    static let glmFactors = ["slope", "plan_curvature", "profile_curvature", "elevation", "log10_catchment_area"]
+
+    struct Scored { var name: String; var a: ROC; var b: ROC; var map: [Float]; var result: ModelResult }
+
+    public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        let config = context.config
+        var g = SeededGenerator(seed: options.seed)
+        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, secondaryFactors: glmFactors, generator: &g)
+        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
+        let raster = factors.raster(moments: moments)
+        let glmLayers = setup.secondary!, glmMoments = glmLayers.moments()
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
+        let (usable, heldOut, trainingLandslides) = (setup.landslides, setup.heldOut, setup.trainingLandslides)
+        let commonNegatives = setup.commonNegatives
+        let common = setup.common
+        func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet { SampleSet.cells(cells, labels: labels, columns: dem.cols) }
+        progress("PPM: scenario \(options.scenario.rawValue)")
+        let prepared = try PPMRun.inputs(context)
+        let uncertainty = try options.scenario.uncertainty(config)
+        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
+                                             storm: prepared.storm, uncertainty: uncertainty, profile: .c)
+        // Candidate regions: never a landslide cell (held out or not).
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let pof = ppm.pof
+        let regions: [(name: String, sampler: String, candidates: [Bool])] = [
+            ("CNN", "random", base),
+            ("PPM-CNN(N)", "POF < 0.5, no image processing",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: 1, closeSize: 1)).map { $0 && $1 }),
+            ("PPM-CNN(Y1)", "POF < 0.5, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: options.kernelOpen,
+                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
+            ("PPM-CNN(Y2)", "POF < 0.9, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
+             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.9, openSize: options.kernelOpen,
+                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
+        ]
+        let settings = options.cnnSettings
+        var scored: [Scored] = []
+        var randomSplitTest: SampleSet?
+        var randomNegatives: [Int] = []
+        for (k, region) in regions.enumerated() {
+            // Each model splits and trains on its own stream (seed, position): no model's draws depend on
+            // another's, so adding, dropping or changing one leaves the others as they were.
+            var modelGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))
+            let candidates = zip(region.candidates, valid).map { $0 && $1 }
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: region.sampler)
+            let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &modelGenerator)
+            let train = set.subset(split.train), testA = set.subset(split.test)
+            if k == 0 { (randomSplitTest, randomNegatives) = (testA, negatives) }
+            progress("\(region.name): \(negatives.count) negatives from \(candidates.filter { $0 }.count) candidate cells; training")
+            let both = cellSet(testA.cells + common.cells, testA.labels + common.labels)
+            let (scores, model) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
+                                                           moments: moments, settings: settings, patch: 17,
+                                                           generator: &modelGenerator)
+            progress("\(region.name): dense map")
+            let map = try MapRun.score(model, factors: factors)
+            let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
+            let rocB = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
+            scored.append(Scored(name: region.name, a: rocA, b: rocB, map: map, result: ModelResult(
+                model: region.name, sampler: region.sampler, negatives: negatives.count,
+                candidateCells: candidates.filter { $0 }.count, aucStudyProtocol: rocA.auc, aucCommonTest: rocB.auc,
+                aucReportedByStudy: reported[region.name], testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)))
+        }
+        // The PPM: POF is the score; (a) on the random sampler's 30 % (the CNN's test set).
+        let testA = randomSplitTest!
+        let pofScores = { (cells: [Int]) in cells.map { ppm.pof.isValid(at: $0) ? Double(ppm.pof.values[$0]) : 0 } }
+        let ppmA = ROC(labels: testA.labels.map(UInt8.init), scores: pofScores(testA.cells))
+        let ppmB = ROC(labels: common.labels.map(UInt8.init), scores: pofScores(common.cells))
+        scored.insert(Scored(name: "PPM", a: ppmA, b: ppmB, map: (0..<dem.count).map { ppm.pof.isValid(at: $0) ? ppm.pof.values[$0] : .nan },
+                             result: ModelResult(model: "PPM", sampler: "none (POF is the score)", negatives: 0, candidateCells: 0,
+                                                 aucStudyProtocol: ppmA.auc, aucCommonTest: ppmB.auc, aucReportedByStudy: reported["PPM"],
+                                                 testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)), at: 1)
+        // GLM baseline on the random sampler's set: the random CNN's negatives, shared (not drawn again).
+        progress("GLM baseline")
+        let glmSet = cellSet(trainingLandslides + randomNegatives, trainingLandslides.map { _ in 1 } + randomNegatives.map { _ in 0 })
+        var glmGenerator = g.split(ExperimentSetup.modelStream + UInt64(regions.count))
+        let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &glmGenerator)
+        let glmTrain = glmSet.subset(glmSplit.train), glmTest = glmSet.subset(glmSplit.test)
+        let glm = try LogisticRegression(features: glmLayers.vectors(at: glmTrain.cells, moments: glmMoments), labels: glmTrain.labels)
+        let glmA = ROC(labels: glmTest.labels.map(UInt8.init), scores: glmLayers.vectors(at: glmTest.cells, moments: glmMoments).map(glm.probability))
+        let glmB = ROC(labels: common.labels.map(UInt8.init), scores: glmLayers.vectors(at: common.cells, moments: glmMoments).map(glm.probability))
+        var glmMap = [Float](repeating: .nan, count: dem.count)
+        let validCells = valid.indices.filter { valid[$0] }
+        for (c, v) in zip(validCells, glmLayers.vectors(at: validCells, moments: glmMoments)) { glmMap[c] = Float(glm.probability(v)) }
+        scored.append(Scored(name: "GLM", a: glmA, b: glmB, map: glmMap, result: ModelResult(
+            model: "GLM", sampler: "random", negatives: randomNegatives.count, candidateCells: base.filter { $0 }.count,
+            aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
+            testSamplesStudyProtocol: glmTest.cells.count, highAndVeryHighPercent: 0)))
+        // Classes and figures.
+        var writer = try FigureWriter(outputDirectory)
+        var classedMaps: [ClassedMapChart] = []
+        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
+                           cellSize: abs(dem.geoTransform.pixelWidth), crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
+        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        for k in scored.indices {
+            let values = scored[k].map.enumerated().filter { valid[$0.offset] && $0.element.isFinite }.map { Double($0.element) }
+            let breaks = try NaturalBreaks(ClassBreaks.sampled(values), classes: 5)
+            var classes = [UInt8](repeating: 255, count: dem.count)
+            var high = 0, total = 0
+            for i in 0..<dem.count where valid[i] && scored[k].map[i].isFinite {
+                let c = breaks.classIndex(of: Double(scored[k].map[i]))
+                classes[i] = UInt8(c); total += 1
+                if c >= 3 { high += 1 }
+            }
+            scored[k].result.highAndVeryHighPercent = 100 * Double(high) / Double(max(1, total))
+            classedMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: scored[k].name))
+        }
+        func curves(_ pick: (Scored) -> ROC) -> [ROCCurve] {
+            scored.map { s in
+                let r = pick(s)
+                return ROCCurve(label: s.name, falsePositiveRate: r.falsePositiveRate, truePositiveRate: r.truePositiveRate, auc: r.auc)
+            }
+        }
+        let name = config.name
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        try save(ROCChart(curves: curves(\.a), title: "\(name): study protocol (70/30 of each sampled set)"), "roc-study-protocol")
+        try save(ROCChart(curves: curves(\.b), title: "\(name): common test (held-out landslides + random points)"), "roc-common-test")
+        try save(PanelFigure([ROCChart(curves: curves(\.a), title: "(a) study protocol"),
+                              ROCChart(curves: curves(\.b), title: "(b) common test")], columns: 2, letters: false), "roc-panels")
+        try save(BarChart(categories: scored.map(\.name),
+                          series: [.init(label: "Study A (reported)", values: scored.map { $0.result.aucReportedByStudy ?? 0 }),
+                                   .init(label: "Ours: study protocol", values: scored.map(\.result.aucStudyProtocol)),
+                                   .init(label: "Ours: common test", values: scored.map(\.result.aucCommonTest))],
+                          valueLabel: "AUC", categoryLabel: "Model", title: "\(name): AUC by model (GLM: not in Study A)",
+                          showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 300))
+        let panelSize = classedMaps[0].preferredSize
+        try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")
+        let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
+                              landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
+                              cnnSettings: settings, models: scored.map(\.result), figures: writer.files.sorted(),
+                              seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(results, config: config, seed: options.seed)
+        return results
+    }
+}

@@ -1,0 +1,126 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import PublishedNumbers
+import Randomness
+import Stages
+import StudyCore
+import Susceptibility
+
+/// Study B's network comparison (Tables 2–3, Figs. 6–7): BP (13–6–2, Levenberg–Marquardt), LSTM and
+/// 1-D CNN on the 13 terrain factors, negatives from the information-value sampler (very-low class),
+/// scored by accuracy, precision, recall, F1 and AUC under (a) the 70/30 split and (b) the common test;
+/// each model's map in five natural-breaks classes with area and landslides per class.
+public enum NetworkComparison {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public init() {}
+    }
+
+    public struct NetworkResult: Codable, Sendable {
+        public var model: String
+        public var studyProtocol: FoldMetrics
+        public var commonTest: FoldMetrics
+        /// Study B's printed accuracy, precision, recall, F1, AUC.
+        public var reportedByStudy: [String: Double]
+        public var classAreaKm2: [Double]
+        public var classAreaPercent: [Double]
+        public var classLandslides: [Int]
+        public var reportedClassAreaPercent: [Double]
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var factors: [String]
+        public var networks: [NetworkResult]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    /// Study B's Table 3 metrics and Table 2 class areas, by network.
+    static var reported: [String: [String: Double]] { PublishedNumbers.shipped.studyB.metrics }
+    static var reportedAreas: [String: [Double]] { PublishedNumbers.shipped.studyB.classAreasKm2 }
+
+    public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        let config = context.config
+        var g = SeededGenerator(seed: options.seed)
+        let names = FactorLayers.studyBTerrainFactors
+        let setup = try ExperimentSetup(context, factors: names, generator: &g)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
+        let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
+        progress("information-value sampler (very-low class, training landslides only)")
+        let columns = factors.columns
+        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let candidates = (0..<dem.count).map { base[$0] && valid[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }
+        let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
+                                                  count: trainingLandslides.count, spacingMeters: 0, avoid: landslides,
+                                                  seed: options.seed &+ 5, sampler: "information-value")
+        let set = setup.sampledSet(negatives)
+        let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+        let train = set.subset(split.train), testA = set.subset(split.test)
+        let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
+        let cellArea = abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight) / 1e6
+        var results: [NetworkResult] = []
+        var curves: [ROCCurve] = []
+        for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
+            progress("\(label): training")
+            var networkGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per network, same split
+            var s = ModelSettings()
+            if options.quick { s.epochs = kind == .bp ? 30 : 40; s.patience = 10 }
+            s = s.resolved(kind)
+            let (scores, model) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: nil, moments: moments,
+                                                           settings: s, patch: 17, generator: &networkGenerator)
+            let a = TrainRun.metrics(testA.labels, Array(scores.prefix(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
+            let b = TrainRun.metrics(common.labels, Array(scores.dropFirst(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
+            let roc = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
+            curves.append(ROCCurve(label: label, falsePositiveRate: roc.falsePositiveRate, truePositiveRate: roc.truePositiveRate, auc: roc.auc))
+            progress("\(label): map")
+            let map = try MapRun.score(model, factors: factors)
+            let cells = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
+            let breaks = try NaturalBreaks(ClassBreaks.sampled(cells.map { Double(map[$0]) }), classes: 5)
+            var area = [Double](repeating: 0, count: 5), slides = [Int](repeating: 0, count: 5)
+            for c in cells { area[breaks.classIndex(of: Double(map[c]))] += cellArea }
+            for c in landslides where map[c].isFinite { slides[breaks.classIndex(of: Double(map[c]))] += 1 }
+            let total = area.reduce(0, +), rep = reportedAreas[label]!, repTotal = rep.reduce(0, +)
+            results.append(NetworkResult(model: label, studyProtocol: a, commonTest: b, reportedByStudy: reported[label]!,
+                                         classAreaKm2: area, classAreaPercent: area.map { 100 * $0 / total }, classLandslides: slides,
+                                         reportedClassAreaPercent: rep.map { 100 * $0 / repTotal }))
+        }
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        try save(ROCChart(curves: curves, title: "\(config.name): common test (held-out landslides + random points)"), "roc-common-test")
+        let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
+        // A metric with no defined value (precision when nothing is predicted positive) is drawn as 0.
+        func value(_ m: FoldMetrics, _ k: String) -> Double {
+            let v: Double = switch k {
+            case "accuracy": m.accuracy
+            case "precision": m.precision
+            case "recall": m.recall
+            case "f1": m.f1
+            default: m.auc
+            }
+            return v.isFinite ? v : 0
+        }
+        try save(BarChart(categories: metricNames.map { $0 == "f1" ? "F1" : $0 == "auc" ? "AUC" : $0.capitalized },
+                          series: results.map { r in .init(label: "\(r.model) (ours, 70/30)", values: metricNames.map { value(r.studyProtocol, $0) }) }
+                              + results.map { r in .init(label: "\(r.model) (Study B)", values: metricNames.map { r.reportedByStudy[$0]! }) },
+                          valueLabel: "Score", categoryLabel: "Metric", title: "\(config.name): networks, ours vs Study B"),
+                 "metrics-bars", size: Size(width: 600, height: 320))
+        try save(BarChart(categories: results.map(\.model), series: Theme.susceptibilityClassNames.indices.map { c in
+            .init(label: Theme.susceptibilityClassNames[c], values: results.map { $0.classAreaPercent[c] }) },
+                          mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Network",
+                          title: "\(config.name): area per class", showValues: true, colors: Theme.standard.susceptibility), "class-area")
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names, networks: results,
+                        figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(r, config: config, seed: options.seed)
+        return r
+    }
+}

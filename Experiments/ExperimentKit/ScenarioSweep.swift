@@ -1,0 +1,235 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import PublishedNumbers
+import Randomness
+import SlopePhysics
+import Stages
+import StudyCore
+import Susceptibility
+import Terrain
+
+/// Study A's scenario experiments: the COV sweep (0.01, 0.10, 0.20, 0.30; Figs. 11–14, Table 3) and
+/// the correlation/distribution grid (UN, CN, UL, CL; Figs. 15–18, Table 4). For each scenario: the
+/// PPM (POF map) and the PPM-CNN (the patch CNN trained with negatives from that scenario's POF < 0.5
+/// region after opening and closing, as PPM-CNN(Y1)); five natural-breaks classes of each; the
+/// share of landslides and of area per class and their frequency ratio, in Table 3's layout; NSV
+/// histograms with normal fits; the very-high class's slope and aspect (box plot, dumbbell with
+/// 95 % CI, radar over eight aspect sectors, ternary of slope bands); landslides vs 1,000 random
+/// points per class.
+public enum ScenarioSweep {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var scenarios: [Scenario] = Scenario.covSweep
+        public var experiment = "cov-sweep"
+        public init() {}
+    }
+
+    public struct ClassTable: Codable, Sendable {
+        public var model: String
+        public var scenario: Scenario
+        public var percentLandslides: [Double]
+        public var percentArea: [Double]
+        public var frequencyRatio: [Double]
+        public var percentRandomPoints: [Double]
+        /// Study A's printed values for this model and scenario (METHODS.md A6), if any.
+        public var studyPercentLandslides: [Double]?
+        public var studyPercentArea: [Double]?
+        public var highAndVeryHighPercentArea: Double
+        public var nsvMean: Double
+        public var nsvSD: Double
+        public var veryHighMeanSlopeDeg: Double
+        public var aucCommonTest: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var experiment: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var scenarios: [Scenario]
+        public var tables: [ClassTable]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    /// Study A's printed class shares for a model and scenario (METHODS.md A6): Table 3 for the COV
+    /// sweep, Table 4's PPM-CNN block for the grid. Table 4's PPM block repeats Table 3's (the audit
+    /// reports it), so it is not compared.
+    static func studyValues(model: String, scenario: Scenario) -> (landslides: [Double], area: [Double])? {
+        let studyA = PublishedNumbers.shipped.studyA
+        if Scenario.covSweep.contains(scenario) {
+            return studyA.classShares(table: 3, model: model, scenario: scenario.tableColumn)
+        }
+        guard model != "PPM" else { return nil }
+        return studyA.classShares(table: 4, model: model, scenario: scenario.tableColumn)
+    }
+
+    public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        let config = context.config
+        var g = SeededGenerator(seed: options.seed)
+        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, generator: &g)
+        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
+        let raster = factors.raster(moments: moments)
+        let prepared = try PPMRun.inputs(context)
+        let slope = prepared.slope
+        let cell = abs(dem.geoTransform.pixelWidth)
+        let aspect = try context.aspectDegrees()
+        let (landslides, trainingLandslides) = (setup.landslides, setup.trainingLandslides)
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        // 1,000 random points (not landslides), the same for every scenario.
+        var randomPoints: [Int] = []
+        let landslideSet = Set(landslides)
+        var pg = SeededGenerator(seed: options.seed &+ 99)
+        while randomPoints.count < 1000 {
+            let c = Int(pg.nextUnit() * Double(dem.count))
+            if valid[c] && !landslideSet.contains(c) { randomPoints.append(c) }
+        }
+        // The common test (ExperimentSetup): held-out landslides with the study's random points.
+        let testCells = setup.common.cells, testLabels = setup.common.labels
+        var settings = ModelSettings()
+        if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
+        settings = settings.resolved(.patchCNN)
+
+        var tables: [ClassTable] = []
+        var nsvHistograms: [any Chart] = []
+        var veryHighSlopes: [(String, [Double])] = []
+        var allSlopes: [Double] = []
+        var radarSeries: [RadarChart.Series] = []
+        var ternarySeries: [TernaryChart.Series] = []
+        var classedMaps: [ClassedMapChart] = []
+        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
+                           cellSize: cell, crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
+        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        for i in 0..<dem.count where valid[i] && slope.isValid(at: i) { allSlopes.append(Double(slope.values[i])) }
+
+        for (k, scenario) in options.scenarios.enumerated() {
+            progress("\(scenario.rawValue): PPM")
+            var scenarioGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per scenario's CNN
+            let uncertainty = try scenario.uncertainty(config)
+            let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
+                                                 uncertainty: uncertainty, profile: .c)
+            let pofMap = (0..<dem.count).map { ppm.pof.isValid(at: $0) && valid[$0] ? ppm.pof.values[$0] : Float.nan }
+            progress("\(scenario.rawValue): PPM-CNN (negatives from POF < 0.5 after opening and closing)")
+            let candidates = zip(zip(base, NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)), valid)
+                .map { $0.0 && $0.1 && $1 }
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      avoid: landslides, seed: options.seed &+ 7, sampler: "pof")
+            let cells = trainingLandslides + negatives
+            let set = SampleSet.cells(cells, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 }, columns: dem.cols)
+            let test = SampleSet.cells(testCells, labels: testLabels, columns: dem.cols)
+            let (testScores, model) = try TrainRun.fitAndScore(.patchCNN, train: set, test: test, factors: factors, raster: raster,
+                                                               moments: moments, settings: settings, patch: 17,
+                                                               generator: &scenarioGenerator)
+            let cnnMap = try MapRun.score(model, factors: factors)
+            let label = scenario.label
+            for (modelName, map) in [("PPM", pofMap), ("PPM-CNN", cnnMap)] {
+                let values = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
+                let scores = values.map { Double(map[$0]) }
+                let breaks = try NaturalBreaks(ClassBreaks.sampled(scores), classes: 5)
+                var classOf = [Int](repeating: -1, count: dem.count)
+                for (k, c) in values.enumerated() { classOf[c] = breaks.classIndex(of: scores[k]) }
+                let fr = FrequencyRatio(cellClasses: values.map { classOf[$0] }, landslideClasses: landslides.compactMap {
+                    classOf[$0] >= 0 ? classOf[$0] : nil }, classes: 5)
+                var randomShare = [Double](repeating: 0, count: 5)
+                for p in randomPoints where classOf[p] >= 0 { randomShare[classOf[p]] += 100 / Double(randomPoints.count) }
+                let nsv = NormalisedSusceptibility(scores)
+                let veryHigh = values.filter { classOf[$0] == 4 && slope.isValid(at: $0) }
+                let vhSlopes = veryHigh.map { Double(slope.values[$0]) }
+                let auc = modelName == "PPM"
+                    ? ROC(labels: testLabels.map(UInt8.init), scores: testCells.map { pofMap[$0].isFinite ? Double(pofMap[$0]) : 0 }).auc
+                    : ROC(labels: testLabels.map(UInt8.init), scores: testScores).auc
+                let study = studyValues(model: modelName, scenario: scenario)
+                tables.append(ClassTable(model: modelName, scenario: scenario, percentLandslides: fr.percentLandslides,
+                                         percentArea: fr.percentArea, frequencyRatio: fr.ratio, percentRandomPoints: randomShare,
+                                         studyPercentLandslides: study?.landslides, studyPercentArea: study?.area,
+                                         highAndVeryHighPercentArea: fr.percentArea[3] + fr.percentArea[4],
+                                         nsvMean: nsv.mean, nsvSD: nsv.standardDeviation,
+                                         veryHighMeanSlopeDeg: vhSlopes.reduce(0, +) / Double(max(1, vhSlopes.count)),
+                                         aucCommonTest: auc))
+                if modelName == "PPM-CNN" {
+                    nsvHistograms.append(HistogramChart(values: nsv.values, bins: 20, range: 0...1, xLabel: "NSV",
+                                                        yLabel: "Number of cells", title: "PPM-CNN, \(label)"))
+                    veryHighSlopes.append((label, vhSlopes))
+                    var sectors = [Double](repeating: 0, count: 8)
+                    for c in veryHigh where aspect.isValid(at: c) {
+                        sectors[Int(((Double(aspect.values[c]) + 22.5).truncatingRemainder(dividingBy: 360)) / 45) % 8] += 1
+                    }
+                    let total = max(1, sectors.reduce(0, +))
+                    radarSeries.append(.init(label: label, values: sectors.map { 100 * $0 / total }))
+                    let bands = vhSlopes.reduce(into: (0.0, 0.0, 0.0)) { acc, s in
+                        if s > 35 { acc.0 += 1 } else if s < 20 { acc.1 += 1 } else { acc.2 += 1 }
+                    }
+                    ternarySeries.append(.init(label: label, points: [bands.0 + bands.1 + bands.2 > 0 ? bands : (1, 1, 1)]))
+                    classedMaps.append(ClassedMapChart(grid: grid, classes: (0..<dem.count).map { classOf[$0] >= 0 ? UInt8(classOf[$0]) : 255 },
+                                                       points: points, title: "PPM-CNN, \(label)"))
+                }
+            }
+        }
+        // Figures.
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        let labels = options.scenarios.map(\.tableColumn)
+        let name = config.name
+        try save(PanelFigure(nsvHistograms, columns: 2, panelSize: Size(width: 300, height: 230)), "nsv-histograms")
+        try save(PanelFigure(classedMaps, columns: 2, panelSize: classedMaps[0].preferredSize), "susceptibility-maps")
+        for modelName in ["PPM", "PPM-CNN"] {
+            let rows = tables.filter { $0.model == modelName }
+            try save(BarChart(categories: labels, series: Theme.susceptibilityClassNames.indices.map { c in
+                .init(label: Theme.susceptibilityClassNames[c], values: rows.map { $0.percentArea[c] }) },
+                mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Scenario",
+                title: "\(name): area per class, \(modelName)", showValues: true, colors: Theme.standard.susceptibility),
+                "class-area-\(modelName.lowercased())")
+            try save(BarChart(categories: Theme.susceptibilityClassNames,
+                              series: rows.flatMap { r in
+                                  [BarChart.Series(label: "Landslides, \(r.scenario.rawValue)", values: r.percentLandslides)] },
+                              valueLabel: "Share of landslides (%)", categoryLabel: "Susceptibility class",
+                              title: "\(name): landslides per class, \(modelName)"),
+                     "landslides-per-class-\(modelName.lowercased())", size: Size(width: 520, height: 300))
+        }
+        let cnnRows = tables.filter { $0.model == "PPM-CNN" }
+        try save(BarChart(categories: Theme.susceptibilityClassNames,
+                          series: [.init(label: "Inventory (\(labels.first ?? ""))", values: cnnRows.first?.percentLandslides ?? []),
+                                   .init(label: "1,000 random points (\(labels.first ?? ""))", values: cnnRows.first?.percentRandomPoints ?? [])],
+                          valueLabel: "Share of points (%)", categoryLabel: "Susceptibility class (PPM-CNN)",
+                          title: "\(name): inventory vs random points"), "inventory-vs-random")
+        try save(BoxPlotChart(groups: veryHighSlopes.map { .init(label: $0.0, values: $0.1) }, valueLabel: "Slope (°)",
+                              groupLabel: "Scenario", title: "\(name): slope of very-high cells (PPM-CNN)"), "very-high-slope-box")
+        try save(DumbbellChart(rows: veryHighSlopes.map { .init(label: $0.0, first: .meanWithCI95($0.1), second: .meanWithCI95(allSlopes)) },
+                               seriesLabels: ("Very-high cells", "All cells"), valueLabel: "Mean slope (°)",
+                               title: "\(name): mean slope, 95 % CI"), "very-high-slope-dumbbell")
+        try save(RadarChart(series: radarSeries, valueLabel: "Share of very-high cells (%)",
+                            title: "\(name): aspect of very-high cells"), "very-high-aspect-radar")
+        try save(TernaryChart(series: ternarySeries, axisLabels: ("Slope > 35°", "Slope < 20°", "Slope 20–35°"),
+                              title: "\(name): slope bands of very-high cells"), "very-high-slope-ternary")
+        let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
+                              scenarios: options.scenarios, tables: tables, figures: writer.files.sorted(),
+                              seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(results, config: config, seed: options.seed)
+        return results
+    }
+}
+
+extension ScenarioSweep {
+    /// The table an experiment prints: per model and scenario, % landslides and % area per class,
+    /// with Study A's printed values beneath where it printed them.
+    public static func summary(_ r: Results) -> String {
+        var lines = ["\(r.experiment): \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")",
+                     "  model    scenario   quantity        I       II      III      IV       V     (AUC common test)"]
+        func row(_ v: [Double]) -> String { v.map { String(format: "%7.2f", $0) }.joined(separator: " ") }
+        for t in r.tables {
+            let head = "  \(t.model.padding(toLength: 8, withPad: " ", startingAt: 0)) \(t.scenario.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+            lines.append("\(head) %landslides  \(row(t.percentLandslides))     \(String(format: "%.3f", t.aucCommonTest))")
+            if let s = t.studyPercentLandslides { lines.append("\(String(repeating: " ", count: 22))  Study A     \(row(s))") }
+            lines.append("\(String(repeating: " ", count: 22))%area       \(row(t.percentArea))")
+            if let s = t.studyPercentArea { lines.append("\(String(repeating: " ", count: 22))  Study A     \(row(s))") }
+        }
+        lines.append(String(format: "%@: %d figures and results.json (%.1f s)", r.experiment, r.figures.count, r.seconds))
+        return lines.joined(separator: "\n")
+    }
+}

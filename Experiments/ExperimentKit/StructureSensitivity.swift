@@ -1,0 +1,172 @@
+import Charts
+import Foundation
+import GeoRaster
+import NeuralNet
+import PublishedNumbers
+import Randomness
+import Stages
+import StudyCore
+import SummaryStatistics
+import SlopePhysics
+import Susceptibility
+
+/// Study A's structure sensitivity (Fig. 8) and hyperparameter search (Fig. 4, Table 1): a Latin-
+/// hypercube design of runs over (POF threshold, opening kernel, closing kernel), each a PPM-CNN
+/// whose negatives come from that cleaned stable region; AUC per run, the Pearson correlation of AUC
+/// with each parameter (beside Study A's, from the published numbers), Shapley values of a GP surrogate of AUC
+/// (beeswarm); and Bayesian optimisation of the CNN's hyperparameters over Table 1's space.
+public enum StructureSensitivity {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 1
+        public var quick = false
+        public var runs = 30
+        public var optimizationEvaluations = 15
+        public init() {}
+    }
+
+    public struct Run: Codable, Sendable {
+        public var threshold: Double
+        public var kernelOpen: Int
+        public var kernelClose: Int
+        public var aucStudyProtocol: Double
+        public var aucCommonTest: Double
+    }
+
+    public struct Results: Codable, Sendable {
+        public var study: String
+        public var seed: UInt64
+        public var quick: Bool
+        public var runs: [Run]
+        /// Pearson r of AUC (common test) with threshold, kernel open, kernel close; Study A's beside.
+        public var pearson: [String: Double]
+        public var pearsonReportedByStudy: [String: Double]
+        public var meanAbsoluteShapley: [String: Double]
+        public var optimization: [[String: Double]]
+        public var optimizationBestSoFar: [Double]
+        public var bestHyperparameters: [String: Double]
+        public var table1Best: [String: Double]
+        public var figures: [String]
+        public var seconds: Double
+    }
+
+    static let kernels = [1, 3, 5, 7, 9]
+
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double { Summary.pearson(x, y) }
+
+    public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
+                           progress: (String) -> Void = { _ in }) throws -> Results {
+        let start = Date()
+        let config = context.config
+        let published = PublishedNumbers.shipped.studyA
+        var g = SeededGenerator(seed: options.seed)
+        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, generator: &g)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
+        let raster = factors.raster(moments: moments)
+        let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
+        progress("PPM (config scenario)")
+        let prepared = try PPMRun.inputs(context)
+        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
+                                             uncertainty: try Scenario.config.uncertainty(config), profile: .c)
+        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        // The design runs use a reduced network (16 channels, 15 epochs; quick: 8, 3) — the design asks how
+        // the sampler's settings move AUC, and 30 full trainings would dominate `make figures`.
+        var designSettings = ModelSettings()
+        designSettings.channels = options.quick ? 8 : 16
+        designSettings.epochs = options.quick ? 3 : 15
+        designSettings.patience = options.quick ? 2 : 5
+        designSettings.batchSize = 32
+        designSettings = designSettings.resolved(.patchCNN)
+
+        func sampledSet(threshold: Double, open: Int, close: Int, seed: UInt64) throws -> SampleSet {
+            let stable = NegativeSampling.pofStableRegion(ppm.pof, threshold: Float(threshold), openSize: open, closeSize: close)
+            let candidates = (0..<dem.count).map { base[$0] && stable[$0] && valid[$0] }
+            let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
+                                                      count: trainingLandslides.count, spacingMeters: 0, avoid: landslides, seed: seed,
+                                                      sampler: "pof")
+            return setup.sampledSet(negatives)
+        }
+        func evaluate(_ set: SampleSet, settings: ModelSettings, generator g: inout SeededGenerator) throws -> (a: Double, b: Double) {
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
+            let train = set.subset(split.train), testA = set.subset(split.test)
+            let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
+            let (scores, _) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
+                                                       moments: moments, settings: settings, patch: 17, generator: &g)
+            return (ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count))).auc,
+                    ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count))).auc)
+        }
+        // Latin hypercube over (threshold ∈ [0.3, 0.9], open ∈ kernels, close ∈ kernels).
+        let n = options.quick ? min(options.runs, 8) : options.runs
+        let strata = (0..<3).map { _ in Trainer.permutation(n, generator: &g) }
+        var runs: [Run] = []
+        for i in 0..<n {
+            let u = (0..<3).map { (Double(strata[$0][i]) + g.nextUnit()) / Double(n) }
+            let threshold = 0.3 + 0.6 * u[0]
+            let open = kernels[min(kernels.count - 1, Int(u[1] * Double(kernels.count)))]
+            let close = kernels[min(kernels.count - 1, Int(u[2] * Double(kernels.count)))]
+            let set = try sampledSet(threshold: threshold, open: open, close: close, seed: options.seed &+ UInt64(100 + i))
+            let auc = try evaluate(set, settings: designSettings, generator: &g)
+            runs.append(Run(threshold: threshold, kernelOpen: open, kernelClose: close, aucStudyProtocol: auc.a, aucCommonTest: auc.b))
+            progress(String(format: "run %d/%d: threshold %.2f, open %d, close %d → AUC %.3f (a), %.3f (b)", i + 1, n, threshold,
+                            open, close, auc.a, auc.b))
+        }
+        let names = ["threshold", "kernel_open", "kernel_close"]
+        let x = runs.map { [$0.threshold, Double($0.kernelOpen), Double($0.kernelClose)] }
+        let auc = runs.map(\.aucCommonTest)
+        var r: [String: Double] = [:]
+        for (k, name) in names.enumerated() { r[name] = pearson(x.map { $0[k] }, auc) }
+        // Shapley values of a GP surrogate of AUC over the unit-scaled parameters.
+        let unit = x.map { [($0[0] - 0.3) / 0.6, ($0[1] - 1) / 8, ($0[2] - 1) / 8] }
+        let gp = GaussianProcess(inputs: unit, targets: auc, generator: &g)
+        let surrogate: Shapley.Model = { $0.map { gp.predict($0).mean } }
+        let shap = unit.map { Shapley.exact($0, background: unit, model: surrogate).values }
+        var meanAbs: [String: Double] = [:]
+        for (k, name) in names.enumerated() { meanAbs[name] = shap.map { abs($0[k]) }.reduce(0, +) / Double(shap.count) }
+        // Bayesian optimisation of the CNN's hyperparameters over Table 1's space (objective 1 − AUC on
+        // the study-protocol split of the Y1 sampled set).
+        let y1 = try sampledSet(threshold: 0.5, open: 3, close: 3, seed: options.seed &+ 7)
+        let dims: [SearchDimension] = [.choice("kernel_size", [2, 3, 4, 5]), .logReal("initial_learning_rate", 1e-5...1e-1),
+                                       .logReal("l2_factor", 1e-6...1e-2), .real("dropout", 0...0.5),
+                                       .choice("channels", options.quick ? [8, 16] : [32, 64, 128])]
+        let bo = BayesianOptimizer(dimensions: dims, initialPoints: options.quick ? 2 : 5)
+        var boError: Error?
+        var og = SeededGenerator(seed: options.seed &+ 0xB0)
+        let trace = bo.minimize(evaluations: options.quick ? 3 : options.optimizationEvaluations, generator: &g, objective: { p in
+            var s = ModelSettings()
+            s.kernel = Int(p[0]); s.learningRate = p[1]; s.l2 = p[2]; s.dropout = p[3]; s.channels = Int(p[4])
+            s.epochs = options.quick ? 2 : 10; s.patience = 3; s.batchSize = 32
+            do { return 1 - (try evaluate(y1, settings: s.resolved(.patchCNN), generator: &og)).a } catch { boError = error; return 1 }
+        }, progress: { i, p, v in
+            progress(String(format: "optimisation %d: kernel %.0f, lr %.2e, L2 %.2e, dropout %.2f, channels %.0f → AUC %.3f",
+                            i, p[0], p[1], p[2], p[3], p[4], 1 - v))
+        })
+        if let boError { throw boError }
+        let best = trace.best!.point
+        // Figures.
+        var writer = try FigureWriter(outputDirectory)
+        func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        let columns = x.indices.map { i in x[i] + [auc[i]] }
+        let labels = ["Threshold", "Kernel (open)", "Kernel (close)", "AUC"]
+        let matrix = (0..<4).map { a in (0..<4).map { b in pearson(columns.map { $0[a] }, columns.map { $0[b] }) } }
+        try save(HeatmapChart(labels: labels, matrix: matrix, title: "\(config.name): Pearson r over \(n) runs"), "pearson-heatmap")
+        try save(BeeswarmChart(features: names.indices.map { k in
+            BeeswarmChart.Feature(name: labels[k], shapValues: shap.map { $0[k] }, featureValues: x.map { $0[k] }) },
+                               valueLabel: "SHAP value (impact on AUC)", title: "\(config.name): what drives AUC (GP surrogate)"),
+                 "shap-beeswarm")
+        try save(LineChart(series: [.init(label: "Evaluated", x: trace.values.indices.map { Double($0 + 1) }, y: trace.values.map { 1 - $0 }),
+                                    .init(label: "Best so far", x: trace.values.indices.map { Double($0 + 1) },
+                                          y: trace.bestSoFar.map { 1 - $0 }, markers: false, step: true)],
+                           xLabel: "Evaluation", yLabel: "AUC (validation)", title: "\(config.name): Bayesian optimisation",
+                           legendPlacement: .lowerRight), "optimization-convergence")
+        let results = Results(study: config.name, seed: options.seed, quick: options.quick, runs: runs, pearson: r,
+                              pearsonReportedByStudy: published.structureSensitivityPearson,
+                              meanAbsoluteShapley: meanAbs,
+                              optimization: trace.points.enumerated().map { i, p in
+                                  Dictionary(uniqueKeysWithValues: zip(dims.map(\.name), p)).merging(["auc": 1 - trace.values[i]]) { a, _ in a } },
+                              optimizationBestSoFar: trace.bestSoFar.map { 1 - $0 },
+                              bestHyperparameters: Dictionary(uniqueKeysWithValues: zip(dims.map(\.name), best)),
+                              table1Best: published.table1Best,
+                              figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+        try writer.writeResults(results, config: config, seed: options.seed)
+        return results
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The results of `make figures`, read back from `figures/<experiment>/<study>/results.json`.
+struct FigureResults {
+    let root: String
+    /// experiment → study → results object.
+    var byExperiment: [String: [String: [String: Any]]] = [:]
+    var audit: [String: Any]?
+
+    static let experiments = ["model-comparison", "cov-sweep", "correlation-grid", "sampler-comparison", "network-comparison",
+                              "structure-sensitivity"]
+
+    init(root: String) {
+        self.root = root
+        let fm = FileManager.default
+        for e in Self.experiments {
+            let dir = (root as NSString).appendingPathComponent(e)
+            for study in (try? fm.contentsOfDirectory(atPath: dir))?.sorted() ?? [] {
+                let path = "\(dir)/\(study)/results.json"
+                guard let data = fm.contents(atPath: path),
+                      let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let results = doc["results"] as? [String: Any] else { continue }
+                byExperiment[e, default: [:]][study] = results
+            }
+        }
+        if let data = fm.contents(atPath: "\(root)/paper-audit/results.json"),
+           let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            audit = doc["results"] as? [String: Any]
+        }
+    }
+
+    /// Studies with results, the twin first.
+    var studies: [String] {
+        let all = Set(byExperiment.values.flatMap(\.keys))
+        return all.sorted { ($0 == "twin" ? 0 : 1, $0) < ($1 == "twin" ? 0 : 1, $1) }
+    }
+
+    func results(_ experiment: String, _ study: String) -> [String: Any]? { byExperiment[experiment]?[study] }
+}
+
+func number(_ v: Any?) -> Double? { (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue }
+func fmt(_ v: Double?, _ d: Int = 3) -> String {
+    guard let v, v.isFinite else { return "–" }
+    return String(format: "%.\(d)f", v)
+}

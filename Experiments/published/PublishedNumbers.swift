@@ -1,0 +1,118 @@
+import Foundation
+import Yams
+
+/// The two studies' published numbers, read from `published.yaml` beside this file (shipped with the
+/// harness as a resource): the one place they are typed. The paper audit checks them, the experiments
+/// print them beside ours, the twin takes Study A's basin and Table 2 from them, and the paper quotes
+/// them. Keys follow the file; see its comments for where each number was printed.
+public struct PublishedNumbers: Sendable, Decodable {
+    public struct StudyA: Sendable, Decodable {
+        public struct Hyperparameter: Sendable, Decodable {
+            public var name: String
+            public var range: [Double]
+            public var `default`: Double
+            public var best: Double
+        }
+        /// One column of Table 3 or 4: five class shares (I–V) of one model, quantity and scenario.
+        public struct TableColumn: Sendable, Decodable {
+            public var table: Int
+            public var model: String
+            public var quantity: String
+            public var scenario: String
+            public var values: [Double]
+        }
+        public struct Basin: Sendable, Decodable {
+            public var areaKm2: Double
+            public var elevationMinM: Double
+            public var elevationMaxM: Double
+            public var elevationMeanM: Double
+            public var cellSizeM: Double
+            public var soilDepthMinM: Double
+            public var soilDepthMaxM: Double
+            enum CodingKeys: String, CodingKey {
+                case areaKm2 = "area_km2", elevationMinM = "elevation_min_m", elevationMaxM = "elevation_max_m"
+                case elevationMeanM = "elevation_mean_m", cellSizeM = "cell_size_m", soilDepthMinM = "soil_depth_min_m"
+                case soilDepthMaxM = "soil_depth_max_m"
+            }
+        }
+        public var citation: String
+        public var basin: Basin
+        /// Table 2's means, keyed as the study configs' parameters (`cohesion_kPa`, …).
+        public var table2Means: [String: Double]
+        public var table1Hyperparameters: [Hyperparameter]
+        /// Figs. 9–10: AUC by model (`CNN`, `PPM`, `PPM-CNN(N)`, …).
+        public var auc: [String: Double]
+        /// Fig. 8: Pearson r of AUC with `threshold`, `kernel_open`, `kernel_close`.
+        public var structureSensitivityPearson: [String: Double]
+        public var tables: [TableColumn]
+        public var highAndVeryHighPercentArea: [String: Double]
+        enum CodingKeys: String, CodingKey {
+            case citation, basin, auc, tables
+            case table2Means = "table2_means", table1Hyperparameters = "table1_hyperparameters"
+            case structureSensitivityPearson = "structure_sensitivity_pearson"
+            case highAndVeryHighPercentArea = "high_and_very_high_percent_area"
+        }
+
+        /// Table 3 or 4's column for `model` and `scenario` (`0.01` … or `UN` …) as (%landslides, %area).
+        public func classShares(table: Int, model: String, scenario: String) -> (landslides: [Double], area: [Double])? {
+            func column(_ quantity: String) -> [Double]? {
+                tables.first { $0.table == table && $0.model == model && $0.scenario == scenario && $0.quantity == quantity }?.values
+            }
+            guard let l = column("percent_landslides"), let a = column("percent_area") else { return nil }
+            return (l, a)
+        }
+
+        /// Table 1's best value of each hyperparameter, by name.
+        public var table1Best: [String: Double] {
+            Dictionary(uniqueKeysWithValues: table1Hyperparameters.map { ($0.name, $0.best) })
+        }
+    }
+
+    public struct StudyB: Sendable, Decodable {
+        public var citation: String
+        /// Fig. 8: the CNN's AUC by sampler (`random`, `buffer`, `slope`, `information_value`).
+        public var samplerAuc: [String: Double]
+        /// Table 3: accuracy, precision, recall, F1 and AUC by network (`BP`, `LSTM`, `CNN`).
+        public var metrics: [String: [String: Double]]
+        /// Table 2: area (km²) and landslides per class, very low → very high, by network.
+        public var classAreasKm2: [String: [Double]]
+        public var classLandslides: [String: [Double]]
+        public var conclusionsCnnAreaKm2: [String: Double]
+        enum CodingKeys: String, CodingKey {
+            case citation, metrics
+            case samplerAuc = "sampler_auc", classAreasKm2 = "class_areas_km2", classLandslides = "class_landslides"
+            case conclusionsCnnAreaKm2 = "conclusions_cnn_area_km2"
+        }
+    }
+
+    public var studyA: StudyA
+    public var studyB: StudyB
+    enum CodingKeys: String, CodingKey { case studyA = "study_a", studyB = "study_b" }
+
+    /// The file shipped with the harness.
+    public static var path: String {
+        Bundle.module.path(forResource: "published", ofType: "yaml") ?? "Experiments/published/published.yaml"
+    }
+
+    /// Reads and decodes a published-numbers file.
+    public static func load(_ path: String = PublishedNumbers.path) throws -> PublishedNumbers {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw PublishedNumbersError(path: path, problem: "cannot read the file (\(error.localizedDescription))")
+        }
+        do { return try YAMLDecoder().decode(PublishedNumbers.self, from: text) } catch {
+            throw PublishedNumbersError(path: path, problem: "not the published-numbers schema: \(error)")
+        }
+    }
+
+    /// The shipped numbers; a broken file is a defect of the harness itself, not of user input.
+    public static let shipped: PublishedNumbers = {
+        do { return try load() } catch { fatalError("\(error)") }
+    }()
+}
+
+public struct PublishedNumbersError: Error, CustomStringConvertible {
+    public var path: String
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import GeoRaster
+import Randomness
+import Reliability
+import SlopePhysics
+import StudyCore
+import SummaryStatistics
+import Terrain
+
+/// What `landslide ppm` reports beside its maps (`ppm.json`).
+public struct PPMSummary: Codable, Sendable {
+    public struct FormCheck: Codable, Sendable {
+        /// Random converged cells checked by importance sampling (those whose IS estimate is ≥ 1e-10).
+        public var cells: Int
+        public var samplesPerCell: Int
+        /// |POF_FORM − POF_IS| / POF_IS: median, 90th percentile, maximum.
+        public var relativeDifferenceMedian: Double
+        public var relativeDifferenceP90: Double
+        public var relativeDifferenceMax: Double
+        /// Cells whose FORM and IS estimates differ by more than 3 standard errors and 25 %.
+        public var disagreeing: Int
+        /// Of those, cells whose design point lies on the soil-depth cap (z_w within 1 % of h_s there):
+        /// failure needs the front at the cap *and* weak soil, an intersection FORM's single plane overstates.
+        public var disagreeingAtSoilDepthCap: Int
+        /// Of those, cells where the supply came within 50 % of k_s during the storm (the min(supply, k_s) kink).
+        public var disagreeingAtConductivityKink: Int
+        /// FORM / IS: median over the checked cells (> 1: FORM overestimates).
+        public var formOverISMedian: Double
+    }
+
+    public var study: String
+    public var scenario: String
+    public var profile: String
+    public var rainMillimeters: Double
+    public var hours: Double
+    public var waterBalanceRelativeError: Double
+    public var validCells: Int
+    public var converged: Int
+    public var notConverged: Int
+    public var stableByDefinition: Int
+    public var lineSearchCells: Int
+    /// Converged cells whose β settled to 1e-4 in a limit cycle (see FORM's active-set solver).
+    public var settledCells: Int
+    /// Share of cells with FOS(mean) < 1 and with POF > 0.5, among cells with a POF.
+    public var shareFOSBelowOne: Double
+    public var sharePOFAboveHalf: Double
+    public var pofMean: Double
+    /// Counts of POF in [0, 0.1), [0.1, 0.2), … [0.9, 1].
+    public var pofHistogram: [Int]
+    public var formCheck: FormCheck?
+    public var layers: [String]
+}
+
+/// The physically-based probabilistic model on a study: terrain → PRL-STIM at the means → FORM per cell.
+public enum PPMRun {
+    public struct Options: Sendable {
+        public var scenario: Scenario = .config
+        /// Overrides the config's correlation convention.
+        public var correlationConvention: CorrelationConvention?
+        public var profile: PressureProfile = .c
+        public var checkCells = 100
+        public var checkSamples = 4000
+        public var seed: UInt64?
+        /// Iteration cap of the active-set FORM solver (kinked cells; ``FORMOptions/maxActiveSetIterations``).
+        public var maxIterations = 10_000
+        public init() {}
+    }
+
+    public static func storm(_ config: StudyConfig) throws -> (hyetograph: Hyetograph, hours: Double?) {
+        switch config.rainfall {
+        case let .constant(intensity, duration):
+            return (try Hyetograph.constant(millimetersPerHour: intensity, durationHours: duration), nil)
+        case let .hyetograph(path, hours):
+            return (try Hyetograph.read(csv: path), hours)
+        }
+    }
+
+    /// Everything FORM needs per cell: the DEM, slope, soil depth, soil means and the storm at the means.
+    public struct Inputs: Sendable {
+        public var dem: Grid<Float>
+        public var slope: Grid<Float>
+        public var soilDepth: Grid<Float>
+        public var soil: SoilHydraulics
+        public var storm: PRLSTIMResult
+        public var rainMillimeters: Double
+    }
+
+    /// The study's terrain (slope, routing, soil depth from its context) → PRL-STIM at the mean parameters.
+    public static func inputs(_ context: StudyContext) throws -> Inputs {
+        let config = context.config
+        let (hyetograph, hours) = try storm(config)
+        let steps = hyetograph.steps(until: hours)
+        let dem = context.dem
+        let terrain = try context.terrain()
+        let (routing, slope, soilDepth) = (terrain.routing, terrain.slopeDegrees, terrain.soilDepthMeters)
+        let p = config.parameters
+        let soil = SoilHydraulics(porosity: p[.porosity].mean!, finalSaturation: p[.finalSaturation].mean!,
+                                  initialSaturation: p[.initialSaturation].mean!,
+                                  saturatedConductivityMetersPerSecond: p[.saturatedConductivity].mean!)
+        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
+        return Inputs(dem: dem, slope: slope, soilDepth: soilDepth, soil: soil, storm: storm,
+                      rainMillimeters: hyetograph.totalMillimeters(until: hours))
+    }
+
+    public static func run(_ context: StudyContext, options: Options, outputPath: String,
+                           progress: (String) -> Void) throws -> PPMSummary {
+        let config = context.config
+        let uncertainty = try options.scenario.uncertainty(config, convention: options.correlationConvention)
+        func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+            let t0 = Date()
+            let value = try body()
+            progress("ppm: " + label.padding(toLength: 34, withPad: " ", startingAt: 0)
+                     + String(format: "%8.2f s", Date().timeIntervalSince(t0)))
+            return value
+        }
+        let prepared = try timed("terrain + PRL-STIM (means)") { try inputs(context) }
+        let (dem, slope, soilDepth, soil, storm) = (prepared.dem, prepared.slope, prepared.soilDepth, prepared.soil, prepared.storm)
+        progress("ppm: \(config.name), scenario \(options.scenario.rawValue), profile \(options.profile.rawValue), "
+                 + "\(String(format: "%.1f", prepared.rainMillimeters)) mm in \(storm.stepSeconds.count) steps")
+        let map = try timed("FORM per cell") {
+            var formOptions = FORMOptions()
+            formOptions.maxActiveSetIterations = options.maxIterations
+            return try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: soilDepth, storm: storm,
+                                              uncertainty: uncertainty, profile: options.profile, options: formOptions)
+        }
+        progress("ppm: \(map.converged) converged, \(map.notConverged) not converged, "
+                 + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF, "
+                 + "\(map.settledCells) with β settled to 1e-4 in a cycle")
+        let check = try timed("FORM vs importance sampling") {
+            try formCheck(map: map, slope: slope, soilDepth: soilDepth, storm: storm, uncertainty: uncertainty,
+                          profile: options.profile, soil: soil, options: options, seed: options.seed ?? config.seed)
+        }
+
+        // Outputs.
+        let provenance = Provenance.current(configDigest: config.configDigest, seed: options.seed ?? config.seed)
+        let output = try OutputDirectory(outputPath)
+        func float(_ values: [Double]) -> Grid<Float> {
+            Grid(like: dem, nodata: terrainNodata, values: zip(values, dem.validMask).map { $1 ? Float($0) : terrainNodata })
+        }
+        var layers: [(String, String, Grid<Float>)] = [
+            ("wetting_front", "wetting-front depth at the means (m)", float(storm.wettingFrontMeters)),
+            ("infiltration", "infiltrated water (m)", float(storm.infiltrationMeters)),
+            ("runoff", "water passed downslope (m)", float(storm.runoffMeters)),
+            ("fos", "factor of safety at the means", map.fos),
+            ("beta", "FORM reliability index (signed)", map.beta),
+            ("pof", "probability of failure, Phi(-beta)", map.pof),
+        ]
+        for (i, name) in InfiniteSlopeLimitState.parameterNames.enumerated() {
+            layers.append(("design_\(name)", "FORM design point: \(name)", map.designPoint[i]))
+        }
+        for (name, description, grid) in layers {
+            try output.writeGeoTIFF(grid, name: "\(name).tif", provenance: provenance, description: description)
+        }
+        try output.writeGeoTIFF(map.iterations, name: "iterations.tif", provenance: provenance, description: "FORM iterations")
+        try output.writeGeoTIFF(map.status, name: "status.tif", provenance: provenance,
+                                description: "0 not converged, 1 converged, 2 stable by definition (dry or flat)")
+
+        let pofs = (0..<dem.count).compactMap { i -> Float? in
+            map.status.values[i] == CellStatus.converged.rawValue || map.status.values[i] == CellStatus.stableByDefinition.rawValue
+                ? map.pof.values[i] : nil
+        }
+        var histogram = [Int](repeating: 0, count: 10)
+        for v in pofs { histogram[min(9, Int(v * 10))] += 1 }
+        let fosValues = map.fos.values.enumerated().filter { map.fos.isValid(at: $0.offset) }.map(\.element)
+        let summary = PPMSummary(
+            study: config.name, scenario: options.scenario.rawValue, profile: options.profile.rawValue,
+            rainMillimeters: prepared.rainMillimeters, hours: storm.stepSeconds.reduce(0, +) / 3600,
+            waterBalanceRelativeError: storm.balanceError, validCells: dem.validCount, converged: map.converged,
+            notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
+            lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,
+            shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
+            sharePOFAboveHalf: Double(pofs.filter { $0 > 0.5 }.count) / Double(max(1, pofs.count)),
+            pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,
+            formCheck: check, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"])
+        try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("ppm.json"))
+        try output.commit()
+        return summary
+    }
+
+    /// FORM against importance sampling at the design point on random converged cells (seeded).
+    static func formCheck(map: ReliabilityMap, slope: Grid<Float>, soilDepth: Grid<Float>, storm: PRLSTIMResult,
+                          uncertainty: CellUncertainty, profile: PressureProfile, soil: SoilHydraulics,
+                          options: Options, seed: UInt64) throws -> PPMSummary.FormCheck? {
+        let candidates = (0..<map.status.count).filter { map.status.values[$0] == CellStatus.converged.rawValue }
+        guard options.checkCells > 0, !candidates.isEmpty else { return nil }
+        var rng = SeededGenerator(seed: seed).split(0x1517)
+        var chosen = Set<Int>()
+        while chosen.count < min(options.checkCells, candidates.count) {
+            chosen.insert(candidates[Int(rng.next() % UInt64(candidates.count))])
+        }
+        let n = slope.count, steps = storm.stepSeconds.count
+        var differences: [Double] = [], ratios: [Double] = []
+        var disagreeing = 0, atKink = 0, atCap = 0
+        for c in chosen.sorted() {
+            let rates = (0..<steps).map { Double(storm.supplyMetersPerSecond[$0 * n + c]) }
+            let limitState = InfiniteSlopeLimitState(slopeRadians: Double(slope.values[c]) * .pi / 180, profile: profile,
+                                                     wettingFront: .supply(metersPerSecond: rates, seconds: storm.stepSeconds))
+            let problem = try uncertainty.problem(soilDepthMeters: Double(soilDepth.values[c]), limitState: limitState)
+            let form = FORM.solve(problem)
+            var cellRng = rng.split(UInt64(c))
+            let estimate = Sampling.importanceSampling(problem, designPointU: form.designPointU, samples: options.checkSamples,
+                                                       generator: &cellRng)
+            // Relative differences of probabilities below 1e-10 say nothing useful (and can be astronomically
+            // large); such cells are left out of the comparison.
+            guard estimate.probability >= 1e-10 else { continue }
+            let difference = abs(form.probabilityOfFailure - estimate.probability)
+            differences.append(difference / estimate.probability)
+            ratios.append(form.probabilityOfFailure / estimate.probability)
+            if difference > 3 * estimate.standardError && difference > 0.25 * estimate.probability {
+                disagreeing += 1
+                let front = limitState.wettingFrontDepth(form.designPoint)
+                if front >= 0.99 * form.designPoint[7] { atCap += 1 }
+                if rates.contains(where: { abs($0 - soil.saturatedConductivityMetersPerSecond) < 0.5 * soil.saturatedConductivityMetersPerSecond }) {
+                    atKink += 1
+                }
+            }
+        }
+        guard !differences.isEmpty else { return nil }
+        let sorted = differences.sorted()
+        func quantile(_ q: Double) -> Double { Summary.lowerQuantile(sorted: sorted, q) }
+        return PPMSummary.FormCheck(cells: sorted.count, samplesPerCell: options.checkSamples,
+                                    relativeDifferenceMedian: quantile(0.5), relativeDifferenceP90: quantile(0.9),
+                                    relativeDifferenceMax: sorted.last ?? .nan, disagreeing: disagreeing,
+                                    disagreeingAtSoilDepthCap: atCap, disagreeingAtConductivityKink: atKink,
+                                    formOverISMedian: Summary.lowerQuantile(sorted: ratios.sorted(), 0.5))
+    }
+}

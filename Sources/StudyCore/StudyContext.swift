@@ -1,0 +1,144 @@
+import Foundation
+import GeoRaster
+import Terrain
+
+/// One study, loaded once: its configuration, its inputs (DEM, layers, points, study area) and every
+/// layer derived from them, each computed at most once, on first use.
+///
+/// Every stage and experiment takes a context instead of re-reading files or re-deriving terrain, so
+/// that the DEM is read once, slope is computed once, and each consumer gets the same grid for the
+/// same name (the soil depth of a `uniform` study is that depth for the PPM *and* the CNN's channel).
+/// Layers are asked for by name (``layerNames``); ``describe(_:)`` gives a layer's unit and origin.
+///
+/// Thread-safe: derived layers are computed under a lock, so concurrent callers share one result.
+public final class StudyContext: @unchecked Sendable {
+    public let config: StudyConfig
+    public let inputs: StudyInputs
+    /// Elevation (m).
+    public var dem: Grid<Float> { inputs.dem }
+
+    private let lock = NSLock()
+    private var products: TerrainProducts?
+    private var configLayers: [String: Grid<Float>] = [:]
+    private var area: StudyArea??
+
+    /// Reads the DEM, checks every layer's alignment and locates the points (``StudyInputs/load(_:)``).
+    public init(_ config: StudyConfig) throws {
+        self.config = config
+        self.inputs = try StudyInputs.load(config)
+    }
+
+    /// The terrain options the study implies (its soil-depth model).
+    public var terrainOptions: TerrainOptions {
+        var options = TerrainOptions()
+        options.apply(config.soilDepth)
+        return options
+    }
+
+    /// Every terrain product of the DEM (``TerrainProducts``), computed on first use.
+    public func terrain() throws -> TerrainProducts {
+        lock.lock()
+        defer { lock.unlock() }
+        if let products { return products }
+        let computed = try TerrainProducts.compute(dem, options: terrainOptions)
+        products = computed
+        return computed
+    }
+
+    /// Slope (degrees, Horn), as gdaldem computes it.
+    public func slopeDegrees() throws -> Grid<Float> { try terrain().slopeDegrees }
+    /// Aspect (degrees clockwise from north; flat cells nodata).
+    public func aspectDegrees() throws -> Grid<Float> { try terrain().aspectDegrees }
+    /// Soil depth (m) by the study's model: the Z-model or one depth everywhere (METHODS.md A1).
+    public func soilDepthMeters() throws -> Grid<Float> { try terrain().soilDepthMeters }
+
+    /// The study-area polygons in the DEM's CRS and the cells whose centres lie inside, read on first
+    /// use; nil when the config names no `study_area`.
+    public func studyArea() throws -> StudyArea? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let area { return area }
+        var loaded: StudyArea?
+        if let path = config.studyAreaPath {
+            let polygons = try VectorIO.readPolygons(path, assumedCRS: dem.crs)
+            let local = try dem.crs.map { try polygons.reprojected(to: $0) } ?? polygons
+            loaded = StudyArea(path: path, polygons: local, mask: try dem.rasterMask(of: local))
+        }
+        area = .some(loaded)
+        return loaded
+    }
+
+    /// Every layer name the study offers: `elevation`, the config's layers, then the terrain catalogue.
+    public var layerNames: [String] {
+        ["elevation"] + config.layers.map(\.name) + TerrainProducts.catalogue.map(\.name)
+    }
+
+    /// Where a layer comes from and its unit; nil for an unknown name.
+    public func describe(_ name: String) -> LayerDescription? {
+        if name == "elevation" { return LayerDescription(name: name, unit: "m", origin: "DEM \(config.demPath)") }
+        if let layer = config.layers.first(where: { $0.name == name }) {
+            return LayerDescription(name: name, unit: "as in the file", origin: "config layer \(layer.path)")
+        }
+        if let spec = TerrainProducts.catalogue.first(where: { $0.name == name }) {
+            return LayerDescription(name: name, unit: spec.unit, origin: "derived: \(spec.description)")
+        }
+        return nil
+    }
+
+    /// The layer `name` as a float grid on the DEM's grid (integer codes converted).
+    /// - Throws: ``StudyContextError/unknownLayer(_:known:)`` naming the layers there are.
+    public func layer(_ name: String) throws -> Grid<Float> {
+        if name == "elevation" { return dem }
+        if let entry = config.layers.first(where: { $0.name == name }) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let grid = configLayers[name] { return grid }
+            let grid = try RasterIO.read(entry.path, as: Float.self)
+            configLayers[name] = grid
+            return grid
+        }
+        guard let layer = try terrain().layer(named: name) else {
+            throw StudyContextError.unknownLayer(name, known: layerNames)
+        }
+        return layer.floatGrid
+    }
+}
+
+/// A study-area polygon set on the study's grid.
+public struct StudyArea: Sendable {
+    public let path: String
+    /// The polygons, in the DEM's CRS.
+    public let polygons: PolygonSet
+    /// 1 where a cell's centre lies inside.
+    public let mask: Grid<UInt8>
+}
+
+/// A layer's name, unit and origin, as ``StudyContext/describe(_:)`` reports it.
+public struct LayerDescription: Sendable, Equatable, Codable {
+    public var name: String
+    public var unit: String
+    public var origin: String
+}
+
+public enum StudyContextError: Error, CustomStringConvertible, Equatable {
+    case unknownLayer(String, known: [String])
+    public var description: String {
+        switch self {
+        case let .unknownLayer(name, known): "unknown factor \(name); known: \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+extension TerrainOptions {
+    /// Takes the soil-depth model of a study config (Z-model range or one depth).
+    public mutating func apply(_ model: SoilDepthModel) {
+        switch model {
+        case let .zModel(lo, hi):
+            soilDepthMinMeters = lo
+            soilDepthMaxMeters = hi
+            uniformSoilDepthMeters = nil
+        case let .uniform(h):
+            uniformSoilDepthMeters = h
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GeoRaster
+
+/// The study's inputs read from disk and checked against each other: the DEM (georeferenced, with
+/// valid cells), every layer aligned with it, and the points located on its grid.
+public struct StudyInputs: Sendable {
+    public let config: StudyConfig
+    /// Elevation (m).
+    public let dem: Grid<Float>
+    /// Landslide points on valid DEM cells.
+    public let inventory: PointSet
+    public let inventoryOnGrid: PointsOnGrid
+    /// Evaluation points on valid DEM cells, with their labels (1 landslide, 0 not).
+    public let evaluation: (points: PointSet, onGrid: PointsOnGrid, labels: [UInt8])?
+
+    /// Reads the DEM and points named by `config`; checks every layer's alignment from its header.
+    public static func load(_ config: StudyConfig) throws -> StudyInputs {
+        let dem = try readDEM(config.demPath)
+        let demInfo = try RasterIO.info(config.demPath)
+        for layer in config.layers {
+            try RasterAlignment.check(try RasterIO.info(layer.path), against: demInfo)
+        }
+        let inventory = try VectorIO.readPoints(config.inventory.path, options: try config.inventory.readOptions())
+        let inventoryOnGrid = try dem.locate(inventory, policy: config.inventory.offGrid, gridName: config.demPath)
+        var evaluation: (PointSet, PointsOnGrid, [UInt8])?
+        if let source = config.evaluationPoints {
+            let points = try VectorIO.readPoints(source.path, options: try source.readOptions())
+            let onGrid = try dem.locate(points, policy: source.offGrid, gridName: config.demPath)
+            let labels = try binaryLabels(points, column: source.labelColumn!)
+            evaluation = (points, onGrid, onGrid.pointIndices.map { labels[$0] })
+        }
+        return StudyInputs(config: config, dem: dem, inventory: inventory, inventoryOnGrid: inventoryOnGrid,
+                           evaluation: evaluation)
+    }
+
+    /// Reads a DEM: it must be georeferenced with a positive cell size and have a valid cell.
+    public static func readDEM(_ path: String) throws -> Grid<Float> {
+        let info = try RasterIO.info(path)
+        try info.requireGeoreferenced()
+        let dem = try RasterIO.read(path, as: Float.self)
+        guard dem.validCount > 0 else { throw GeoRasterError.allNodata(path: path) }
+        return dem
+    }
+
+    /// The label column as 0/1; anything else is an error naming the row.
+    static func binaryLabels(_ points: PointSet, column: String) throws -> [UInt8] {
+        try points.numericColumn(column).enumerated().map { i, v in
+            guard v == 0 || v == 1 else {
+                throw GeoRasterError.invalidVector(
+                    path: points.source, reason: "row \(i + 1): '\(column)' = \(v); expected 0 or 1")
+            }
+            return UInt8(v)
+        }
+    }
+}
+
+/// What `landslide info` reports about a study.
+public struct StudyInfo: Codable, Sendable {
+    public struct DEMSummary: Codable, Sendable {
+        public var path: String
+        public var columns: Int
+        public var rows: Int
+        public var cellSizeM: Double
+        public var crs: String
+        public var epsg: Int?
+        public var validCells: Int
+        public var totalCells: Int
+        public var elevationMinM: Double
+        public var elevationMaxM: Double
+        public var elevationMeanM: Double
+        /// [min x, min y, max x, max y] in the CRS's units.
+        public var extent: [Double]
+    }
+
+    public struct LayerSummary: Codable, Sendable {
+        public var name: String
+        public var path: String
+        public var dataType: String
+        public var validCells: Int
+        public var min: Double?
+        public var max: Double?
+    }
+
+    public struct PointSummary: Codable, Sendable {
+        public var path: String
+        public var total: Int
+        public var onValidCells: Int
+        public var outsideGrid: Int
+        public var onNodata: Int
+        public var offGridPolicy: String
+        /// For labelled points: how many on valid cells are landslides (1) and non-landslides (0).
+        public var landslides: Int?
+        public var nonLandslides: Int?
+    }
+
+    public struct AreaSummary: Codable, Sendable {
+        public var path: String
+        public var polygons: Int
+        public var areaKm2: Double
+        public var cellsInside: Int
+    }
+
+    public var name: String
+    public var title: String
+    public var config: String
+    public var configDigest: String
+    public var dataRoot: String
+    public var dataRootSource: String
+    public var dem: DEMSummary
+    public var layers: [LayerSummary]
+    public var inventory: PointSummary
+    public var evaluationPoints: PointSummary?
+    public var studyArea: AreaSummary?
+
+    /// Reads everything the config names and summarizes it.
+    public static func gather(_ context: StudyContext) throws -> StudyInfo {
+        let (config, inputs) = (context.config, context.inputs)
+        let dem = inputs.dem
+        let range = dem.validRange!
+        let t = dem.geoTransform
+        let corners = [t.map(col: 0, row: 0), t.map(col: Double(dem.cols), row: Double(dem.rows))]
+        let demSummary = DEMSummary(
+            path: config.demPath, columns: dem.cols, rows: dem.rows, cellSizeM: abs(t.pixelWidth),
+            crs: dem.crs?.description ?? "unknown", epsg: dem.crs?.epsg, validCells: dem.validCount,
+            totalCells: dem.count, elevationMinM: Double(range.lowerBound), elevationMaxM: Double(range.upperBound),
+            elevationMeanM: dem.validMean!,
+            extent: [corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!, corners.map(\.y).max()!])
+
+        let layers = try config.layers.map { layer -> LayerSummary in
+            let grid = try RasterIO.read(layer.path, as: Double.self)
+            let info = try RasterIO.info(layer.path)
+            let range = grid.validRange
+            return LayerSummary(name: layer.name, path: layer.path, dataType: info.dataType,
+                                validCells: grid.validCount, min: range?.lowerBound, max: range?.upperBound)
+        }
+
+        func summary(_ source: PointSource, _ points: PointSet, _ onGrid: PointsOnGrid,
+                     labels: [UInt8]?) -> PointSummary {
+            PointSummary(path: source.path, total: points.count, onValidCells: onGrid.inside,
+                         outsideGrid: onGrid.outside, onNodata: onGrid.onNodata, offGridPolicy: source.offGrid.rawValue,
+                         landslides: labels.map { $0.filter { $0 == 1 }.count },
+                         nonLandslides: labels.map { $0.filter { $0 == 0 }.count })
+        }
+
+        var area: AreaSummary?
+        if let studyArea = try context.studyArea() {
+            area = AreaSummary(path: studyArea.path, polygons: studyArea.polygons.polygons.count,
+                               areaKm2: studyArea.polygons.area / 1e6, cellsInside: studyArea.mask.values.reduce(0) { $0 + Int($1) })
+        }
+
+        return StudyInfo(
+            name: config.name, title: config.title, config: config.configPath, configDigest: config.configDigest,
+            dataRoot: config.dataRoot, dataRootSource: config.dataRootSource.rawValue, dem: demSummary,
+            layers: layers,
+            inventory: summary(config.inventory, inputs.inventory, inputs.inventoryOnGrid, labels: nil),
+            evaluationPoints: inputs.evaluation.map { summary(config.evaluationPoints!, $0.points, $0.onGrid, labels: $0.labels) },
+            studyArea: area)
+    }
+}

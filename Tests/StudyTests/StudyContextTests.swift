@@ -1,0 +1,101 @@
+import Foundation
+import GeoRaster
+import Stages
+import StudyCore
+import Terrain
+import Testing
+import TestSupport
+import Twin
+
+/// The study context: one home for every layer of a study, each derived once, the same for every consumer.
+@Suite struct StudyContextTests {
+    /// A small twin whose config is rewritten with `edit` (the folder lives as long as the result).
+    struct Fixture { let directory: TemporaryDirectory; let config: StudyConfig }
+    static func study(_ edit: (String) -> String) throws -> Fixture {
+        let dir = try TemporaryDirectory()
+        var o = Twin.Options()
+        o.seed = 7; o.rows = 90; o.columns = 110; o.landslides = 20; o.randomPoints = 50
+        _ = try Twin.generate(o, directory: dir.path("twin"))
+        let path = dir.path("twin/twin.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try edit(text).write(toFile: path, atomically: true, encoding: .utf8)
+        return Fixture(directory: dir, config: try StudyConfig.load(path))
+    }
+
+    /// The bug this context removed: with `soil_depth: uniform` the CNN's soil-depth channel used the
+    /// Z-model's depth while the PPM used the uniform one. Now both read the context's one soil depth.
+    @Test func uniformSoilDepthReachesTheCNNChannelAndThePPM() throws {
+        let fixture = try Self.study { text in
+            let start = text.range(of: "soil_depth:\n")!
+            let end = text.range(of: "parameters:")!
+            return text.replacingCharacters(in: start.lowerBound..<end.lowerBound,
+                                            with: "soil_depth:\n  model: uniform\n  depth_m: 1.7\n")
+        }
+        defer { withExtendedLifetime(fixture) {} }
+        let config = fixture.config
+        #expect(config.soilDepth == .uniform(meters: 1.7))
+        let context = try StudyContext(config)
+        let factors = try FactorLayers.load(context, names: FactorLayers.studyAChannels)
+        let channel = try #require(factors.names.firstIndex(of: "soil_depth"))
+        let grid = factors.grids[channel]
+        let validCells = (0..<grid.count).filter { context.dem.isValid(at: $0) }
+        #expect(!validCells.isEmpty)
+        #expect(validCells.allSatisfy { grid.values[$0] == Float(1.7) }, "the CNN's soil_depth channel is not the uniform depth")
+        let ppm = try PPMRun.inputs(context)
+        #expect(validCells.allSatisfy { ppm.soilDepth.values[$0] == Float(1.7) }, "the PPM's soil depth is not the uniform depth")
+    }
+
+    /// With the Z-model, the channel is METHODS.md A1's h = h_max − (Z − Z_min)/(Z_max − Z_min)(h_max − h_min),
+    /// written out here again.
+    @Test func zModelSoilDepthIsTheZModel() throws {
+        let fixture = try Self.study { $0 }
+        defer { withExtendedLifetime(fixture) {} }
+        let config = fixture.config
+        let context = try StudyContext(config)
+        guard case let .zModel(lo, hi) = config.soilDepth else { Issue.record("the twin uses the Z-model"); return }
+        let dem = context.dem, depth = try context.layer("soil_depth")
+        let z = (0..<dem.count).filter { dem.isValid(at: $0) }.map { Double(dem.values[$0]) }
+        let (zMin, zMax) = (z.min()!, z.max()!)
+        for i in stride(from: 0, to: dem.count, by: 97) where dem.isValid(at: i) {
+            let expected = hi - (Double(dem.values[i]) - zMin) / (zMax - zMin) * (hi - lo)
+            #expect(abs(Double(depth.values[i]) - expected) < 1e-4)
+        }
+    }
+
+    /// One registry of layer names: every name the context lists resolves to a grid on the DEM's grid
+    /// and has a unit; an unknown name is an error that lists the known ones.
+    @Test func everyListedLayerResolvesWithAUnit() throws {
+        let fixture = try Self.study { $0 }
+        defer { withExtendedLifetime(fixture) {} }
+        let config = fixture.config
+        let context = try StudyContext(config)
+        #expect(context.layerNames.first == "elevation")
+        #expect(Set(context.layerNames).count == context.layerNames.count, "a layer name is listed twice")
+        for name in context.layerNames {
+            let grid = try context.layer(name)
+            #expect(grid.rows == context.dem.rows && grid.cols == context.dem.cols, "\(name)")
+            let unit = context.describe(name).map(\.unit) ?? ""
+            #expect(!unit.isEmpty, "\(name) has no unit")
+        }
+        #expect(context.describe("slope")?.unit == "degree")
+        #expect(throws: StudyContextError.self) { try context.layer("no_such_layer") }
+        do { _ = try context.layer("no_such_layer") } catch {
+            #expect("\(error)".contains("known: elevation"))
+        }
+    }
+
+    /// The slope every consumer gets is gdaldem's Horn slope of the DEM (the terrain stage's), whichever
+    /// asks first, and the same grid each time.
+    @Test func slopeIsDerivedOnceAndShared() throws {
+        let fixture = try Self.study { $0 }
+        defer { withExtendedLifetime(fixture) {} }
+        let config = fixture.config
+        let context = try StudyContext(config)
+        let cell = context.dem.geoTransform.squareCellSize!
+        let direct = context.dem.apply(HornSlope(cellWidth: cell, cellHeight: cell), edges: .extrapolate)
+        let first = try context.slopeDegrees(), second = try context.layer("slope")
+        #expect(first.values == direct.values)
+        #expect(second.values == first.values)
+        #expect(try PPMRun.inputs(context).slope.values == first.values)
+    }
+}
