@@ -74,7 +74,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "landslide",
-                          dependencies: ["StudyCore", "Stages", "Twin", "GeoRaster", "Terrain", "Susceptibility", "NeuralNet",
+                          dependencies: ["StudyCore", "Stages", "Twin", "PublishedNumbers", "GeoRaster", "Terrain", "Susceptibility", "NeuralNet",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "SlopePhysicsTests", dependencies: ["SlopePhysics", "Reliability", "Terrain", "GeoRaster", "StudyCore", "Stages", "Randomness", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SusceptibilityTests", dependencies: ["Susceptibility", "TestSupport"], exclude: ["Fixtures"],
+        .testTarget(name: "SusceptibilityTests", dependencies: ["Susceptibility", "Randomness", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: strict),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),

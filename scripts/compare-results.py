@@ -7,7 +7,8 @@ Usage:
 
 Every JSON file under figures/ (results.json of each experiment and study, figures/info/*.json,
 figures/twin/twin.json) is loaded and compared value by value, without `provenance` (commit, time,
-config digest, …) and without wall-clock timings (`seconds`, `stages`). Exit status 0 when every
+config digest, …) and without wall-clock timings (`seconds`, `stages`); the checkout's own folder in
+paths is written as <checkout>, so two clones in different folders compare equal. Exit status 0 when every
 file is identical under that rule, 1 otherwise; each difference is printed with its JSON path.
 With --revs, the revisions are checked out as git worktrees under a temporary folder with
 `../shared` beside them (a link to this checkout's), so each run sees the same data.
@@ -21,11 +22,14 @@ import tempfile
 IGNORED = {"provenance", "seconds", "stages"}
 
 
-def strip(value):
+def strip(value, checkout):
+    """The value without ignored keys, with the checkout's own path written as <checkout>."""
     if isinstance(value, dict):
-        return {k: strip(v) for k, v in value.items() if k not in IGNORED}
+        return {k: strip(v, checkout) for k, v in value.items() if k not in IGNORED}
     if isinstance(value, list):
-        return [strip(v) for v in value]
+        return [strip(v, checkout) for v in value]
+    if isinstance(value, str):
+        return value.replace(checkout, "<checkout>")
     return value
 
 
@@ -47,6 +51,10 @@ def differences(a, b, path="$"):
         yield f"{path}: {json.dumps(a)[:80]} ≠ {json.dumps(b)[:80]}"
 
 
+def checkout(figures_root):
+    return os.path.dirname(os.path.abspath(figures_root))
+
+
 def json_files(root):
     found = set()
     for folder, _, files in os.walk(root):
@@ -65,7 +73,7 @@ def compare(root_a, root_b):
             problems += 1
             continue
         with open(os.path.join(root_a, rel)) as fa, open(os.path.join(root_b, rel)) as fb:
-            diffs = list(differences(strip(json.load(fa)), strip(json.load(fb))))
+            diffs = list(differences(strip(json.load(fa), checkout(root_a)), strip(json.load(fb), checkout(root_b))))
         print(f"{rel}: {'identical' if not diffs else f'{len(diffs)} differences'}")
         for d in diffs[:20]:
             print(f"    {d}")

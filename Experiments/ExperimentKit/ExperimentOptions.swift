@@ -28,6 +28,14 @@ public struct ExperimentOptions: ParsableArguments {
         }
     }
 
+    /// An experiment's options with this run's seed and `--quick`, the rest at their defaults.
+    public func options<O: ExperimentRunOptions>(_ type: O.Type, seed: UInt64) -> O {
+        var o = O()
+        o.seed = seed
+        o.quick = quick
+        return o
+    }
+
     public static func fail(_ error: Error) -> Never {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         Foundation.exit(1)
@@ -36,14 +44,26 @@ public struct ExperimentOptions: ParsableArguments {
     /// Runs a scenario sweep (cov-sweep, correlation-grid) and prints its table.
     public func runSweep(experiment: String, scenarios: [Scenario]) {
         run(experiment) { context, seed, progress in
-            var o = ScenarioSweep.Options()
-            o.seed = seed
-            o.quick = quick
+            var o = options(ScenarioSweep.Options.self, seed: seed)
             o.scenarios = scenarios
             o.experiment = experiment
             print(ScenarioSweep.summary(try ScenarioSweep.run(context, options: o, outputDirectory: out, progress: progress)))
         }
     }
 }
+
+/// What every experiment's options hold: the seed (everything random derives from it) and whether to
+/// run reduced networks (`--quick`).
+public protocol ExperimentRunOptions: Sendable {
+    init()
+    var seed: UInt64 { get set }
+    var quick: Bool { get set }
+}
+
+extension ModelComparison.Options: ExperimentRunOptions {}
+extension ScenarioSweep.Options: ExperimentRunOptions {}
+extension SamplerComparison.Options: ExperimentRunOptions {}
+extension NetworkComparison.Options: ExperimentRunOptions {}
+extension StructureSensitivity.Options: ExperimentRunOptions {}
 
 extension Scenario: ExpressibleByArgument {}

@@ -9,13 +9,14 @@ import StudyCore
 /// What every experiment starts from: the study's inputs, its factors, the landslides on valid cells,
 /// and the common test (issue F7's protocol (b)): 30 % of the landslides held out before any sampling,
 /// with the study's random non-landslide points (or 1,000 random valid cells when it has none).
+///
+/// It also starts the experiment's clock and its generator (seeded with the run's seed), which has drawn
+/// the common test when the setup is made; models take their own streams from it (``ExperimentStream``).
 package struct ExperimentSetup {
-    /// First stream number of the models an experiment compares: model k splits and trains on
-    /// `generator.split(modelStream + k)`, a stream fixed by the seed and k alone, so that one model's
-    /// draws never shift another's (adding or changing a model leaves the others' results as they were).
-    static let modelStream: UInt64 = 0x100
-
     let context: StudyContext
+    let started = Date()
+    /// The experiment's generator, after the common test was drawn.
+    let generator: SeededGenerator
     let inputs: StudyInputs
     let factors: FactorLayers
     let moments: [(mean: Double, sd: Double)]
@@ -27,13 +28,19 @@ package struct ExperimentSetup {
     let trainingLandslides: [Int]
     let commonNegatives: [Int]
     var dem: Grid<Float> { inputs.dem }
+    var config: StudyConfig { context.config }
+    /// The factors standardised as a raster stack, for patch networks.
+    var raster: FactorRaster { factors.raster(moments: moments) }
+    /// Seconds since the setup began.
+    var seconds: Double { Date().timeIntervalSince(started) }
     var common: SampleSet {
         SampleSet.cells(heldOut + commonNegatives, labels: heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }, columns: dem.cols)
     }
 
-    init(_ context: StudyContext, factors names: [String], secondaryFactors: [String]? = nil, heldOutFraction: Double = 0.3,
-         generator g: inout SeededGenerator) throws {
+    init(_ context: StudyContext, seed: UInt64, factors names: [String], secondaryFactors: [String]? = nil,
+         heldOutFraction: Double = 0.3) throws {
         self.context = context
+        var g = SeededGenerator(seed: seed)
         inputs = context.inputs
         factors = try FactorLayers.load(context, names: names)
         moments = factors.moments()
@@ -59,6 +66,7 @@ package struct ExperimentSetup {
             }
             commonNegatives = negatives
         }
+        generator = g
     }
 
     /// A sampled set: the training landslides and `negatives`, 1:1 when the sampler could.

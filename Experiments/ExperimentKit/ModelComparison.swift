@@ -77,12 +77,11 @@ public enum ModelComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let start = Date()
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels, secondaryFactors: glmFactors)
         let config = context.config
-        var g = SeededGenerator(seed: options.seed)
-        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, secondaryFactors: glmFactors, generator: &g)
+        let g = setup.generator
         let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = factors.raster(moments: moments)
+        let raster = setup.raster
         let glmLayers = setup.secondary!, glmMoments = glmLayers.moments()
         let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
         let (usable, heldOut, trainingLandslides) = (setup.landslides, setup.heldOut, setup.trainingLandslides)
@@ -115,11 +114,12 @@ public enum ModelComparison {
         for (k, region) in regions.enumerated() {
             // Each model splits and trains on its own stream (seed, position): no model's draws depend on
             // another's, so adding, dropping or changing one leaves the others as they were.
-            var modelGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))
+            var modelGenerator = g.split(.model(k))
             let candidates = zip(region.candidates, valid).map { $0 && $1 }
+            var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
-                                                      avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: region.sampler)
+                                                      avoid: landslides, generator: &negativeGenerator, sampler: region.sampler)
             let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &modelGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
@@ -150,7 +150,7 @@ public enum ModelComparison {
         // GLM baseline on the random sampler's set: the random CNN's negatives, shared (not drawn again).
         progress("GLM baseline")
         let glmSet = cellSet(trainingLandslides + randomNegatives, trainingLandslides.map { _ in 1 } + randomNegatives.map { _ in 0 })
-        var glmGenerator = g.split(ExperimentSetup.modelStream + UInt64(regions.count))
+        var glmGenerator = g.split(.model(regions.count))
         let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &glmGenerator)
         let glmTrain = glmSet.subset(glmSplit.train), glmTest = glmSet.subset(glmSplit.test)
         let glm = try LogisticRegression(features: glmLayers.vectors(at: glmTrain.cells, moments: glmMoments), labels: glmTrain.labels)
@@ -205,7 +205,7 @@ public enum ModelComparison {
         let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
                               cnnSettings: settings, models: scored.map(\.result), figures: writer.files.sorted(),
-                              seconds: Date().timeIntervalSince(start))
+                              seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }

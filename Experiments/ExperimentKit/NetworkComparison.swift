@@ -47,11 +47,10 @@ public enum NetworkComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let start = Date()
-        let config = context.config
-        var g = SeededGenerator(seed: options.seed)
         let names = FactorLayers.studyBTerrainFactors
-        let setup = try ExperimentSetup(context, factors: names, generator: &g)
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: names)
+        let config = context.config
+        var g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("information-value sampler (very-low class, training landslides only)")
@@ -60,9 +59,10 @@ public enum NetworkComparison {
         let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         let candidates = (0..<dem.count).map { base[$0] && valid[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }
+        var negativeGenerator = g.split(.negatives(0))
         let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
                                                   count: trainingLandslides.count, spacingMeters: 0, avoid: landslides,
-                                                  seed: options.seed &+ 5, sampler: "information-value")
+                                                  generator: &negativeGenerator, sampler: "information-value")
         let set = setup.sampledSet(negatives)
         let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
         let train = set.subset(split.train), testA = set.subset(split.test)
@@ -72,7 +72,7 @@ public enum NetworkComparison {
         var curves: [ROCCurve] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
-            var networkGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per network, same split
+            var networkGenerator = g.split(.model(k))  // one stream per network, same split
             var s = ModelSettings()
             if options.quick { s.epochs = kind == .bp ? 30 : 40; s.patience = 10 }
             s = s.resolved(kind)
@@ -119,7 +119,7 @@ public enum NetworkComparison {
                           mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Network",
                           title: "\(config.name): area per class", showValues: true, colors: Theme.standard.susceptibility), "class-area")
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names, networks: results,
-                        figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+                        figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }

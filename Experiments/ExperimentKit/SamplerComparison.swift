@@ -41,12 +41,11 @@ public enum SamplerComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let start = Date()
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
         let config = context.config
-        var g = SeededGenerator(seed: options.seed)
-        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, generator: &g)
+        let g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = factors.raster(moments: moments)
+        let raster = setup.raster
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         // Candidate regions (never a landslide cell; the information-value model sees only the training landslides).
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
@@ -77,12 +76,13 @@ public enum SamplerComparison {
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
         for (k, (name, region)) in regions.enumerated() {
-            var samplerGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per sampler
+            var samplerGenerator = g.split(.model(k))
             let candidates = zip(region, valid).map { $0 && $1 }
             progress("\(name): \(candidates.filter { $0 }.count) candidate cells; training")
+            var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
-                                                      avoid: landslides, seed: options.seed &+ UInt64(k + 1), sampler: name)
+                                                      avoid: landslides, generator: &negativeGenerator, sampler: name)
             let set = setup.sampledSet(negatives)
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &samplerGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
@@ -107,7 +107,7 @@ public enum SamplerComparison {
                           valueLabel: "AUC", categoryLabel: "Negative sampler", title: "\(config.name): AUC by sampler (patch CNN)",
                           showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 320))
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, samplers: results, figures: writer.files.sorted(),
-                        seconds: Date().timeIntervalSince(start))
+                        seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }

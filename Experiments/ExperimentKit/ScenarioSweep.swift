@@ -69,12 +69,11 @@ public enum ScenarioSweep {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let start = Date()
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
         let config = context.config
-        var g = SeededGenerator(seed: options.seed)
-        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, generator: &g)
+        let g = setup.generator
         let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = factors.raster(moments: moments)
+        let raster = setup.raster
         let prepared = try PPMRun.inputs(context)
         let slope = prepared.slope
         let cell = abs(dem.geoTransform.pixelWidth)
@@ -84,7 +83,7 @@ public enum ScenarioSweep {
         // 1,000 random points (not landslides), the same for every scenario.
         var randomPoints: [Int] = []
         let landslideSet = Set(landslides)
-        var pg = SeededGenerator(seed: options.seed &+ 99)
+        var pg = g.split(.randomPoints)
         while randomPoints.count < 1000 {
             let c = Int(pg.nextUnit() * Double(dem.count))
             if valid[c] && !landslideSet.contains(c) { randomPoints.append(c) }
@@ -109,7 +108,7 @@ public enum ScenarioSweep {
 
         for (k, scenario) in options.scenarios.enumerated() {
             progress("\(scenario.rawValue): PPM")
-            var scenarioGenerator = g.split(ExperimentSetup.modelStream + UInt64(k))  // one stream per scenario's CNN
+            var scenarioGenerator = g.split(.model(k))  // one stream per scenario's CNN
             let uncertainty = try scenario.uncertainty(config)
             let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
                                                  uncertainty: uncertainty, profile: .c)
@@ -117,9 +116,11 @@ public enum ScenarioSweep {
             progress("\(scenario.rawValue): PPM-CNN (negatives from POF < 0.5 after opening and closing)")
             let candidates = zip(zip(base, NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)), valid)
                 .map { $0.0 && $0.1 && $1 }
+            // The same negative stream in every scenario: scenarios differ in their candidates only.
+            var negativeGenerator = g.split(.negatives(0))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
-                                                      avoid: landslides, seed: options.seed &+ 7, sampler: "pof")
+                                                      avoid: landslides, generator: &negativeGenerator, sampler: "pof")
             let cells = trainingLandslides + negatives
             let set = SampleSet.cells(cells, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 }, columns: dem.cols)
             let test = SampleSet.cells(testCells, labels: testLabels, columns: dem.cols)
@@ -209,7 +210,7 @@ public enum ScenarioSweep {
                               title: "\(name): slope bands of very-high cells"), "very-high-slope-ternary")
         let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
                               scenarios: options.scenarios, tables: tables, figures: writer.files.sorted(),
-                              seconds: Date().timeIntervalSince(start))
+                              seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }

@@ -55,13 +55,12 @@ public enum StructureSensitivity {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let start = Date()
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
         let config = context.config
         let published = PublishedNumbers.shipped.studyA
-        var g = SeededGenerator(seed: options.seed)
-        let setup = try ExperimentSetup(context, factors: FactorLayers.studyAChannels, generator: &g)
+        let g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = factors.raster(moments: moments)
+        let raster = setup.raster
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("PPM (config scenario)")
         let prepared = try PPMRun.inputs(context)
@@ -77,11 +76,12 @@ public enum StructureSensitivity {
         designSettings.batchSize = 32
         designSettings = designSettings.resolved(.patchCNN)
 
-        func sampledSet(threshold: Double, open: Int, close: Int, seed: UInt64) throws -> SampleSet {
+        func sampledSet(threshold: Double, open: Int, close: Int, stream: ExperimentStream) throws -> SampleSet {
+            var negativeGenerator = g.split(stream)
             let stable = NegativeSampling.pofStableRegion(ppm.pof, threshold: Float(threshold), openSize: open, closeSize: close)
             let candidates = (0..<dem.count).map { base[$0] && stable[$0] && valid[$0] }
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
-                                                      count: trainingLandslides.count, spacingMeters: 0, avoid: landslides, seed: seed,
+                                                      count: trainingLandslides.count, spacingMeters: 0, avoid: landslides, generator: &negativeGenerator,
                                                       sampler: "pof")
             return setup.sampledSet(negatives)
         }
@@ -96,15 +96,18 @@ public enum StructureSensitivity {
         }
         // Latin hypercube over (threshold ∈ [0.3, 0.9], open ∈ kernels, close ∈ kernels).
         let n = options.quick ? min(options.runs, 8) : options.runs
-        let strata = (0..<3).map { _ in Trainer.permutation(n, generator: &g) }
+        // The design (strata, jitter, surrogate, optimiser) draws from one stream; run i trains on its own.
+        var design = g.split(.design)
+        let strata = (0..<3).map { _ in Trainer.permutation(n, generator: &design) }
         var runs: [Run] = []
         for i in 0..<n {
-            let u = (0..<3).map { (Double(strata[$0][i]) + g.nextUnit()) / Double(n) }
+            let u = (0..<3).map { (Double(strata[$0][i]) + design.nextUnit()) / Double(n) }
             let threshold = 0.3 + 0.6 * u[0]
             let open = kernels[min(kernels.count - 1, Int(u[1] * Double(kernels.count)))]
             let close = kernels[min(kernels.count - 1, Int(u[2] * Double(kernels.count)))]
-            let set = try sampledSet(threshold: threshold, open: open, close: close, seed: options.seed &+ UInt64(100 + i))
-            let auc = try evaluate(set, settings: designSettings, generator: &g)
+            let set = try sampledSet(threshold: threshold, open: open, close: close, stream: .negatives(i))
+            var runGenerator = g.split(.model(i))
+            let auc = try evaluate(set, settings: designSettings, generator: &runGenerator)
             runs.append(Run(threshold: threshold, kernelOpen: open, kernelClose: close, aucStudyProtocol: auc.a, aucCommonTest: auc.b))
             progress(String(format: "run %d/%d: threshold %.2f, open %d, close %d → AUC %.3f (a), %.3f (b)", i + 1, n, threshold,
                             open, close, auc.a, auc.b))
@@ -116,21 +119,21 @@ public enum StructureSensitivity {
         for (k, name) in names.enumerated() { r[name] = pearson(x.map { $0[k] }, auc) }
         // Shapley values of a GP surrogate of AUC over the unit-scaled parameters.
         let unit = x.map { [($0[0] - 0.3) / 0.6, ($0[1] - 1) / 8, ($0[2] - 1) / 8] }
-        let gp = GaussianProcess(inputs: unit, targets: auc, generator: &g)
+        let gp = GaussianProcess(inputs: unit, targets: auc, generator: &design)
         let surrogate: Shapley.Model = { $0.map { gp.predict($0).mean } }
         let shap = unit.map { Shapley.exact($0, background: unit, model: surrogate).values }
         var meanAbs: [String: Double] = [:]
         for (k, name) in names.enumerated() { meanAbs[name] = shap.map { abs($0[k]) }.reduce(0, +) / Double(shap.count) }
         // Bayesian optimisation of the CNN's hyperparameters over Table 1's space (objective 1 − AUC on
         // the study-protocol split of the Y1 sampled set).
-        let y1 = try sampledSet(threshold: 0.5, open: 3, close: 3, seed: options.seed &+ 7)
+        let y1 = try sampledSet(threshold: 0.5, open: 3, close: 3, stream: .optimisationNegatives)
         let dims: [SearchDimension] = [.choice("kernel_size", [2, 3, 4, 5]), .logReal("initial_learning_rate", 1e-5...1e-1),
                                        .logReal("l2_factor", 1e-6...1e-2), .real("dropout", 0...0.5),
                                        .choice("channels", options.quick ? [8, 16] : [32, 64, 128])]
         let bo = BayesianOptimizer(dimensions: dims, initialPoints: options.quick ? 2 : 5)
         var boError: Error?
-        var og = SeededGenerator(seed: options.seed &+ 0xB0)
-        let trace = bo.minimize(evaluations: options.quick ? 3 : options.optimizationEvaluations, generator: &g, objective: { p in
+        var og = g.split(.optimisation)
+        let trace = bo.minimize(evaluations: options.quick ? 3 : options.optimizationEvaluations, generator: &design, objective: { p in
             var s = ModelSettings()
             s.kernel = Int(p[0]); s.learningRate = p[1]; s.l2 = p[2]; s.dropout = p[3]; s.channels = Int(p[4])
             s.epochs = options.quick ? 2 : 10; s.patience = 3; s.batchSize = 32
@@ -165,7 +168,7 @@ public enum StructureSensitivity {
                               optimizationBestSoFar: trace.bestSoFar.map { 1 - $0 },
                               bestHyperparameters: Dictionary(uniqueKeysWithValues: zip(dims.map(\.name), best)),
                               table1Best: published.table1Best,
-                              figures: writer.files.sorted(), seconds: Date().timeIntervalSince(start))
+                              figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results
     }

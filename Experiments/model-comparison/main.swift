@@ -24,9 +24,7 @@ struct ModelComparisonCommand: ParsableCommand {
 
     func run() {
         common.run("model-comparison") { context, seed, progress in
-            var o = ModelComparison.Options()
-            o.seed = seed
-            o.quick = common.quick
+            var o = common.options(ModelComparison.Options.self, seed: seed)
             o.scenario = scenario
             let r = try ModelComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("model-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : ""): \(r.landslides) landslides (\(r.heldOutLandslides) held out), \(r.commonTestNonLandslides) common-test non-landslides")

@@ -13,9 +13,7 @@ struct NetworkComparisonCommand: ParsableCommand {
 
     func run() {
         common.run("network-comparison") { context, seed, progress in
-            var o = NetworkComparison.Options()
-            o.seed = seed
-            o.quick = common.quick
+            let o = common.options(NetworkComparison.Options.self, seed: seed)
             let r = try NetworkComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("network-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")")
             print("  model  accuracy precision recall  F1     AUC   | common-test AUC | Study B: accuracy precision recall F1 AUC")
@@ -27,6 +25,5 @@ struct NetworkComparisonCommand: ParsableCommand {
             }
             print(String(format: "network-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
-
     }
 }

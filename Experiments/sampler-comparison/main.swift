@@ -13,9 +13,7 @@ struct SamplerComparisonCommand: ParsableCommand {
 
     func run() {
         common.run("sampler-comparison") { context, seed, progress in
-            var o = SamplerComparison.Options()
-            o.seed = seed
-            o.quick = common.quick
+            let o = common.options(SamplerComparison.Options.self, seed: seed)
             let r = try SamplerComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("sampler-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")")
             for s in r.samplers {
@@ -24,6 +22,5 @@ struct SamplerComparisonCommand: ParsableCommand {
             }
             print(String(format: "sampler-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
-
     }
 }

@@ -15,9 +15,7 @@ struct StructureSensitivityCommand: ParsableCommand {
 
     func run() {
         common.run("structure-sensitivity") { context, seed, progress in
-            var o = StructureSensitivity.Options()
-            o.seed = seed
-            o.quick = common.quick
+            var o = common.options(StructureSensitivity.Options.self, seed: seed)
             o.runs = runs
             o.optimizationEvaluations = evaluations
             let r = try StructureSensitivity.run(context, options: o, outputDirectory: common.out, progress: progress)
@@ -29,6 +27,5 @@ struct StructureSensitivityCommand: ParsableCommand {
             print("  best hyperparameters: " + r.bestHyperparameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             print(String(format: "structure-sensitivity: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
-
     }
 }

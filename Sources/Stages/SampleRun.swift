@@ -1,5 +1,6 @@
 import Foundation
 import GeoRaster
+import Randomness
 import Reliability
 import StudyCore
 import SlopePhysics
@@ -93,9 +94,10 @@ public enum SampleRun {
             settings = ["scenario": options.scenario.rawValue, "threshold": String(options.pofThreshold),
                         "kernel_open": String(options.kernelOpen), "kernel_close": String(options.kernelClose)]
         }
+        var generator = SeededGenerator(seed: options.common.seed)
         let chosen = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                cols: dem.cols, count: count, spacingMeters: options.common.minimumSpacingMeters,
-                                               avoid: landslides, seed: options.common.seed, sampler: options.sampler.rawValue)
+                                               avoid: landslides, generator: &generator, sampler: options.sampler.rawValue)
         var csv = "x,y,lslpts\n"
         for i in inputs.inventoryOnGrid.pointIndices {
             let p = inputs.inventory.points[i]

@@ -43,13 +43,13 @@ public struct SamplingOptions: Sendable {
 }
 
 /// Draws cells from a candidate mask: seeded shuffle, then greedy acceptance under the minimum spacing
-/// (a spatial hash makes each test O(1)). Deterministic for a seed; the result is in draw order.
+/// (a spatial hash makes each test O(1)). Deterministic for a generator's state; the result is in draw order.
 public enum NegativeSampling {
     public static func draw(candidates: [Bool], geoTransform: GeoTransform, rows: Int, cols: Int, count: Int,
-                            spacingMeters: Double, avoid: [Int], seed: UInt64, sampler: String) throws -> [Int] {
+                            spacingMeters: Double, avoid: [Int], generator rng: inout SeededGenerator,
+                            sampler: String) throws -> [Int] {
         var pool = candidates.indices.filter { candidates[$0] }
         let candidateCount = pool.count
-        var rng = SeededGenerator(seed: seed)
         for i in stride(from: pool.count - 1, to: 0, by: -1) {  // Fisher–Yates
             pool.swapAt(i, Int(rng.next() % UInt64(i + 1)))
         }

@@ -29,11 +29,23 @@ public enum Twin {
         public var rows = 538
         public var columns = 640
         public var cellSizeMeters = Twin.studyA.basin.cellSizeM
-        public var landslides = 365
+        public var landslides = Twin.studyA.basin.landslidesInferred
         public var randomPoints = 1360
         public var heterogeneityCOV = 0.2
         public var hours = 9.0
         public init() {}
+    }
+
+    /// The twin's random streams, each split off the seed by its label (``SeededGenerator/split(_:)``).
+    enum Stream: UInt64 {
+        /// The coarse block's initial noise (the stream-power model's starting surface).
+        case uplift = 1
+        /// The fine value noise added after upsampling.
+        case hillslopeTexture
+        /// The cohesion and friction-angle fields.
+        case cohesion, friction
+        /// Which unstable cells become landslides, their location noise, and the random points.
+        case inventory
     }
 
     public struct Summary: Codable, Sendable {
@@ -115,7 +127,7 @@ public enum Twin {
         let transform = GeoTransform(originX: origin.x, pixelWidth: o.cellSizeMeters, originY: origin.y,
                                      pixelHeight: -o.cellSizeMeters)
         let cr = (o.rows + 1) / 2, cc = (o.columns + 1) / 2
-        var g = SeededGenerator(seed: o.seed &+ 11)
+        var g = o.stream(.uplift)
         var coarse = Grid<Float>(rows: cr, cols: cc, geoTransform: .identity, crs: nil, nodata: nil,
                                  values: (0..<(cr * cc)).map { _ in Float(1e-3 * g.nextUnit()) })
         let boundary = (0..<(cr * cc)).map { i in i / cc == 0 || i / cc == cr - 1 || i % cc == 0 || i % cc == cc - 1 }
@@ -139,7 +151,7 @@ public enum Twin {
                 coarse.values[i] += Float(diffusion * dt * lap)
             }
         }
-        let noise = SyntheticSurface.fractal(rows: o.rows, cols: o.columns, cellSize: o.cellSizeMeters, seed: o.seed,
+        let noise = SyntheticSurface.fractal(rows: o.rows, cols: o.columns, cellSize: o.cellSizeMeters, seed: o.stream(.hillslopeTexture).seed,
                                              baseCells: 16, octaves: 4, persistence: 0.5, minElevation: 0, maxElevation: 1,
                                              tilt: 0, origin: (origin.x, origin.y), crs: crs)
         let relief = Double(coarse.values.max()!)
@@ -199,8 +211,8 @@ public enum Twin {
         let slope = dem.apply(HornSlope(cellWidth: o.cellSizeMeters, cellHeight: o.cellSizeMeters), edges: .extrapolate)
         let depth = try SoilDepthZModel.depth(dem, minMeters: studyA.basin.soilDepthMinM, maxMeters: studyA.basin.soilDepthMaxM)
         progress("soil strength fields (COV \(o.heterogeneityCOV))")
-        let c1 = correlatedField(rows: o.rows, cols: o.columns, seed: o.seed &+ 1, baseCells: 16)
-        let c2 = correlatedField(rows: o.rows, cols: o.columns, seed: o.seed &+ 2, baseCells: 16)
+        let c1 = correlatedField(rows: o.rows, cols: o.columns, seed: o.stream(.cohesion).seed, baseCells: 16)
+        let c2 = correlatedField(rows: o.rows, cols: o.columns, seed: o.stream(.friction).seed, baseCells: 16)
         let cohesion = c1.map { max(0, mean(.cohesion) * (1 + o.heterogeneityCOV * $0)) }
         let friction = c2.map { min(60, max(1, mean(.frictionAngle) * (1 + o.heterogeneityCOV * $0))) }
         progress("storm: PRL-STIM to \(o.hours) h")
@@ -227,7 +239,7 @@ public enum Twin {
             throw TwinError.tooFewUnstable(found: unstableCells.count, needed: o.landslides)
         }
         progress("inventory: \(o.landslides) landslides among \(unstableCells.count) unstable cells")
-        var g = SeededGenerator(seed: o.seed &+ 3)
+        var g = o.stream(.inventory)
         var chosen = Set<Int>()
         while chosen.count < o.landslides { chosen.insert(unstableCells[Int(g.nextUnit() * Double(unstableCells.count))]) }
         let t = dem.geoTransform
@@ -344,4 +356,9 @@ public enum Twin {
             }
         }
     }
+}
+
+extension Twin.Options {
+    /// The generator of one of the twin's streams.
+    func stream(_ s: Twin.Stream) -> SeededGenerator { SeededGenerator(seed: seed).split(s.rawValue) }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Stages
 import StudyCore
+import PublishedNumbers
 import Twin
 
 struct TwinCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct TwinCommand: ParsableCommand {
             evaluation_points.csv (the landslides and 1,360 random non-landslide points), storm.csv (the \
             reconstructed storm), and the truth: truth_fos.tif, truth_unstable.tif (FOS < 1 at 9 h with each \
             cell's own strength), truth_cohesion.tif, truth_friction.tif. Deterministic for a seed; prints the \
-            statistics to compare with Study A's basin (≈ 53.81 km², 1416–2138 m, mean ≈ 1777 m, 365 landslides).
+            statistics to compare with Study A's basin (area, elevation range and mean, landslides: Experiments/published/published.yaml).
             """)
 
     @Option(help: "Directory to write the study into.") var out: String
@@ -35,9 +36,12 @@ struct TwinCommand: ParsableCommand {
             o.landslides = landslides
             o.heterogeneityCOV = heterogeneityCOV
             let s = try Twin.generate(o, directory: out) { FileHandle.standardError.write(Data("twin: \($0)\n".utf8)) }
-            print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: 53.81 km²)", s.columns, s.rows, s.cellSizeM, s.areaKm2))
-            print(String(format: "twin: elevation %.1f – %.1f m, mean %.1f m (Study A: 1416 – 2138 m, mean ≈ 1777 m)",
-                         s.elevationMinM, s.elevationMaxM, s.elevationMeanM))
+            let basin = PublishedNumbers.shipped.studyA.basin
+            print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: %.2f km²)", s.columns, s.rows, s.cellSizeM,
+                         s.areaKm2, basin.areaKm2))
+            print(String(format: "twin: elevation %.1f – %.1f m, mean %.1f m (Study A: %.0f – %.0f m, mean ≈ %.0f m)",
+                         s.elevationMinM, s.elevationMaxM, s.elevationMeanM, basin.elevationMinM, basin.elevationMaxM,
+                         basin.elevationMeanM))
             print(String(format: "twin: slope mean %.1f°, p10 %.1f°, median %.1f°, p90 %.1f°, max %.1f°", s.slopeMeanDeg,
                          s.slopePercentilesDeg["p10"]!, s.slopePercentilesDeg["p50"]!, s.slopePercentilesDeg["p90"]!,
                          s.slopePercentilesDeg["max"]!))
@@ -45,8 +49,8 @@ struct TwinCommand: ParsableCommand {
                   + s.slopeHistogramPercent.map { String(format: "%.1f", $0) }.joined(separator: ", "))
             print(String(format: "twin: cohesion mean %.2f kPa (COV %.3f), friction mean %.2f° (COV %.3f)", s.cohesionMeanKPa,
                          s.cohesionCOV, s.frictionMeanDeg, s.frictionCOV))
-            print(String(format: "twin: %.1f mm of rain by 9 h; %d unstable cells (%.2f %%); %d landslides (Study A: 365), %d random points",
-                         s.rainMm, s.unstableCells, s.unstablePercent, s.landslides, s.randomPoints))
+            print(String(format: "twin: %.1f mm of rain by 9 h; %d unstable cells (%.2f %%); %d landslides (Study A: %d, inferred), %d random points",
+                         s.rainMm, s.unstableCells, s.unstablePercent, s.landslides, basin.landslidesInferred, s.randomPoints))
             print(String(format: "twin: written to %@ in %.1f s: %@", out, s.seconds, s.files.joined(separator: ", ")))
             if let json {
                 try ResultsDocument(provenance: Provenance.current(configDigest: "twin", seed: seed), results: s).write(to: json)

@@ -2,14 +2,14 @@ import StudyCore
 import Stages
 import Twin
 import ExperimentKit
+import PublishedNumbers
 import Testing
 import TestSupport
 
 /// The audit finds, by computation from the printed numbers, at least the inconsistencies METHODS.md's
 /// last section names — and passes the checks that do add up.
 @Suite struct PaperAuditTests {
-    static let report: PaperAudit.Report = try! PaperAudit.run(
-        published: TestPaths.repositoryRoot.appendingPathComponent("Experiments/paper-audit/published.yaml").path)
+    static let report: PaperAudit.Report = try! PaperAudit.run(published: PublishedNumbers.path)
 
     static func failing(_ subject: String) -> PaperAudit.Check? {
         report.checks.first { !$0.consistent && $0.subject.contains(subject) }

@@ -99,3 +99,20 @@ import Twin
         #expect(try PPMRun.inputs(context).slope.values == first.values)
     }
 }
+
+/// The stages' declared inputs are layers the study offers, with the units the registry gives them.
+@Suite struct StageInterfaceTests {
+    @Test func consumedLayersExistWithTheirUnits() throws {
+        let fixture = try StudyContextTests.study { $0 }
+        defer { withExtendedLifetime(fixture) {} }
+        let context = try StudyContext(fixture.config)
+        for stage in StageInterface.all {
+            for field in stage.consumes where field.name != "the model's factors" {
+                let description = try #require(context.describe(field.name), "\(stage.stage) consumes unknown layer \(field.name)")
+                if field.unit != "layer unit" { #expect(description.unit == field.unit, "\(stage.stage): \(field.name)") }
+            }
+        }
+        let terrain = try #require(StageInterface.all.first { $0.stage == "terrain" })
+        #expect(terrain.produces.map(\.name) == TerrainProducts.catalogue.map(\.name))
+    }
+}

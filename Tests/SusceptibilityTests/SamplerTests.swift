@@ -1,5 +1,6 @@
 import Foundation
 import GeoRaster
+import Randomness
 import Testing
 import TestSupport
 @testable import Susceptibility
@@ -20,8 +21,9 @@ import TestSupport
     @Test(arguments: [(0.0, 0.0), (50.0, 30.0), (120.0, 45.0)])
     func promises(exclusionMeters: Double, spacingMeters: Double) throws {
         let candidates = NegativeSampling.outsideBuffer(Self.grid, landslides: Self.landslides, bufferMeters: exclusionMeters)
+        var g9 = SeededGenerator(seed: 9), g9b = SeededGenerator(seed: 9), g10 = SeededGenerator(seed: 10)
         let drawn = try NegativeSampling.draw(candidates: candidates, geoTransform: Self.grid.geoTransform, rows: 60, cols: 80,
-                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, seed: 9,
+                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, generator: &g9,
                                               sampler: "test")
         #expect(drawn.count == 40)
         #expect(Set(drawn).count == 40)
@@ -31,11 +33,11 @@ import TestSupport
         }
         for (i, a) in drawn.enumerated() { for b in drawn[(i + 1)...] { #expect(distance(a, b) >= spacingMeters) } }
         let again = try NegativeSampling.draw(candidates: candidates, geoTransform: Self.grid.geoTransform, rows: 60, cols: 80,
-                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, seed: 9,
+                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, generator: &g9b,
                                               sampler: "test")
         #expect(again == drawn, "same seed, same samples")
         let other = try NegativeSampling.draw(candidates: candidates, geoTransform: Self.grid.geoTransform, rows: 60, cols: 80,
-                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, seed: 10,
+                                              count: 40, spacingMeters: spacingMeters, avoid: Self.landslides, generator: &g10,
                                               sampler: "test")
         #expect(other != drawn)
     }
@@ -43,9 +45,10 @@ import TestSupport
     @Test func tooFewCandidatesIsAClearError() {
         var candidates = [Bool](repeating: false, count: 60 * 80)
         for i in 0..<10 { candidates[i] = true }
+        var g1 = SeededGenerator(seed: 1)
         #expect(throws: SamplingError(sampler: "slope", candidates: 10, drawn: 10, requested: 20)) {
             try NegativeSampling.draw(candidates: candidates, geoTransform: Self.grid.geoTransform, rows: 60, cols: 80,
-                                      count: 20, spacingMeters: 0, avoid: [], seed: 1, sampler: "slope")
+                                      count: 20, spacingMeters: 0, avoid: [], generator: &g1, sampler: "slope")
         }
     }
 
