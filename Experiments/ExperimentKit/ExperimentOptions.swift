@@ -66,4 +66,3 @@ extension SamplerComparison.Options: ExperimentRunOptions {}
 extension NetworkComparison.Options: ExperimentRunOptions {}
 extension StructureSensitivity.Options: ExperimentRunOptions {}
 
-extension Scenario: ExpressibleByArgument {}

@@ -20,7 +20,8 @@ struct ModelComparisonCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: ExperimentOptions
-    @Option(help: "Uncertainty scenario of the PPM: \(Scenario.names.joined(separator: ", ")).") var scenario: Scenario = .config
+    @Option(help: "Uncertainty scenario of the PPM (default: config): \(Scenario.names.joined(separator: ", ")).", transform: Scenario.named)
+    var scenario: Scenario = .config
 
     func run() {
         common.run("model-comparison") { context, seed, progress in

@@ -44,6 +44,12 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
     /// Every name, for messages.
     public static var names: [String] { allCases.map(\.rawValue) }
 
+    /// The scenario called `name`, or an error listing the names there are (for `--scenario`).
+    public static func named(_ name: String) throws -> Scenario {
+        guard let scenario = Scenario(rawValue: name) else { throw ScenarioError(name: name) }
+        return scenario
+    }
+
     /// The COV of the random parameters; nil for `config` (the study's own).
     public var cov: Double? {
         switch self {
@@ -122,4 +128,10 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
             return try build({ strength.contains($0) ? (cov!, distribution) : (0, .normal) }, correlations: rho)
         }
     }
+}
+
+/// A scenario name that is not one of ``Scenario``'s.
+public struct ScenarioError: Error, CustomStringConvertible, Sendable {
+    public var name: String
+    public var description: String { "expected one of \(Scenario.names.joined(separator: ", "))" }
 }

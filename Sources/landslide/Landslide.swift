@@ -46,5 +46,3 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode.failure
     }
 }
-
-extension Scenario: ExpressibleByArgument {}

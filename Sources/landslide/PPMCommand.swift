@@ -21,7 +21,7 @@ struct PPMCommand: ParsableCommand {
             """)
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "Uncertainty scenario.") var scenario: Scenario = .config
+    @Option(help: "Uncertainty scenario (default: config).", transform: Scenario.named) var scenario: Scenario = .config
     @Option(name: .customLong("correlation-convention"),
             help: "What correlations mean: equivalent-normal (as published) or nataf-corrected (physical). Default: the config's.")
     var correlationConvention: CorrelationConvention?

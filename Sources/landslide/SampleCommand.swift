@@ -32,7 +32,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler.") var pofThreshold: Float = 0.5
     @Option(name: .customLong("kernel-open"), help: "Opening kernel size (cells) of the pof sampler.") var kernelOpen = 3
     @Option(name: .customLong("kernel-close"), help: "Closing kernel size (cells) of the pof sampler.") var kernelClose = 3
-    @Option(help: "Uncertainty scenario of the pof sampler.") var scenario: Scenario = .cov010
+    @Option(help: "Uncertainty scenario of the pof sampler (default: cov-0.10).", transform: Scenario.named) var scenario: Scenario = .cov010
     @Option(name: .customLong("factor-classing"), help: "Information-value factor classes: natural-breaks or quantiles.")
     var factorClassing: ClassedFactor.Method = .naturalBreaks
     @Option(help: "Seed (default: the study's).") var seed: UInt64?
