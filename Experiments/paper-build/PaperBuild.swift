@@ -82,7 +82,12 @@ struct PaperBuild: ParsableCommand {
             }
             if let ss = r.results("structure-sensitivity", s) {
                 let p = ss["pearson"] as? [String: Any] ?? [:]
-                st["structure"] = ["runs": (ss["runs"] as? [Any])?.count ?? 0, "r_threshold": fmt(number(p["threshold"]), 4),
+                let reported = ss["pearson_reported_by_study"] as? [String: Any] ?? [:]
+                let studyR = ["threshold", "kernel_open", "kernel_close"].map {
+                    fmt(number(reported[$0]), 4).replacingOccurrences(of: "-", with: "−")
+                }.joined(separator: ", ")
+                st["structure"] = ["runs": (ss["runs"] as? [Any])?.count ?? 0, "study_r": studyR,
+                                   "r_threshold": fmt(number(p["threshold"]), 4),
                                    "r_open": fmt(number(p["kernel_open"]), 4), "r_close": fmt(number(p["kernel_close"]), 4),
                                    "best": (ss["best_hyperparameters"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
                                        .map { "\($0.key) = \(fmt(number($0.value), 4))" }.joined(separator: ", ")]
