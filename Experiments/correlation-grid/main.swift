@@ -1,5 +1,5 @@
 // correlation-grid: Study A's Figs. 15–18 and Table 4 — UN, CN, UL, CL (c′ and φ′ random,
-// uncorrelated or ρ = −0.3, normal or lognormal). A thin command over Study.ScenarioSweep.
+// uncorrelated or ρ = −0.3, normal or lognormal). A thin command over ExperimentKit.ScenarioSweep.
 import ArgumentParser
 import Foundation
 import ExperimentKit

@@ -1,5 +1,5 @@
 // cov-sweep: Study A's Figs. 11–14 and Table 3 — PPM and PPM-CNN at COV 0.01, 0.10, 0.20, 0.30.
-// A thin command over Study.ScenarioSweep.
+// A thin command over ExperimentKit.ScenarioSweep.
 import ArgumentParser
 import Foundation
 import ExperimentKit

@@ -1,6 +1,6 @@
 // model-comparison: Study A's Figs. 9–10 — CNN, PPM, PPM-CNN(N), PPM-CNN(Y1), PPM-CNN(Y2) and the GLM
 // baseline, each evaluated by the study's protocol and on a common test; ROC curves, AUC table,
-// classed susceptibility maps and results.json. A thin command over Study.ModelComparison.
+// classed susceptibility maps and results.json. A thin command over ExperimentKit.ModelComparison.
 import ArgumentParser
 import Foundation
 import ExperimentKit

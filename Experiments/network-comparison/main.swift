@@ -1,5 +1,5 @@
 // network-comparison: Study B's Tables 2–3 and Figs. 6–7 — BP, LSTM and 1-D CNN on the 13 terrain
-// factors with information-value negatives. A thin command over Study.NetworkComparison.
+// factors with information-value negatives. A thin command over ExperimentKit.NetworkComparison.
 import ArgumentParser
 import Foundation
 import ExperimentKit

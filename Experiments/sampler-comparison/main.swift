@@ -1,5 +1,5 @@
 // sampler-comparison: Study B's Fig. 8 with Study A's POF sampler — random, buffer, slope, information
-// value and POF negatives feeding the same patch CNN. A thin command over Study.SamplerComparison.
+// value and POF negatives feeding the same patch CNN. A thin command over ExperimentKit.SamplerComparison.
 import ArgumentParser
 import Foundation
 import ExperimentKit

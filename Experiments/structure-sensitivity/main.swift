@@ -1,5 +1,5 @@
 // structure-sensitivity: Study A's Fig. 8 (AUC over threshold and kernel sizes: Pearson r, SHAP) and
-// Fig. 4 / Table 1 (Bayesian optimisation of the CNN). A thin command over Study.StructureSensitivity.
+// Fig. 4 / Table 1 (Bayesian optimisation of the CNN). A thin command over ExperimentKit.StructureSensitivity.
 import ArgumentParser
 import Foundation
 import ExperimentKit

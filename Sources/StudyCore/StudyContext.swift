@@ -68,16 +68,20 @@ public final class StudyContext: @unchecked Sendable {
         return loaded
     }
 
-    /// Every layer name the study offers: `elevation`, the config's layers, then the terrain catalogue.
+    /// Every layer name the study offers, once each: `elevation`, the config's layers, then the terrain
+    /// catalogue. A config layer named like a derived one (Loja's SAGA `plan_curvature`) takes its place.
     public var layerNames: [String] {
-        ["elevation"] + config.layers.map(\.name) + TerrainProducts.catalogue.map(\.name)
+        let configured = config.layers.map(\.name)
+        return ["elevation"] + configured + TerrainProducts.catalogue.map(\.name).filter { !configured.contains($0) }
     }
 
     /// Where a layer comes from and its unit; nil for an unknown name.
     public func describe(_ name: String) -> LayerDescription? {
         if name == "elevation" { return LayerDescription(name: name, unit: "m", origin: "DEM \(config.demPath)") }
         if let layer = config.layers.first(where: { $0.name == name }) {
-            return LayerDescription(name: name, unit: "as in the file", origin: "config layer \(layer.path)")
+            let shadows = TerrainProducts.catalogue.contains { $0.name == name }
+            return LayerDescription(name: name, unit: "as in the file",
+                                    origin: "config layer \(layer.path)" + (shadows ? " (in place of the derived layer)" : ""))
         }
         if let spec = TerrainProducts.catalogue.first(where: { $0.name == name }) {
             return LayerDescription(name: name, unit: spec.unit, origin: "derived: \(spec.description)")

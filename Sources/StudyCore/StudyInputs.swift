@@ -111,6 +111,8 @@ public struct StudyInfo: Codable, Sendable {
     public var inventory: PointSummary
     public var evaluationPoints: PointSummary?
     public var studyArea: AreaSummary?
+    /// Every layer name the study offers to `train --factors` and the experiments, with unit and origin.
+    public var factors: [LayerDescription]
 
     /// Reads everything the config names and summarizes it.
     public static func gather(_ context: StudyContext) throws -> StudyInfo {
@@ -154,6 +156,6 @@ public struct StudyInfo: Codable, Sendable {
             layers: layers,
             inventory: summary(config.inventory, inputs.inventory, inputs.inventoryOnGrid, labels: nil),
             evaluationPoints: inputs.evaluation.map { summary(config.evaluationPoints!, $0.points, $0.onGrid, labels: $0.labels) },
-            studyArea: area)
+            studyArea: area, factors: context.layerNames.compactMap(context.describe))
     }
 }

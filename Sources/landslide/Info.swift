@@ -82,6 +82,13 @@ enum InfoReport {
             row("area", "\(a.polygons) polygon\(a.polygons == 1 ? "" : "s"), \(fixed(a.areaKm2, 2)) km², "
                 + "\(grouped(a.cellsInside)) cell centres inside")
         }
+        lines.append("Factors        \(info.factors.count) names for `train --factors` (derived ones computed on first use):")
+        let width = info.factors.map(\.name.count).max() ?? 0
+        for f in info.factors where !f.origin.hasPrefix("derived") {
+            lines.append("  " + f.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + "\(f.unit)  \(f.origin)")
+        }
+        let derived = info.factors.filter { $0.origin.hasPrefix("derived") }
+        lines.append("  derived: " + derived.map { "\($0.name) (\($0.unit))" }.joined(separator: ", "))
         return lines.joined(separator: "\n")
     }
 

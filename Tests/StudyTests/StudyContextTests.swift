@@ -116,3 +116,17 @@ import Twin
         #expect(terrain.produces.map(\.name) == TerrainProducts.catalogue.map(\.name))
     }
 }
+
+/// A config layer named like a derived one takes its place, once, in the registry (Loja's SAGA curvatures).
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct LojaLayerRegistryTests {
+    @Test func configLayersShadowDerivedNamesOnce() throws {
+        let context = try StudyContext(try StudyConfig.load(TestPaths.lojaConfig))
+        let names = context.layerNames
+        #expect(Set(names).count == names.count, "a layer name is listed twice: \(names)")
+        #expect(names.filter { $0 == "plan_curvature" }.count == 1)
+        #expect(context.describe("plan_curvature")?.origin.contains("cplan.tif") == true)
+        let saga = try RasterIO.read(TestPaths.loja("cplan.tif"), as: Float.self)
+        #expect(try context.layer("plan_curvature").values == saga.values)
+    }
+}
