@@ -11,7 +11,8 @@ config digest, …) and without wall-clock timings (`seconds`, `stages`); the ch
 paths is written as <checkout>, so two clones in different folders compare equal. Exit status 0 when every
 file is identical under that rule, 1 otherwise; each difference is printed with its JSON path.
 With --revs, the revisions are checked out as git worktrees under a temporary folder with
-`../shared` beside them (a link to this checkout's), so each run sees the same data.
+`../shared` beside them (a link to this checkout's), so each run sees the same data; the worktrees
+are removed after the comparison. MAKE_TARGET overrides `figures` (e.g. `figures REPLICATES=…`).
 """
 import json
 import os
@@ -66,6 +67,9 @@ def json_files(root):
 
 def compare(root_a, root_b):
     files_a, files_b = json_files(root_a), json_files(root_b)
+    if not files_a and not files_b:
+        print(f"compare-results: no results JSON under {root_a} or {root_b}; run `make figures` first", file=sys.stderr)
+        return False
     problems = 0
     for rel in sorted(files_a | files_b):
         if rel not in files_a or rel not in files_b:
@@ -89,17 +93,23 @@ def run_revision(repo, rev, scratch):
     os.makedirs(os.path.dirname(checkout), exist_ok=True)
     os.symlink(os.path.abspath(os.path.join(repo, "..", "shared")), os.path.join(os.path.dirname(checkout), "shared"))
     subprocess.run(["git", "-C", repo, "worktree", "add", "--detach", checkout, rev], check=True)
-    print(f"compare-results: make -j2 figures at {rev} in {checkout}", flush=True)
-    subprocess.run(["make", "-j2", "figures"], cwd=checkout, check=True)
-    return os.path.join(checkout, "figures")
+    target = os.environ.get("MAKE_TARGET", "figures").split()
+    print(f"compare-results: make -j2 {' '.join(target)} at {rev} in {checkout}", flush=True)
+    subprocess.run(["make", "-j2"] + target, cwd=checkout, check=True)
+    return checkout
 
 
 def main(argv):
     if len(argv) == 3 and argv[0] == "--revs":
         repo = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True).stdout.strip()
         scratch = tempfile.mkdtemp(prefix="compare-results-")
-        a, b = (run_revision(repo, rev, scratch) for rev in argv[1:])
-        return 0 if compare(a, b) else 1
+        checkouts = [run_revision(repo, rev, scratch) for rev in argv[1:]]
+        try:
+            same = compare(*(os.path.join(c, "figures") for c in checkouts))
+        finally:
+            for c in checkouts:
+                subprocess.run(["git", "-C", repo, "worktree", "remove", "--force", c], check=False)
+        return 0 if same else 1
     if len(argv) == 2:
         return 0 if compare(*argv) else 1
     print(__doc__, file=sys.stderr)
