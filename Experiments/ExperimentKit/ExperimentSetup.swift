@@ -29,7 +29,7 @@ package struct ExperimentSetup {
     let commonNegatives: [Int]
     var dem: Grid<Float> { inputs.dem }
     var config: StudyConfig { context.config }
-    /// The factors standardised as a raster stack, for patch networks.
+    /// The factors standardised as a raster stack, for patch networks (built on each access: read it once).
     var raster: FactorRaster { factors.raster(moments: moments) }
     /// Seconds since the setup began.
     var seconds: Double { Date().timeIntervalSince(started) }
