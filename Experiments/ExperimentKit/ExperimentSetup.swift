@@ -69,6 +69,20 @@ package struct ExperimentSetup {
         generator = g
     }
 
+    /// The study's grid for map figures, with the study-area outline.
+    var mapGrid: MapGrid {
+        let outline = (try? context.areaOutline()) ?? []
+        return MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
+                       cellSize: abs(dem.geoTransform.pixelWidth), crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "",
+                       outline: outline.map { $0.map { Point($0.x, $0.y) } })
+    }
+
+    /// The landslide points on analysed cells, as (easting, northing), for map figures.
+    var mapPoints: [(Double, Double)] {
+        zip(inputs.inventoryOnGrid.pointIndices, inputs.inventoryOnGrid.cellIndices).filter { valid[$0.1] }
+            .map { (inputs.inventory.points[$0.0].x, inputs.inventory.points[$0.0].y) }
+    }
+
     /// A sampled set: the training landslides and `negatives`, 1:1 when the sampler could.
     func sampledSet(_ negatives: [Int]) -> SampleSet {
         SampleSet.cells(trainingLandslides + negatives, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 },

@@ -166,9 +166,8 @@ public enum ModelComparison {
         // Classes and figures.
         var writer = try FigureWriter(outputDirectory)
         var classedMaps: [ClassedMapChart] = []
-        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
-                           cellSize: abs(dem.geoTransform.pixelWidth), crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
-        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        let grid = setup.mapGrid
+        let points = setup.mapPoints
         for k in scored.indices {
             let values = scored[k].map.enumerated().filter { valid[$0.offset] && $0.element.isFinite }.map { Double($0.element) }
             let breaks = try NaturalBreaks(ClassBreaks.sampled(values), classes: 5)

@@ -72,11 +72,10 @@ public enum ScenarioSweep {
         let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
         let config = context.config
         let g = setup.generator
-        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = setup.raster
         let prepared = try PPMRun.inputs(context)
         let slope = prepared.slope
-        let cell = abs(dem.geoTransform.pixelWidth)
         let aspect = try context.aspectDegrees()
         let (landslides, trainingLandslides) = (setup.landslides, setup.trainingLandslides)
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
@@ -101,9 +100,8 @@ public enum ScenarioSweep {
         var radarSeries: [RadarChart.Series] = []
         var ternarySeries: [TernaryChart.Series] = []
         var classedMaps: [ClassedMapChart] = []
-        let grid = MapGrid(columns: dem.cols, rows: dem.rows, west: dem.geoTransform.originX, north: dem.geoTransform.originY,
-                           cellSize: cell, crsName: dem.crs?.epsg.map { "EPSG:\($0)" } ?? "")
-        let points = inputs.inventoryOnGrid.pointIndices.map { (inputs.inventory.points[$0].x, inputs.inventory.points[$0].y) }
+        let grid = setup.mapGrid
+        let points = setup.mapPoints
         for i in 0..<dem.count where valid[i] && slope.isValid(at: i) { allSlopes.append(Double(slope.values[i])) }
 
         for (k, scenario) in options.scenarios.enumerated() {

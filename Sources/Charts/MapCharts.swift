@@ -10,10 +10,13 @@ public struct MapGrid: Sendable, Equatable {
     public var cellSize: Double
     /// Shown in the axis titles, e.g. "EPSG:32717".
     public var crsName: String
+    /// The study-area outline: rings of (easting, northing), drawn over the raster; empty for none.
+    public var outline: [[Point]]
 
-    public init(columns: Int, rows: Int, west: Double, north: Double, cellSize: Double, crsName: String = "") {
+    public init(columns: Int, rows: Int, west: Double, north: Double, cellSize: Double, crsName: String = "",
+                outline: [[Point]] = []) {
         self.columns = columns; self.rows = rows; self.west = west; self.north = north; self.cellSize = cellSize
-        self.crsName = crsName
+        self.crsName = crsName; self.outline = outline
     }
 
     public var east: Double { west + Double(columns) * cellSize }
@@ -57,17 +60,31 @@ struct MapLayout {
         func py(_ n: Double) -> Double { map.minY + (grid.north - n) / (grid.north - grid.south) * map.height }
         canvas.fillRect(map, Color(hex: 0xF4F4F4))
         image(map)
-        // Points.
         canvas.save(); canvas.clip(to: map)
+        // The study-area outline, a white halo under a dark line so it reads on every class colour.
+        for (color, width) in [(Color.white, 2.2), (Color(hex: 0x202020), 1.0)] {
+            for ring in grid.outline where ring.count > 2 {
+                canvas.newPath(); canvas.addPolyline(ring.map { Point(px($0.x), py($0.y)) }, closed: true)
+                canvas.stroke(color, width: width)
+            }
+        }
+        // Points: white discs with a black rim, visible on the darkest and the lightest class.
         for (e, n) in points {
-            canvas.newPath(); canvas.addCircle(center: Point(px(e), py(n)), radius: 1.6)
-            canvas.fill(.black, preserve: true); canvas.stroke(.white, width: 0.4)
+            canvas.newPath(); canvas.addCircle(center: Point(px(e), py(n)), radius: 1.9)
+            canvas.fill(.white, preserve: true); canvas.stroke(.black, width: 0.8)
         }
         canvas.restore()
         canvas.strokeRect(map, t.axisColor, width: t.axisLineWidth)
         // Projected coordinate ticks: eastings below, northings on the left (rotated, as on survey maps).
-        let xt = niceTicks(grid.west, grid.east, target: max(2, Int(map.width / 70))).ticks.filter { $0 >= grid.west && $0 <= grid.east }
-        let yt = niceTicks(grid.south, grid.north, target: max(2, Int(map.height / 70))).ticks.filter { $0 >= grid.south && $0 <= grid.north }
+        // A label that would reach past the frame's corner (where the other axis's labels are) is dropped.
+        let xt = niceTicks(grid.west, grid.east, target: max(2, Int(map.width / 70))).ticks.filter {
+            $0 >= grid.west && $0 <= grid.east
+                && px($0) - canvas.textWidth(formatGrouped($0), size: t.tickSize) / 2 >= map.minX - t.tickLength
+        }
+        let yt = niceTicks(grid.south, grid.north, target: max(2, Int(map.height / 70))).ticks.filter {
+            $0 >= grid.south && $0 <= grid.north
+                && py($0) + canvas.textWidth(formatGrouped($0), size: t.tickSize) / 2 <= map.maxY + t.tickLength
+        }
         for e in xt {
             canvas.strokeLine(Point(px(e), map.maxY), Point(px(e), map.maxY + t.tickLength), color: t.axisColor, width: 0.6)
             canvas.text(formatGrouped(e), at: Point(px(e), map.maxY + t.tickLength + 2), size: t.tickSize, align: .center,
@@ -174,7 +191,8 @@ public struct ClassedMapChart: Chart {
             LegendEntry(showShares ? "\(name) (\(formatNumber(100 * Double(counts[i]) / Double(valid), decimals: 1)) %)" : name,
                         .swatch(palette[i]))
         }
-        if !points.isEmpty { entries.append(LegendEntry("\(pointsLabel) (\(points.count))", .marker(.black, .circle))) }
+        if !points.isEmpty { entries.append(LegendEntry("\(pointsLabel) (\(points.count))", .marker(.white, .circle))) }
+        if !grid.outline.isEmpty { entries.append(LegendEntry("Study area", .line(Color(hex: 0x202020), dash: []))) }
         let legend = canvas.legendSize(entries)
         let layout = MapLayout(grid: grid, title: title, sideWidth: legend.width)
         let lut = (0..<256).map { i -> UInt32 in i < palette.count && i != Int(nodataClass) ? palette[i].premultipliedARGB : 0 }

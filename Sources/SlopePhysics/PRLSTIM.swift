@@ -87,3 +87,40 @@ public enum PRLSTIM {
                              infiltrated: infiltrated, outflowAtOutlets: outflow)
     }
 }
+
+/// How the storm met the soil (issue G2's degeneracy report): where infiltration was limited by the
+/// supply (I = supply ≤ k_s at every step: no runoff, the front depends on rain, slope and soil depth
+/// only) and where by the soil's capacity (supply > k_s at some step: runoff is generated and routed).
+public struct InfiltrationRegime: Codable, Sendable, Equatable {
+    /// Cells counted (valid and, when a mask is given, inside it).
+    public var cells: Int
+    public var supplyLimitedCells: Int
+    public var capacityLimitedCells: Int
+    /// The rain's peak intensity and k_s (mm/h): when the peak is below k_s no cell can be capacity-limited
+    /// without run-on, and there is no run-on without runoff.
+    public var peakRainMillimetersPerHour: Double
+    public var saturatedConductivityMillimetersPerHour: Double
+    /// Water passed downslope, Σ R_d·Δt over the counted cells × cell area (m³).
+    public var routedRunoffCubicMeters: Double
+
+    public var supplyLimitedShare: Double { cells > 0 ? Double(supplyLimitedCells) / Double(cells) : 0 }
+}
+
+extension PRLSTIMResult {
+    /// The infiltration regime of every valid cell (inside `mask` when given), for a soil of saturated
+    /// conductivity `saturatedConductivityMetersPerSecond`, with cells of `cellAreaSquareMeters`.
+    public func regime(saturatedConductivityMetersPerSecond ks: Double, rainMetersPerSecond: [Double],
+                       valid: [Bool], cellAreaSquareMeters: Double) -> InfiltrationRegime {
+        let n = valid.count, steps = stepSeconds.count
+        var cells = 0, capacity = 0, runoffDepth = 0.0
+        for c in 0..<n where valid[c] {
+            cells += 1
+            if (0..<steps).contains(where: { Double(supplyMetersPerSecond[$0 * n + c]) > ks * (1 + 1e-6) }) { capacity += 1 }
+            runoffDepth += runoffMeters[c]
+        }
+        return InfiltrationRegime(cells: cells, supplyLimitedCells: cells - capacity, capacityLimitedCells: capacity,
+                                  peakRainMillimetersPerHour: (rainMetersPerSecond.max() ?? 0) * 3.6e6,
+                                  saturatedConductivityMillimetersPerHour: ks * 3.6e6,
+                                  routedRunoffCubicMeters: runoffDepth * cellAreaSquareMeters)
+    }
+}

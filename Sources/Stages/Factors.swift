@@ -13,6 +13,12 @@ public struct FactorLayers: Sendable {
     public let names: [String]
     public let grids: [Grid<Float>]
     public let template: Grid<Float>
+    /// The study area (``StudyContext/areaMask()``): cells outside are not analysed; nil = every cell.
+    public let area: [Bool]?
+
+    public init(names: [String], grids: [Grid<Float>], template: Grid<Float>, area: [Bool]? = nil) {
+        self.names = names; self.grids = grids; self.template = template; self.area = area
+    }
 
     /// Study A's CNN channels available from a DEM (METHODS.md A5: slope, aspect, elevation, flow
     /// direction, soil depth; soil type has no public layer at Loja and is left out).
@@ -35,12 +41,18 @@ public struct FactorLayers: Sendable {
                 throw StudyContextError.unknownLayer(name, known: known + extra.keys.sorted())
             }
         }
-        return FactorLayers(names: names, grids: grids, template: context.dem)
+        return FactorLayers(names: names, grids: grids, template: context.dem, area: try context.areaMask())
     }
 
-    /// Cells where every factor (and the DEM) is valid.
-    public var valid: [Bool] {
+    /// Cells where every factor (and the DEM) has data, inside the study area or not.
+    public var dataValid: [Bool] {
         (0..<template.count).map { i in template.isValid(at: i) && grids.allSatisfy { $0.isValid(at: i) } }
+    }
+
+    /// The analysed cells: every factor valid and inside the study area.
+    public var valid: [Bool] {
+        guard let area else { return dataValid }
+        return zip(dataValid, area).map { $0 && $1 }
     }
 
     /// Mean and standard deviation of each factor over the valid cells (the normalisation).
@@ -55,11 +67,13 @@ public struct FactorLayers: Sendable {
         }
     }
 
-    /// The factors standardised with `moments` as a raster stack for patch networks.
+    /// The factors standardised with `moments` as a raster stack for patch networks. Cells outside the
+    /// study area keep their data, so a patch at the boundary sees its real neighbours; maps are masked
+    /// to the area afterwards (``valid``).
     public func raster(moments: [(mean: Double, sd: Double)]) -> FactorRaster {
         let n = template.count
         var values = [Float](repeating: 0, count: grids.count * n)
-        let v = valid
+        let v = dataValid
         for (k, g) in grids.enumerated() {
             let (m, sd) = moments[k]
             for i in 0..<n where v[i] { values[k * n + i] = Float((Double(g.values[i]) - m) / sd) }
@@ -74,9 +88,10 @@ public struct FactorLayers: Sendable {
 }
 
 extension FactorLayers {
-    /// Each factor's values per cell, NaN where it has none.
+    /// Each factor's values per cell, NaN where it has none or outside the study area.
     public var columns: [[Double]] {
-        grids.map { g in (0..<g.count).map { g.isValid(at: $0) ? Double(g.values[$0]) : .nan } }
+        let inside = area
+        return grids.map { g in (0..<g.count).map { g.isValid(at: $0) && inside?[$0] != false ? Double(g.values[$0]) : .nan } }
     }
 }
 

@@ -29,7 +29,7 @@ public enum MapRun {
         return Grid(like: context.dem, nodata: nodata, values: scores.map { $0.isNaN ? nodata : $0 })
     }
 
-    /// P(landslide) for every cell of `factors` (NaN where a factor is missing).
+    /// P(landslide) for every analysed cell of `factors` (NaN where a factor is missing or outside the study area).
     public static func score(_ model: TrainedModel, factors: FactorLayers, progress: (String) -> Void = { _ in }) throws -> [Float] {
         let moments = zip(model.means, model.sds).map { (mean: $0, sd: $1) }
         let valid = factors.valid
@@ -59,6 +59,7 @@ public enum MapRun {
             if model.kind == .patchCNN {
                 progress("dense map over \(cells.count) cells")
                 scores = try DenseMap.probabilities(net, factors: factors.raster(moments: moments))
+                for i in scores.indices where !valid[i] { scores[i] = .nan }
             } else {
                 let x = TrainRun.inputs(model.kind, cells: cells, factors: factors, raster: nil, moments: moments, patch: model.patch)
                 for (c, p) in zip(cells, net.probabilities(x)) { scores[c] = Float(p[1]) }

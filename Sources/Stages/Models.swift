@@ -86,5 +86,11 @@ public struct TrainedModel: Codable, Sendable {
     public var parameters: [[Double]]
     /// Batch-norm running means and variances, alternating.
     public var batchNorm: [[Double]]
+
+    public init(kind: ModelKind, factors: [String], means: [Double], sds: [Double], settings: ModelSettings, patch: Int,
+                parameters: [[Double]], batchNorm: [[Double]]) {
+        self.kind = kind; self.factors = factors; self.means = means; self.sds = sds; self.settings = settings
+        self.patch = patch; self.parameters = parameters; self.batchNorm = batchNorm
+    }
 }
 

@@ -48,6 +48,10 @@ public struct PPMSummary: Codable, Sendable {
     /// Counts of POF in [0, 0.1), [0.1, 0.2), … [0.9, 1].
     public var pofHistogram: [Int]
     public var formCheck: FormCheck?
+    /// Supply- vs capacity-limited infiltration and the routed runoff (the storm against k_s).
+    public var infiltration: InfiltrationRegime
+    /// Said when almost every cell is stable, so the POF sampler is close to the random one.
+    public var warnings: [String]
     public var layers: [String]
 }
 
@@ -78,11 +82,14 @@ public enum PPMRun {
     /// Everything FORM needs per cell: the DEM, slope, soil depth, soil means and the storm at the means.
     public struct Inputs: Sendable {
         public var dem: Grid<Float>
+        /// Slope (degrees) inside the study area, nodata outside: FORM runs only where this is valid.
         public var slope: Grid<Float>
         public var soilDepth: Grid<Float>
         public var soil: SoilHydraulics
         public var storm: PRLSTIMResult
         public var rainMillimeters: Double
+        /// Supply- vs capacity-limited infiltration inside the study area, and the routed runoff.
+        public var regime: InfiltrationRegime
     }
 
     /// The study's terrain (slope, routing, soil depth from its context) → PRL-STIM at the mean parameters.
@@ -97,9 +104,17 @@ public enum PPMRun {
         let soil = SoilHydraulics(porosity: p[.porosity].mean!, finalSaturation: p[.finalSaturation].mean!,
                                   initialSaturation: p[.initialSaturation].mean!,
                                   saturatedConductivityMetersPerSecond: p[.saturatedConductivity].mean!)
+        // Routing uses the whole DEM (runoff arrives from upslope, inside the area or not).
         let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
-        return Inputs(dem: dem, slope: slope, soilDepth: soilDepth, soil: soil, storm: storm,
-                      rainMillimeters: hyetograph.totalMillimeters(until: hours))
+        var areaSlope = slope
+        if let area = try context.areaMask() {
+            for i in area.indices where !area[i] { areaSlope.values[i] = areaSlope.nodata ?? .nan }
+        }
+        let regime = storm.regime(saturatedConductivityMetersPerSecond: soil.saturatedConductivityMetersPerSecond,
+                                  rainMetersPerSecond: steps.map(\.metersPerSecond), valid: areaSlope.validMask,
+                                  cellAreaSquareMeters: abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight))
+        return Inputs(dem: dem, slope: areaSlope, soilDepth: soilDepth, soil: soil, storm: storm,
+                      rainMillimeters: hyetograph.totalMillimeters(until: hours), regime: regime)
     }
 
     public static func run(_ context: StudyContext, options: Options, outputPath: String,
@@ -159,6 +174,12 @@ public enum PPMRun {
             map.status.values[i] == CellStatus.converged.rawValue || map.status.values[i] == CellStatus.stableByDefinition.rawValue
                 ? map.pof.values[i] : nil
         }
+        let shareAboveHalf = Double(pofs.filter { $0 > 0.5 }.count) / Double(max(1, pofs.count))
+        var warnings = stabilityWarnings(sharePOFAboveHalf: shareAboveHalf)
+        if prepared.regime.capacityLimitedCells == 0 {
+            warnings.append(noRunoffStatement(prepared.regime))
+        }
+        for w in warnings { progress("ppm: warning: \(w)") }
         var histogram = [Int](repeating: 0, count: 10)
         for v in pofs { histogram[min(9, Int(v * 10))] += 1 }
         let fosValues = map.fos.values.enumerated().filter { map.fos.isValid(at: $0.offset) }.map(\.element)
@@ -169,12 +190,30 @@ public enum PPMRun {
             notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
             lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,
             shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
-            sharePOFAboveHalf: Double(pofs.filter { $0 > 0.5 }.count) / Double(max(1, pofs.count)),
+            sharePOFAboveHalf: shareAboveHalf,
             pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,
-            formCheck: check, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"])
+            formCheck: check, infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"])
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("ppm.json"))
         try output.commit()
         return summary
+    }
+
+    /// Below this share of cells with POF > 0.5 the POF sampler excludes almost nothing (≈ the random one).
+    public static let nearlyAllStableShare = 0.02
+
+    /// A warning when almost every cell is stable (POF > 0.5 on under ``nearlyAllStableShare`` of the cells).
+    public static func stabilityWarnings(sharePOFAboveHalf share: Double) -> [String] {
+        guard share < nearlyAllStableShare else { return [] }
+        return [String(format: "only %.2f %% of the cells have POF > 0.5: the POF sampler excludes almost nothing "
+                       + "and is close to the random sampler", 100 * share)]
+    }
+
+    /// What follows when no cell's supply exceeds k_s: no runoff is generated or routed, so the POF
+    /// depends on slope and soil depth only (PRL-STIM's routing plays no part).
+    public static func noRunoffStatement(_ r: InfiltrationRegime) -> String {
+        String(format: "k_s (%.0f mm/h) exceeds the storm's peak (%.1f mm/h): infiltration is supply-limited on every cell, "
+               + "no runoff is routed, and POF depends on slope and soil depth only",
+               r.saturatedConductivityMillimetersPerHour, r.peakRainMillimetersPerHour)
     }
 
     /// FORM against importance sampling at the design point on random converged cells (seeded).

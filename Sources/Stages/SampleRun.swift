@@ -49,9 +49,13 @@ public enum SampleRun {
 
     public static func run(_ context: StudyContext, options: Options, outputPath: String) throws -> SampleSummary {
         let (config, inputs, dem) = (context.config, context.inputs, context.dem)
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
+        // Only landslides and candidates inside the study area (when the study has one) take part.
+        let area = try context.areaMask()
+        let inside = { (c: Int) in area?[c] != false }
+        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter(inside).sorted()
         let count = Int((options.common.ratio * Double(landslides.count)).rounded())
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.common.exclusionBufferMeters)
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.common.exclusionBufferMeters),
+                       dem.validMask.indices).map { $0 && inside($1) }
         var candidates = base
         var settings: [String: String] = [:]
         var factorRows: [SampleSummary.FactorRow]?
@@ -99,7 +103,7 @@ public enum SampleRun {
                                                cols: dem.cols, count: count, spacingMeters: options.common.minimumSpacingMeters,
                                                avoid: landslides, generator: &generator, sampler: options.sampler.rawValue)
         var csv = "x,y,lslpts\n"
-        for i in inputs.inventoryOnGrid.pointIndices {
+        for (i, c) in zip(inputs.inventoryOnGrid.pointIndices, inputs.inventoryOnGrid.cellIndices) where inside(c) {
             let p = inputs.inventory.points[i]
             csv += "\(p.x),\(p.y),1\n"
         }

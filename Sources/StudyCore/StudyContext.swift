@@ -68,6 +68,20 @@ public final class StudyContext: @unchecked Sendable {
         return loaded
     }
 
+    /// The analysis mask: `true` for cells whose centre lies inside the study area; nil when the study
+    /// names no `study_area` (every valid cell is then in the analysis). Samples, negatives, class
+    /// areas, frequency ratios, POF and susceptibility maps are confined to it; terrain and hydrology
+    /// use the whole DEM (runoff comes from upslope, a patch sees its neighbours).
+    public func areaMask() throws -> [Bool]? {
+        try studyArea().map { $0.mask.values.map { $0 != 0 } }
+    }
+
+    /// The study-area outline as rings of (easting, northing) in the DEM's CRS; empty without a study area.
+    public func areaOutline() throws -> [[(x: Double, y: Double)]] {
+        guard let area = try studyArea() else { return [] }
+        return area.polygons.polygons.flatMap { $0.rings.map { ring in ring.map { (x: $0.x, y: $0.y) } } }
+    }
+
     /// Every layer name the study offers, once each: `elevation`, the config's layers, then the terrain
     /// catalogue. A config layer named like a derived one (Loja's SAGA `plan_curvature`) takes its place.
     public var layerNames: [String] {

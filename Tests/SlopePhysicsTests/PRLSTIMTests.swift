@@ -39,6 +39,29 @@ import TestSupport
         #expect(r.balanceError < 1e-12)
     }
 
+    /// The regime report on the closed-form plane: with P < k_s every cell is supply-limited and nothing
+    /// is routed; with P > k_s every cell is capacity-limited and the routed volume is the closed form
+    /// Σ_c (supply_c − k_s) t · area, supply_c = P + c (P − k_s) (6 columns, 3 rows).
+    @Test func infiltrationRegimeIsTheClosedForm() throws {
+        let dem = Self.plane(cols: 6, slopeDegrees: 20)
+        let routing = try FlowRouting(FlowDirections(PriorityFlood.fill(dem)))
+        let slope = dem.apply(HornSlope(cellWidth: 10, cellHeight: 10), edges: .extrapolate)
+        let depth = Grid<Float>(like: dem, nodata: -9999, values: [Float](repeating: 2, count: dem.count))
+        let ks = 2e-6, hours = 2.0
+        let soil = SoilHydraulics(porosity: 0.4, finalSaturation: 1, initialSaturation: 0.5, saturatedConductivityMetersPerSecond: ks)
+        let valid = [Bool](repeating: true, count: dem.count)
+        let dry = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: depth, soil: soil, steps: [(hours * 3600, 1e-6)])
+            .regime(saturatedConductivityMetersPerSecond: ks, rainMetersPerSecond: [1e-6], valid: valid, cellAreaSquareMeters: 100)
+        #expect(dry.supplyLimitedCells == 18 && dry.capacityLimitedCells == 0 && dry.routedRunoffCubicMeters == 0)
+        #expect(abs(dry.peakRainMillimetersPerHour - 3.6) < 1e-9 && abs(dry.saturatedConductivityMillimetersPerHour - 7.2) < 1e-9)
+        let p = 5e-6
+        let wet = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: depth, soil: soil, steps: [(hours * 3600, p)])
+            .regime(saturatedConductivityMetersPerSecond: ks, rainMetersPerSecond: [p], valid: valid, cellAreaSquareMeters: 100)
+        #expect(wet.capacityLimitedCells == 18)
+        let expected = 3 * (0..<6).map { c in (p + Double(c) * (p - ks) - ks) * hours * 3600 * 100 }.reduce(0, +)
+        #expect(abs(wet.routedRunoffCubicMeters - expected) / expected < 1e-9)
+    }
+
     /// On Loja under a storm heavier than k_s, rain in = infiltration + outflow at the outlets to 1e-9.
     @Test(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
     func waterIsConservedOnLoja() throws {
