@@ -42,10 +42,11 @@ public struct ExperimentOptions: ParsableArguments {
     }
 
     /// Runs a scenario sweep (cov-sweep, correlation-grid) and prints its table.
-    public func runSweep(experiment: String, scenarios: [Scenario]) {
+    public func runSweep(experiment: String, scenarios: [Scenario], studyA: StudyASettings = StudyASettings()) {
         run(experiment) { context, seed, progress in
             var o = options(ScenarioSweep.Options.self, seed: seed)
             o.scenarios = scenarios
+            o.studyA = studyA
             o.experiment = experiment
             print(ScenarioSweep.summary(try ScenarioSweep.run(context, options: o, outputDirectory: out, progress: progress)))
         }

@@ -38,11 +38,11 @@ package struct ExperimentSetup {
     }
 
     init(_ context: StudyContext, seed: UInt64, factors names: [String], secondaryFactors: [String]? = nil,
-         heldOutFraction: Double = 0.3) throws {
+         extra: [String: Grid<Float>] = [:], heldOutFraction: Double = 0.3) throws {
         self.context = context
         var g = SeededGenerator(seed: seed)
         inputs = context.inputs
-        factors = try FactorLayers.load(context, names: names)
+        factors = try FactorLayers.load(context, names: names, extra: extra)
         moments = factors.moments()
         let second = try secondaryFactors.map { try FactorLayers.load(context, names: $0) }
         secondary = second

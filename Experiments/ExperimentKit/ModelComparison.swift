@@ -28,8 +28,8 @@ public enum ModelComparison {
         public var quick = false
         public var scenario: Scenario = .config
         public var heldOutFraction = 0.3
-        public var kernelOpen = 3
-        public var kernelClose = 3
+        /// Study A's profile, POF channel, Step 6, soil-type channel, sampler threshold and kernels.
+        public var studyA = StudyASettings()
         public init() {}
 
         /// Network settings: Table 1's best values, or a reduced network for `--quick`.
@@ -46,6 +46,8 @@ public enum ModelComparison {
         public var sampler: String
         public var negatives: Int
         public var candidateCells: Int
+        /// The sampler's candidates against the random sampler's (nil for models without a sampler).
+        public var overlapWithRandom: CandidateOverlap?
         /// (a) the study's protocol; (b) the common test.
         public var aucStudyProtocol: Double
         public var aucCommonTest: Double
@@ -64,6 +66,14 @@ public enum ModelComparison {
         public var heldOutLandslides: Int
         public var commonTestNonLandslides: Int
         public var cnnSettings: ModelSettings
+        public var studyA: StudyASettings
+        /// The CNN's channels on this study (Study A's six where the study has a soil layer).
+        public var channels: [String]
+        /// Supply- vs capacity-limited infiltration and the routed runoff inside the study area.
+        public var infiltration: InfiltrationRegime
+        public var sharePOFAboveHalf: Double
+        /// Degeneracies found by computation (a sampler equal to another, no runoff, nearly all stable).
+        public var statements: [String]
         public var models: [ModelResult]
         public var figures: [String]
         public var seconds: Double
@@ -77,8 +87,16 @@ public enum ModelComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels, secondaryFactors: glmFactors)
         let config = context.config
+        let studyA = options.studyA
+        progress("PPM: scenario \(options.scenario.rawValue), profile \(studyA.profile.rawValue)")
+        let prepared = try PPMRun.inputs(context)
+        let uncertainty = try options.scenario.uncertainty(config)
+        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
+                                             storm: prepared.storm, uncertainty: uncertainty, profile: studyA.profile)
+        let channels = studyA.channels(context)
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: channels, secondaryFactors: glmFactors,
+                                        extra: studyA.pofChannel ? ["pof": ppm.pof] : [:])
         let g = setup.generator
         let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = setup.raster
@@ -88,25 +106,28 @@ public enum ModelComparison {
         let commonNegatives = setup.commonNegatives
         let common = setup.common
         func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet { SampleSet.cells(cells, labels: labels, columns: dem.cols) }
-        progress("PPM: scenario \(options.scenario.rawValue)")
-        let prepared = try PPMRun.inputs(context)
-        let uncertainty = try options.scenario.uncertainty(config)
-        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
-                                             storm: prepared.storm, uncertainty: uncertainty, profile: .c)
-        // Candidate regions: never a landslide cell (held out or not).
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        // Candidate regions: analysed cells, never a landslide cell (held out or not).
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
         let pof = ppm.pof
+        let (t, ko, kc) = (studyA.pofThreshold, studyA.kernelOpen, studyA.kernelClose)
+        func pofRegion(_ threshold: Float, _ open: Int, _ close: Int) -> [Bool] {
+            zip(base, NegativeSampling.pofStableRegion(pof, threshold: threshold, openSize: open, closeSize: close)).map { $0 && $1 }
+        }
         let regions: [(name: String, sampler: String, candidates: [Bool])] = [
             ("CNN", "random", base),
-            ("PPM-CNN(N)", "POF < 0.5, no image processing",
-             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: 1, closeSize: 1)).map { $0 && $1 }),
-            ("PPM-CNN(Y1)", "POF < 0.5, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
-             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.5, openSize: options.kernelOpen,
-                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
-            ("PPM-CNN(Y2)", "POF < 0.9, opening and closing \(options.kernelOpen)/\(options.kernelClose)",
-             zip(base, NegativeSampling.pofStableRegion(pof, threshold: 0.9, openSize: options.kernelOpen,
-                                                          closeSize: options.kernelClose)).map { $0 && $1 }),
+            ("PPM-CNN(N)", "POF < \(t), no image processing", pofRegion(t, 1, 1)),
+            ("PPM-CNN(Y1)", "POF < \(t), opening and closing \(ko)/\(kc)", pofRegion(t, ko, kc)),
+            ("PPM-CNN(Y2)", "POF < 0.9, opening and closing \(ko)/\(kc)", pofRegion(0.9, ko, kc)),
         ]
+        var statements: [String] = []
+        let pofValues = valid.indices.filter { valid[$0] && pof.isValid(at: $0) }.map { pof.values[$0] }
+        let shareAboveHalf = Double(pofValues.filter { $0 > 0.5 }.count) / Double(max(1, pofValues.count))
+        statements += PPMRun.stabilityWarnings(sharePOFAboveHalf: shareAboveHalf)
+        if prepared.regime.capacityLimitedCells == 0 { statements.append(PPMRun.noRunoffStatement(prepared.regime)) }
+        for region in regions.dropFirst() {
+            if let d = CandidateOverlap(region.candidates, random: base).degeneracy(of: region.name) { statements.append(d) }
+        }
+        for line in statements { progress("note: \(line)") }
         let settings = options.cnnSettings
         var scored: [Scored] = []
         var randomSplitTest: SampleSet?
@@ -115,7 +136,7 @@ public enum ModelComparison {
             // Each model splits and trains on its own stream (seed, position): no model's draws depend on
             // another's, so adding, dropping or changing one leaves the others as they were.
             var modelGenerator = g.split(.model(k))
-            let candidates = zip(region.candidates, valid).map { $0 && $1 }
+            let candidates = region.candidates
             var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
@@ -130,12 +151,13 @@ public enum ModelComparison {
                                                            moments: moments, settings: settings, patch: 17,
                                                            generator: &modelGenerator)
             progress("\(region.name): dense map")
-            let map = try MapRun.score(model, factors: factors)
+            let map = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)
             let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             let rocB = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
             scored.append(Scored(name: region.name, a: rocA, b: rocB, map: map, result: ModelResult(
                 model: region.name, sampler: region.sampler, negatives: negatives.count,
-                candidateCells: candidates.filter { $0 }.count, aucStudyProtocol: rocA.auc, aucCommonTest: rocB.auc,
+                candidateCells: candidates.filter { $0 }.count, overlapWithRandom: CandidateOverlap(candidates, random: base),
+                aucStudyProtocol: rocA.auc, aucCommonTest: rocB.auc,
                 aucReportedByStudy: reported[region.name], testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)))
         }
         // The PPM: POF is the score; (a) on the random sampler's 30 % (the CNN's test set).
@@ -145,7 +167,7 @@ public enum ModelComparison {
         let ppmB = ROC(labels: common.labels.map(UInt8.init), scores: pofScores(common.cells))
         scored.insert(Scored(name: "PPM", a: ppmA, b: ppmB, map: (0..<dem.count).map { ppm.pof.isValid(at: $0) ? ppm.pof.values[$0] : .nan },
                              result: ModelResult(model: "PPM", sampler: "none (POF is the score)", negatives: 0, candidateCells: 0,
-                                                 aucStudyProtocol: ppmA.auc, aucCommonTest: ppmB.auc, aucReportedByStudy: reported["PPM"],
+                                                 overlapWithRandom: nil, aucStudyProtocol: ppmA.auc, aucCommonTest: ppmB.auc, aucReportedByStudy: reported["PPM"],
                                                  testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)), at: 1)
         // GLM baseline on the random sampler's set: the random CNN's negatives, shared (not drawn again).
         progress("GLM baseline")
@@ -161,7 +183,7 @@ public enum ModelComparison {
         for (c, v) in zip(validCells, glmLayers.vectors(at: validCells, moments: glmMoments)) { glmMap[c] = Float(glm.probability(v)) }
         scored.append(Scored(name: "GLM", a: glmA, b: glmB, map: glmMap, result: ModelResult(
             model: "GLM", sampler: "random", negatives: randomNegatives.count, candidateCells: base.filter { $0 }.count,
-            aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
+            overlapWithRandom: CandidateOverlap(base, random: base), aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
             testSamplesStudyProtocol: glmTest.cells.count, highAndVeryHighPercent: 0)))
         // Classes and figures.
         var writer = try FigureWriter(outputDirectory)
@@ -189,21 +211,23 @@ public enum ModelComparison {
         }
         let name = config.name
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
-        try save(ROCChart(curves: curves(\.a), title: "\(name): study protocol (70/30 of each sampled set)"), "roc-study-protocol")
-        try save(ROCChart(curves: curves(\.b), title: "\(name): common test (held-out landslides + random points)"), "roc-common-test")
+        try save(ROCChart(curves: curves(\.a), title: "\(name): study protocol (70/30)"), "roc-study-protocol")
+        try save(ROCChart(curves: curves(\.b), title: "\(name): common test"), "roc-common-test")
         try save(PanelFigure([ROCChart(curves: curves(\.a), title: "(a) study protocol"),
                               ROCChart(curves: curves(\.b), title: "(b) common test")], columns: 2, letters: false), "roc-panels")
         try save(BarChart(categories: scored.map(\.name),
-                          series: [.init(label: "Study A (reported)", values: scored.map { $0.result.aucReportedByStudy ?? 0 }),
+                          series: [.init(label: "Study A (reported)", values: scored.map { $0.result.aucReportedByStudy ?? .nan }),
                                    .init(label: "Ours: study protocol", values: scored.map(\.result.aucStudyProtocol)),
                                    .init(label: "Ours: common test", values: scored.map(\.result.aucCommonTest))],
                           valueLabel: "AUC", categoryLabel: "Model", title: "\(name): AUC by model (GLM: not in Study A)",
-                          showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 300))
+                          showValues: true, valueDecimals: 2, baseline: 0.5, reference: (0.5, "chance")),
+                 "auc-bars", size: Size(width: 560, height: 300))
         let panelSize = classedMaps[0].preferredSize
         try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")
         let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
-                              cnnSettings: settings, models: scored.map(\.result), figures: writer.files.sorted(),
+                              cnnSettings: settings, studyA: studyA, channels: channels, infiltration: prepared.regime,
+                              sharePOFAboveHalf: shareAboveHalf, statements: statements, models: scored.map(\.result), figures: writer.files.sorted(),
                               seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results

@@ -24,6 +24,8 @@ public enum ScenarioSweep {
         public var quick = false
         public var scenarios: [Scenario] = Scenario.covSweep
         public var experiment = "cov-sweep"
+        /// Study A's profile, POF channel, Step 6, soil-type channel, sampler threshold and kernels.
+        public var studyA = StudyASettings()
         public init() {}
     }
 
@@ -44,12 +46,28 @@ public enum ScenarioSweep {
         public var aucCommonTest: Double
     }
 
+    /// What the scenario does to the POF sampler: its candidates at the study's threshold and, to show
+    /// what would make the scenarios matter, the cells with POF below other thresholds.
+    public struct SamplerCandidates: Codable, Sendable {
+        public var scenario: Scenario
+        public var candidateCells: Int
+        /// Analysed cells with POF below each threshold (keys "0.1" … "0.9"), before cleaning.
+        public var cellsBelowThreshold: [String: Int]
+        public var sharePOFAboveHalf: Double
+    }
+
     public struct Results: Codable, Sendable {
         public var study: String
         public var experiment: String
         public var seed: UInt64
         public var quick: Bool
         public var scenarios: [Scenario]
+        public var studyA: StudyASettings
+        public var channels: [String]
+        public var infiltration: InfiltrationRegime
+        public var samplerCandidates: [SamplerCandidates]
+        /// Degeneracies found by computation (the same sampler in every scenario, no runoff, nearly all stable).
+        public var statements: [String]
         public var tables: [ClassTable]
         public var figures: [String]
         public var seconds: Double
@@ -69,16 +87,20 @@ public enum ScenarioSweep {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
+        let studyA = options.studyA
+        let channels = studyA.channels(context)
+        let prepared = try PPMRun.inputs(context)
+        // The POF channel (when on) changes with the scenario; the setup's own stack has the DEM channels.
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: channels.filter { $0 != "pof" })
         let config = context.config
         let g = setup.generator
-        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = setup.raster
-        let prepared = try PPMRun.inputs(context)
+        let (dem, valid) = (setup.dem, setup.valid)
         let slope = prepared.slope
         let aspect = try context.aspectDegrees()
         let (landslides, trainingLandslides) = (setup.landslides, setup.trainingLandslides)
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
+        var samplerCandidates: [SamplerCandidates] = []
+        var candidateGroups: [(mask: [Bool], scenarios: [Scenario])] = []
         // 1,000 random points (not landslides), the same for every scenario.
         var randomPoints: [Int] = []
         let landslideSet = Set(landslides)
@@ -89,6 +111,7 @@ public enum ScenarioSweep {
         }
         // The common test (ExperimentSetup): held-out landslides with the study's random points.
         let testCells = setup.common.cells, testLabels = setup.common.labels
+        let setupRaster = setup.raster
         var settings = ModelSettings()
         if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
         settings = settings.resolved(.patchCNN)
@@ -109,11 +132,27 @@ public enum ScenarioSweep {
             var scenarioGenerator = g.split(.model(k))  // one stream per scenario's CNN
             let uncertainty = try scenario.uncertainty(config)
             let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
-                                                 uncertainty: uncertainty, profile: .c)
+                                                 uncertainty: uncertainty, profile: studyA.profile)
             let pofMap = (0..<dem.count).map { ppm.pof.isValid(at: $0) && valid[$0] ? ppm.pof.values[$0] : Float.nan }
-            progress("\(scenario.rawValue): PPM-CNN (negatives from POF < 0.5 after opening and closing)")
-            let candidates = zip(zip(base, NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)), valid)
-                .map { $0.0 && $0.1 && $1 }
+            let factors = studyA.pofChannel
+                ? try FactorLayers.load(context, names: channels, extra: ["pof": ppm.pof]) : setup.factors
+            let moments = studyA.pofChannel ? factors.moments() : setup.moments
+            let raster = studyA.pofChannel ? factors.raster(moments: moments) : setupRaster
+            progress("\(scenario.rawValue): PPM-CNN (negatives from POF < \(studyA.pofThreshold) after opening and closing)")
+            let candidates = zip(base, NegativeSampling.pofStableRegion(ppm.pof, threshold: studyA.pofThreshold,
+                                                                         openSize: studyA.kernelOpen, closeSize: studyA.kernelClose))
+                .map { $0 && $1 }
+            if let k = candidateGroups.firstIndex(where: { $0.mask == candidates }) {
+                candidateGroups[k].scenarios.append(scenario)
+            } else {
+                candidateGroups.append((candidates, [scenario]))
+            }
+            let finite = pofMap.filter(\.isFinite)
+            samplerCandidates.append(SamplerCandidates(
+                scenario: scenario, candidateCells: candidates.filter { $0 }.count,
+                cellsBelowThreshold: Dictionary(uniqueKeysWithValues: [0.1, 0.3, 0.5, 0.7, 0.9].map { t in
+                    (String(t), finite.filter { $0 < Float(t) }.count) }),
+                sharePOFAboveHalf: Double(finite.filter { $0 > 0.5 }.count) / Double(max(1, finite.count))))
             // The same negative stream in every scenario: scenarios differ in their candidates only.
             var negativeGenerator = g.split(.negatives(0))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
@@ -125,7 +164,7 @@ public enum ScenarioSweep {
             let (testScores, model) = try TrainRun.fitAndScore(.patchCNN, train: set, test: test, factors: factors, raster: raster,
                                                                moments: moments, settings: settings, patch: 17,
                                                                generator: &scenarioGenerator)
-            let cnnMap = try MapRun.score(model, factors: factors)
+            let cnnMap = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)
             let label = scenario.label
             for (modelName, map) in [("PPM", pofMap), ("PPM-CNN", cnnMap)] {
                 let values = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
@@ -155,21 +194,28 @@ public enum ScenarioSweep {
                     nsvHistograms.append(HistogramChart(values: nsv.values, bins: 20, range: 0...1, xLabel: "NSV",
                                                         yLabel: "Number of cells", title: "PPM-CNN, \(label)"))
                     veryHighSlopes.append((label, vhSlopes))
-                    var sectors = [Double](repeating: 0, count: 8)
-                    for c in veryHigh where aspect.isValid(at: c) {
-                        sectors[Int(((Double(aspect.values[c]) + 22.5).truncatingRemainder(dividingBy: 360)) / 45) % 8] += 1
-                    }
-                    let total = max(1, sectors.reduce(0, +))
-                    radarSeries.append(.init(label: label, values: sectors.map { 100 * $0 / total }))
-                    let bands = vhSlopes.reduce(into: (0.0, 0.0, 0.0)) { acc, s in
-                        if s > 35 { acc.0 += 1 } else if s < 20 { acc.1 += 1 } else { acc.2 += 1 }
-                    }
-                    ternarySeries.append(.init(label: label, points: [bands.0 + bands.1 + bands.2 > 0 ? bands : (1, 1, 1)]))
+                    radarSeries.append(.init(label: label, values: aspectShares(veryHigh, aspect)))
+                    ternarySeries.append(.init(label: label, points: slopeBandsPerTile(veryHigh, slope: slope, columns: dem.cols)))
                     classedMaps.append(ClassedMapChart(grid: grid, classes: (0..<dem.count).map { classOf[$0] >= 0 ? UInt8(classOf[$0]) : 255 },
                                                        points: points, title: "PPM-CNN, \(label)"))
                 }
             }
         }
+        // Degeneracies, from the computation.
+        var statements: [String] = []
+        for group in candidateGroups where group.scenarios.count > 1 {
+            let names = group.scenarios.map(\.tableColumn).joined(separator: ", ")
+            statements.append("the POF < \(studyA.pofThreshold) sampler's candidates are the same \(formatCount(group.mask.filter { $0 }.count)) "
+                              + "cells in scenarios \(names)"
+                              + (studyA.pofThreshold == 0.5 ? " (with normal marginals POF < 0.5 exactly where FOS at the means > 1, "
+                                 + "whatever the COV or correlation)" : "")
+                              + ", so the PPM-CNN rows of these scenarios differ by training noise only")
+        }
+        if prepared.regime.capacityLimitedCells == 0 { statements.append(PPMRun.noRunoffStatement(prepared.regime)) }
+        if let worst = samplerCandidates.min(by: { $0.sharePOFAboveHalf < $1.sharePOFAboveHalf }) {
+            statements += PPMRun.stabilityWarnings(sharePOFAboveHalf: worst.sharePOFAboveHalf).map { "\(worst.scenario.tableColumn): \($0)" }
+        }
+        for line in statements { progress("note: \(line)") }
         // Figures.
         var writer = try FigureWriter(outputDirectory)
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
@@ -198,16 +244,19 @@ public enum ScenarioSweep {
                           valueLabel: "Share of points (%)", categoryLabel: "Susceptibility class (PPM-CNN)",
                           title: "\(name): inventory vs random points"), "inventory-vs-random")
         try save(BoxPlotChart(groups: veryHighSlopes.map { .init(label: $0.0, values: $0.1) }, valueLabel: "Slope (°)",
-                              groupLabel: "Scenario", title: "\(name): slope of very-high cells (PPM-CNN)"), "very-high-slope-box")
+                              groupLabel: "Scenario", title: "\(name): slope of very-high cells (PPM-CNN)", valueFloor: 0), "very-high-slope-box")
         try save(DumbbellChart(rows: veryHighSlopes.map { .init(label: $0.0, first: .meanWithCI95($0.1), second: .meanWithCI95(allSlopes)) },
                                seriesLabels: ("Very-high cells", "All cells"), valueLabel: "Mean slope (°)",
                                title: "\(name): mean slope, 95 % CI"), "very-high-slope-dumbbell")
+        radarSeries.append(.init(label: "All cells", values: aspectShares(valid.indices.filter { valid[$0] }, aspect)))
         try save(RadarChart(series: radarSeries, valueLabel: "Share of very-high cells (%)",
                             title: "\(name): aspect of very-high cells"), "very-high-aspect-radar")
         try save(TernaryChart(series: ternarySeries, axisLabels: ("Slope > 35°", "Slope < 20°", "Slope 20–35°"),
-                              title: "\(name): slope bands of very-high cells"), "very-high-slope-ternary")
+                              title: "\(name): very-high cells' slope bands per \(tileCells * Int(abs(dem.geoTransform.pixelWidth))) m tile"),
+                 "very-high-slope-ternary")
         let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
-                              scenarios: options.scenarios, tables: tables, figures: writer.files.sorted(),
+                              scenarios: options.scenarios, studyA: studyA, channels: channels, infiltration: prepared.regime,
+                              samplerCandidates: samplerCandidates, statements: statements, tables: tables, figures: writer.files.sorted(),
                               seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results
@@ -215,6 +264,37 @@ public enum ScenarioSweep {
 }
 
 extension ScenarioSweep {
+    /// Tiles (cells per side) over which the ternary shows the very-high cells' slope-band mix.
+    static let tileCells = 20
+
+    /// Share (%) of `cells` per aspect sector N, NE, … NW (sectors centred on the compass points).
+    static func aspectShares(_ cells: [Int], _ aspect: Grid<Float>) -> [Double] {
+        var sectors = [Double](repeating: 0, count: 8)
+        for c in cells where aspect.isValid(at: c) {
+            sectors[Int(((Double(aspect.values[c]) + 22.5).truncatingRemainder(dividingBy: 360)) / 45) % 8] += 1
+        }
+        let total = max(1, sectors.reduce(0, +))
+        return sectors.map { 100 * $0 / total }
+    }
+
+    /// The slope-band mix (> 35°, < 20°, 20–35°) of the cells in each tile of ``tileCells`` × ``tileCells``
+    /// cells holding at least 10 of them: the spread of points shows how the mix varies over the map.
+    static func slopeBandsPerTile(_ cells: [Int], slope: Grid<Float>, columns: Int) -> [(Double, Double, Double)] {
+        var tiles: [Int: (Double, Double, Double)] = [:]
+        for c in cells where slope.isValid(at: c) {
+            let key = (c / columns / tileCells) * 1_000_000 + (c % columns) / tileCells
+            let s = Double(slope.values[c])
+            var t = tiles[key] ?? (0, 0, 0)
+            if s > 35 { t.0 += 1 } else if s < 20 { t.1 += 1 } else { t.2 += 1 }
+            tiles[key] = t
+        }
+        let points = tiles.keys.sorted().compactMap { k -> (Double, Double, Double)? in
+            let t = tiles[k]!
+            return t.0 + t.1 + t.2 >= 10 ? t : nil
+        }
+        return points.isEmpty ? [(1, 1, 1)] : points
+    }
+
     /// The table an experiment prints: per model and scenario, % landslides and % area per class,
     /// with Study A's printed values beneath where it printed them.
     public static func summary(_ r: Results) -> String {
@@ -228,6 +308,9 @@ extension ScenarioSweep {
             lines.append("\(String(repeating: " ", count: 22))%area       \(row(t.percentArea))")
             if let s = t.studyPercentArea { lines.append("\(String(repeating: " ", count: 22))  Study A     \(row(s))") }
         }
+        lines.append("  POF sampler candidates per scenario: "
+                     + r.samplerCandidates.map { "\($0.scenario.tableColumn) \(formatCount($0.candidateCells))" }.joined(separator: ", "))
+        for s in r.statements { lines.append("  note: \(s)") }
         lines.append(String(format: "%@: %d figures and results.json (%.1f s)", r.experiment, r.figures.count, r.seconds))
         return lines.joined(separator: "\n")
     }

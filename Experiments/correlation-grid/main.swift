@@ -11,5 +11,6 @@ struct CorrelationGrid: ParsableCommand {
         commandName: "correlation-grid",
         abstract: "Study A's correlation/distribution grid (UN, CN, UL, CL): the COV sweep's products (Table 4).")
     @OptionGroup var common: ExperimentOptions
-    func run() { common.runSweep(experiment: "correlation-grid", scenarios: Scenario.correlationGrid) }
+    @OptionGroup(title: "Study A's settings") var studyA: StudyAFlags
+    func run() { common.runSweep(experiment: "correlation-grid", scenarios: Scenario.correlationGrid, studyA: studyA.settings) }
 }

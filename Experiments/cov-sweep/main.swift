@@ -11,5 +11,6 @@ struct CovSweep: ParsableCommand {
         commandName: "cov-sweep",
         abstract: "Study A's COV sweep: PPM and PPM-CNN maps, class tables (Table 3), NSV histograms, very-high-class plots.")
     @OptionGroup var common: ExperimentOptions
-    func run() { common.runSweep(experiment: "cov-sweep", scenarios: Scenario.covSweep) }
+    @OptionGroup(title: "Study A's settings") var studyA: StudyAFlags
+    func run() { common.runSweep(experiment: "cov-sweep", scenarios: Scenario.covSweep, studyA: studyA.settings) }
 }

@@ -20,6 +20,7 @@ struct ModelComparisonCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: ExperimentOptions
+    @OptionGroup(title: "Study A's settings") var studyA: StudyAFlags
     @Option(help: "Uncertainty scenario of the PPM (default: config): \(Scenario.names.joined(separator: ", ")).", transform: Scenario.named)
     var scenario: Scenario = .config
 
@@ -27,6 +28,7 @@ struct ModelComparisonCommand: ParsableCommand {
         common.run("model-comparison") { context, seed, progress in
             var o = common.options(ModelComparison.Options.self, seed: seed)
             o.scenario = scenario
+            o.studyA = studyA.settings
             let r = try ModelComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("model-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : ""): \(r.landslides) landslides (\(r.heldOutLandslides) held out), \(r.commonTestNonLandslides) common-test non-landslides")
             print("  model         AUC (a) study protocol   AUC (b) common test   Study A   high+very high %")
@@ -36,6 +38,7 @@ struct ModelComparisonCommand: ParsableCommand {
                              m.aucCommonTest, (m.aucReportedByStudy.map { String(format: "%.2f", $0) } ?? "  – ") as NSString,
                              m.highAndVeryHighPercent))
             }
+            for line in r.statements { print("  note: \(line)") }
             print(String(format: "model-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
     }

@@ -18,20 +18,26 @@ public struct BarChart: Chart {
     public var valueDecimals: Int
     /// Colours per series (the theme's categorical palette when nil).
     public var colors: [Color]?
+    /// Grouped bars: where the value axis starts and bars rise from (e.g. 0.5 for AUC); 0 when nil.
+    public var baseline: Double?
+    /// A dashed horizontal reference (e.g. chance, AUC 0.5) with its label.
+    public var reference: (value: Double, label: String)?
 
     public init(categories: [String], series: [Series], mode: Mode = .grouped, valueLabel: String,
                 categoryLabel: String = "", title: String? = nil, showValues: Bool = false, valueDecimals: Int = 1,
-                colors: [Color]? = nil) {
+                colors: [Color]? = nil, baseline: Double? = nil, reference: (value: Double, label: String)? = nil) {
         self.categories = categories; self.series = series; self.mode = mode; self.valueLabel = valueLabel
         self.categoryLabel = categoryLabel; self.title = title; self.showValues = showValues
-        self.valueDecimals = valueDecimals; self.colors = colors
+        self.valueDecimals = valueDecimals; self.colors = colors; self.baseline = baseline; self.reference = reference
     }
 
     public func validate() throws {
         guard !categories.isEmpty, !series.isEmpty else {
             throw ChartError.invalidData(chart: "bar chart", reason: "needs categories and series")
         }
-        for s in series where s.values.count != categories.count || s.values.contains(where: { !$0.isFinite }) {
+        // Grouped bars may miss a value (NaN: drawn as a gap marked "n/a"); stacked ones may not.
+        for s in series where s.values.count != categories.count
+            || s.values.contains(where: { $0.isInfinite || (mode == .stacked && $0.isNaN) }) || s.values.allSatisfy(\.isNaN) {
             throw ChartError.invalidData(chart: "bar chart",
                                          reason: "series \(s.label): needs \(categories.count) finite values")
         }
@@ -44,9 +50,12 @@ public struct BarChart: Chart {
         let t = canvas.theme
         func color(_ i: Int) -> Color { colors.map { $0[i % $0.count] } ?? t.color(i) }
         let totals = categories.indices.map { c in series.reduce(0) { $0 + $1.values[c] } }
-        let all = series.flatMap(\.values)
+        let all = series.flatMap(\.values).filter(\.isFinite) + (reference.map { [$0.value] } ?? [])
         let top = mode == .stacked ? totals.max()! : all.max()!
-        let bottom = mode == .stacked ? 0 : min(0, all.min()!)
+        var bottom = mode == .stacked ? 0 : min(baseline ?? 0, all.min()!)
+        // A reference at the bars' origin stays visible: the axis starts a little below it.
+        if mode == .grouped, let reference, reference.value <= bottom { bottom = reference.value - 0.06 * (top - reference.value) }
+        let base = mode == .stacked ? 0 : (baseline ?? 0)
         let x = Axis.categorical(categories, label: categoryLabel)
         let y = Axis.linear(bottom, mode == .stacked ? top : top * (showValues ? 1.12 : 1.04), label: valueLabel)
         let hasLegend = series.count > 1 || !series[0].label.isEmpty
@@ -64,11 +73,17 @@ public struct BarChart: Chart {
             var stackBase = 0.0
             for (s, ser) in series.enumerated() {
                 let v = ser.values[c]
+                if v.isNaN {
+                    let w = groupWidth / Double(series.count)
+                    canvas.text("n/a", at: Point(left + (Double(s) + 0.5) * w, area.py(base) - 1.5), size: t.tickSize - 2,
+                                color: Color(hex: 0x777777), align: .center, vAlign: .bottom)
+                    continue
+                }
                 let r: Rect
                 switch mode {
                 case .grouped:
                     let w = groupWidth / Double(series.count)
-                    let y0 = area.py(0), y1 = area.py(v)
+                    let y0 = area.py(base), y1 = area.py(v)
                     r = Rect(x: left + Double(s) * w, y: min(y0, y1), width: w, height: abs(y0 - y1))
                 case .stacked:
                     let y0 = area.py(stackBase), y1 = area.py(stackBase + v)
@@ -84,14 +99,20 @@ public struct BarChart: Chart {
                     let size = min(t.tickSize - 1, (t.tickSize - 1) * r.width * 0.95 / max(natural, 1e-9))
                     if size < 5 { continue }
                     if mode == .grouped {
-                        canvas.text(label, at: Point(r.midX, v >= 0 ? r.minY - 1.5 : r.maxY + 1.5), size: size,
-                                    align: .center, vAlign: v >= 0 ? .bottom : .top)
+                        canvas.text(label, at: Point(r.midX, v >= base ? r.minY - 1.5 : r.maxY + 1.5), size: size,
+                                    align: .center, vAlign: v >= base ? .bottom : .top)
                     } else if r.height > size * 1.2 && canvas.textWidth(label, size: size) < r.width {
                         canvas.text(label, at: r.center, size: size, color: color(s).contrastingText, align: .center,
                                     vAlign: .middle)
                     }
                 }
             }
+        }
+        if let reference {
+            let y = area.py(reference.value)
+            canvas.strokeLine(Point(area.rect.minX, y), Point(area.rect.maxX, y), color: t.axisColor, width: 0.8, dash: [4, 3])
+            canvas.text(reference.label, at: Point(area.rect.minX + 3, y + 1.5), size: t.tickSize - 1.5, color: t.axisColor,
+                        align: .left, vAlign: .top)
         }
         drawAxisLines(on: canvas, area: area, rotateXLabels: rotate)
         if hasLegend { canvas.drawLegend(entries, at: Point(area.rect.maxX + 8, area.rect.minY)) }

@@ -12,7 +12,11 @@ public struct BoxPlotChart: Chart {
     public var groupLabel: String
     public var title: String?
 
-    public init(groups: [Group], valueLabel: String, groupLabel: String = "", title: String? = nil) {
+    /// The value axis never runs below this (e.g. 0 for slopes in degrees); unbounded when nil.
+    public var valueFloor: Double?
+
+    public init(groups: [Group], valueLabel: String, groupLabel: String = "", title: String? = nil, valueFloor: Double? = nil) {
+        self.valueFloor = valueFloor
         self.groups = groups; self.valueLabel = valueLabel; self.groupLabel = groupLabel; self.title = title
     }
 
@@ -30,8 +34,11 @@ public struct BoxPlotChart: Chart {
         let hi = stats.map { max($0.upperWhisker, $0.outliers.last ?? -.infinity) }.max()!
         let pad = (hi - lo) * 0.04
         let x = Axis.categorical(groups.map(\.label), label: groupLabel)
-        let y = Axis.linear(lo - pad, hi + pad, label: valueLabel)
-        let area = drawCartesianFrame(on: canvas, in: rect, x: x, y: y, title: title)
+        let y = Axis.linear(valueFloor.map { max($0, lo - pad) } ?? lo - pad, hi + pad, label: valueLabel)
+        // The legend sits right of the plot, where it cannot hide a box.
+        let legendEntries = [LegendEntry("Median", .line(t.axisColor, dash: [])), LegendEntry("Mean", .marker(.white, .diamond))]
+        let legend = canvas.legendSize(legendEntries)
+        let area = drawCartesianFrame(on: canvas, in: rect.inset(right: legend.width + 8), x: x, y: y, title: title)
         let slot = area.rect.width / Double(groups.count)
         let half = min(22, slot * 0.3)
         for (i, s) in stats.enumerated() {
@@ -55,8 +62,7 @@ public struct BoxPlotChart: Chart {
                 canvas.stroke(color, width: 0.6)
             }
         }
-        canvas.drawLegend([LegendEntry("Median", .line(t.axisColor, dash: [])),
-                           LegendEntry("Mean", .marker(.white, .diamond))], in: area.rect, placement: .upperRight)
+        canvas.drawLegend(legendEntries, at: Point(area.rect.maxX + 8, area.rect.minY))
     }
 }
 

@@ -18,7 +18,8 @@ public struct ROCChart: Chart {
 
     public init(curves: [ROCCurve], title: String? = nil) { self.curves = curves; self.title = title }
 
-    public var preferredSize: Size { Size(width: 300, height: 300) }
+    /// The square plot and, beneath it, the legend (one row per curve, plus chance).
+    public var preferredSize: Size { Size(width: 300, height: 300 + Double(curves.count + 1) * 13 + 12) }
 
     public func validate() throws {
         guard !curves.isEmpty else { throw ChartError.invalidData(chart: "ROC chart", reason: "no curves") }
@@ -31,19 +32,21 @@ public struct ROCChart: Chart {
         let t = canvas.theme
         let x = Axis.fixed(0, 1, step: 0.2, label: "False positive rate (1 − specificity)")
         let y = Axis.fixed(0, 1, step: 0.2, label: "True positive rate (sensitivity)")
-        let area = drawCartesianFrame(on: canvas, in: rect, x: x, y: y, title: title, squarePlot: true)
+        // The legend goes beneath the plot, where it cannot hide a curve.
+        let entries = curves.enumerated().map { i, c in
+            LegendEntry("\(c.label) (AUC = \(formatNumber(c.auc, decimals: aucDecimals)))", .line(t.color(i), dash: t.dash(i)))
+        } + [LegendEntry("Chance (AUC = 0.5)", .line(.gray, dash: [3, 3]))]
+        let legend = canvas.legendSize(entries)
+        let area = drawCartesianFrame(on: canvas, in: rect.inset(bottom: legend.height + 6), x: x, y: y, title: title,
+                                      squarePlot: true)
         canvas.save(); canvas.clip(to: area.rect.inset(by: -1))
         canvas.strokeLine(area.point(0, 0), area.point(1, 1), color: .gray, width: 0.8, dash: [3, 3])
-        var entries: [LegendEntry] = []
         for (i, c) in curves.enumerated() {
             canvas.newPath()
             canvas.addPolyline(zip(c.falsePositiveRate, c.truePositiveRate).map { area.point($0, $1) })
             canvas.stroke(t.color(i), width: t.seriesLineWidth, dash: t.dash(i))
-            entries.append(LegendEntry("\(c.label) (AUC = \(formatNumber(c.auc, decimals: aucDecimals)))",
-                                       .line(t.color(i), dash: t.dash(i))))
         }
         canvas.restore()
-        entries.append(LegendEntry("Chance (AUC = 0.5)", .line(.gray, dash: [3, 3])))
-        canvas.drawLegend(entries, in: area.rect, placement: .lowerRight)
+        canvas.drawLegend(entries, at: Point(max(rect.minX, area.rect.midX - legend.width / 2), rect.maxY - legend.height - 2))
     }
 }

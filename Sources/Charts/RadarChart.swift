@@ -20,7 +20,8 @@ public struct RadarChart: Chart {
         self.series = series; self.sectors = sectors; self.valueLabel = valueLabel; self.title = title
     }
 
-    public var preferredSize: Size { Size(width: 320, height: 300) }
+    /// Wide enough that the legend column beside the radar leaves it as tall as the chart (no empty bands).
+    public var preferredSize: Size { Size(width: 430, height: 320) }
 
     public func validate() throws {
         guard sectors.count >= 3 else { throw ChartError.invalidData(chart: "radar chart", reason: "needs ≥ 3 sectors") }
@@ -36,7 +37,8 @@ public struct RadarChart: Chart {
         let area = canvas.drawTitle(title, in: rect)
         let legendEntries = series.enumerated().map { LegendEntry($1.label, .line(t.color($0), dash: t.dash($0))) }
         let legend = canvas.legendSize(legendEntries)
-        let legendWidth = max(legend.width, canvas.textWidth("Rings: " + valueLabel, size: t.annotationSize))
+        let legendWidth = max(legend.width, canvas.textWidth("Rings:", size: t.annotationSize),
+                              canvas.textWidth(valueLabel, size: t.annotationSize))
         let chartArea = series.count > 1 || !series[0].label.isEmpty ? area.inset(right: legendWidth + 4) : area
         let labelRoom = t.tickSize * 2.4
         let radius = max(10, min(chartArea.width, chartArea.height) / 2 - labelRoom)
@@ -86,8 +88,11 @@ public struct RadarChart: Chart {
             canvas.text(s, at: p, size: t.tickSize - 1, color: Color(hex: 0x444444), align: .center, vAlign: .middle)
         }
         if chartArea.width < area.width {
-            canvas.drawLegend(legendEntries, at: Point(area.maxX - legend.width, area.minY))
-            canvas.text("Rings: \(valueLabel)", at: Point(area.maxX - legend.width, area.minY + legend.height + 4),
+            // The legend and the ring caption share one column, wide enough for both (nothing clipped).
+            let x = area.maxX - legendWidth
+            canvas.drawLegend(legendEntries, at: Point(x, area.minY))
+            canvas.text("Rings:", at: Point(x, area.minY + legend.height + 4), size: t.annotationSize, align: .left, vAlign: .top)
+            canvas.text(valueLabel, at: Point(x, area.minY + legend.height + 4 + t.annotationSize * 1.3),
                         size: t.annotationSize, align: .left, vAlign: .top)
         } else {
             canvas.text("Rings: \(valueLabel)", at: Point(area.minX, area.minY), size: t.annotationSize, align: .left,

@@ -22,8 +22,10 @@ public struct Theme: Sendable {
     /// Space (points) around a chart's plotting area for titles, ticks and axis labels.
     public var margin = 8.0
 
+    /// Okabe–Ito, ordered so that neighbours differ in hue and lightness (the vermilion of series 2 and
+    /// the orange of series 7 never meet in one chart of up to six series).
     public var categorical: [Color] = [
-        0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0xF0E442, 0x000000,
+        0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0x000000, 0x56B4E9, 0xE69F00, 0xF0E442,
     ].map { Color(hex: $0) }
 
     /// Dash patterns (points) cycling with the categorical colours; empty = solid.

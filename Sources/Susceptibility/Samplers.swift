@@ -111,3 +111,24 @@ public enum NegativeSampling {
         return (0..<pof.count).map { valid[$0] && unstable[$0] == 0 }
     }
 }
+
+/// Study A's Step 6 (METHODS.md A4): the final susceptibility map cleaned like the POF map — a
+/// grey-level opening then closing with rectangular elements (OpenCV semantics), cells without a value
+/// ignored (+∞ under erosion, −∞ under dilation, as OpenCV treats pixels outside the image).
+public enum MapCleaning {
+    public static func clean(_ scores: [Float], valid: [Bool], rows: Int, cols: Int, openSize: Int, closeSize: Int) -> [Float] {
+        func masked(_ v: [Float], _ fill: Float) -> [Float] { zip(v, valid).map { $1 && $0.isFinite ? $0 : fill } }
+        var out = scores
+        if openSize > 1 {
+            let e = StructuringElement(.rectangle, width: openSize, height: openSize)
+            let eroded = Morphology.erode(masked(out, .infinity), rows: rows, cols: cols, element: e)
+            out = Morphology.dilate(masked(eroded, -.infinity), rows: rows, cols: cols, element: e)
+        }
+        if closeSize > 1 {
+            let e = StructuringElement(.rectangle, width: closeSize, height: closeSize)
+            let dilated = Morphology.dilate(masked(out, -.infinity), rows: rows, cols: cols, element: e)
+            out = Morphology.erode(masked(dilated, .infinity), rows: rows, cols: cols, element: e)
+        }
+        return zip(out, zip(scores, valid)).map { $1.1 && $1.0.isFinite ? $0 : .nan }
+    }
+}

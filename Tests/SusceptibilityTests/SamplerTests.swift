@@ -94,3 +94,25 @@ import TestSupport
         #expect(abs(w.eigenvalues.reduce(0, +) - 3) < 1e-9, "the trace of a correlation matrix")
     }
 }
+
+/// Step 6 (METHODS.md A4): the output map's grey-level opening and closing.
+@Suite struct MapCleaningTests {
+    /// A one-cell peak and a one-cell pit are narrower than a 3 × 3 element: opening removes the peak,
+    /// closing fills the pit; a cell without a value stays without one and does not pull its neighbours.
+    @Test func openingAndClosingRemoveNarrowPeaksAndPitsAndIgnoreMissingCells() {
+        var v = [Float](repeating: 1, count: 49)
+        v[2 * 7 + 2] = 9      // a peak
+        v[4 * 7 + 4] = -5     // a pit
+        v[6 * 7 + 0] = .nan   // no value
+        var valid = [Bool](repeating: true, count: 49)
+        valid[6 * 7 + 0] = false
+        let out = MapCleaning.clean(v, valid: valid, rows: 7, cols: 7, openSize: 3, closeSize: 3)
+        #expect(out[6 * 7 + 0].isNaN)
+        for i in 0..<49 where i != 6 * 7 + 0 { #expect(out[i] == 1, "cell \(i): \(out[i])") }
+        // A plateau wider than the element, two cells from the border, survives both. (One cell from the
+        // border, closing would take the border in: OpenCV ignores pixels outside the image.)
+        var wide = [Float](repeating: 0, count: 81)
+        for r in 2...5 { for c in 2...5 { wide[r * 9 + c] = 5 } }
+        #expect(MapCleaning.clean(wide, valid: [Bool](repeating: true, count: 81), rows: 9, cols: 9, openSize: 3, closeSize: 3) == wide)
+    }
+}
