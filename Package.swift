@@ -95,7 +95,7 @@ let package = Package(
                           path: "Experiments/cov-sweep", swiftSettings: strict),
         .executableTarget(name: "correlation-grid", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/correlation-grid", swiftSettings: strict),
-        .executableTarget(name: "sampler-comparison", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .executableTarget(name: "sampler-comparison", dependencies: ["ExperimentKit", "Stages", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/sampler-comparison", swiftSettings: strict),
         .executableTarget(name: "network-comparison", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/network-comparison", swiftSettings: strict),

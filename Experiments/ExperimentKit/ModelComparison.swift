@@ -220,7 +220,7 @@ public enum ModelComparison {
                                    .init(label: "Ours: study protocol", values: scored.map(\.result.aucStudyProtocol)),
                                    .init(label: "Ours: common test", values: scored.map(\.result.aucCommonTest))],
                           valueLabel: "AUC", categoryLabel: "Model", title: "\(name): AUC by model (GLM: not in Study A)",
-                          showValues: true, valueDecimals: 2, baseline: 0.5, reference: (0.5, "chance")),
+                          showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),
                  "auc-bars", size: Size(width: 560, height: 300))
         let panelSize = classedMaps[0].preferredSize
         try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")

@@ -29,6 +29,32 @@ public enum NetworkComparison {
         public var classAreaPercent: [Double]
         public var classLandslides: [Int]
         public var reportedClassAreaPercent: [Double]
+        public var reportedClassLandslidePercent: [Double]
+    }
+
+    /// Study B's Fig. 3: a factor's PCA weight and whether it is kept (weight ≥ the threshold).
+    public struct FactorWeight: Codable, Sendable {
+        public var factor: String
+        public var weight: Double
+        public var kept: Bool
+    }
+
+    /// Study B's Table 1: one class of one factor, its value range, cells, landslides and information value.
+    public struct InformationValueRow: Codable, Sendable {
+        public var factor: String
+        public var classIndex: Int
+        public var lower: Double
+        public var upper: Double
+        public var cells: Int
+        public var landslides: Int
+        public var informationValue: Double
+    }
+
+    /// Study B's Fig. 4 and Table 2 layout: area and landslides per class of a zoning map.
+    public struct Zoning: Codable, Sendable {
+        public var map: String
+        public var classAreaKm2: [Double]
+        public var classLandslides: [Int]
     }
 
     public struct Results: Codable, Sendable {
@@ -36,6 +62,12 @@ public enum NetworkComparison {
         public var seed: UInt64
         public var quick: Bool
         public var factors: [String]
+        public var factorWeights: [FactorWeight]
+        public var pcaThreshold: Double
+        public var informationValueTable: [InformationValueRow]
+        public var informationValueZoning: Zoning
+        /// How the information-value model was fitted, and other things a reader must know.
+        public var statements: [String]
         public var networks: [NetworkResult]
         public var figures: [String]
         public var seconds: Double
@@ -44,6 +76,11 @@ public enum NetworkComparison {
     /// Study B's Table 3 metrics and Table 2 class areas, by network.
     static var reported: [String: [String: Double]] { PublishedNumbers.shipped.studyB.metrics }
     static var reportedAreas: [String: [Double]] { PublishedNumbers.shipped.studyB.classAreasKm2 }
+    static var reportedLandslides: [String: [Double]] { PublishedNumbers.shipped.studyB.classLandslides }
+    static func percentages(_ v: [Double]) -> [Double] {
+        let total = v.reduce(0, +)
+        return total > 0 ? v.map { 100 * $0 / total } : v
+    }
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
@@ -55,7 +92,23 @@ public enum NetworkComparison {
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("information-value sampler (very-low class, training landslides only)")
         let columns = factors.columns
-        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let fit = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks)
+        let iv = fit.model
+        let statements = ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
+                          + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it",
+                          "Study B's 13 factors include lithology, soil, NDVI, rainfall, land use and distances to faults and roads; "
+                          + "a DEM-only study gives the 13 terrain factors used here (\(names.joined(separator: ", ")))"]
+        for line in statements { progress("note: \(line)") }
+        var ivTable: [InformationValueRow] = []
+        for (f, classed) in fit.classed.enumerated() {
+            let column = columns[names.firstIndex(of: classed.name)!]
+            for j in 0..<classed.classCount {
+                let values = (0..<column.count).filter { classed.classes[$0] == j && valid[$0] }.map { column[$0] }
+                ivTable.append(InformationValueRow(factor: classed.name, classIndex: j + 1, lower: values.min() ?? .nan,
+                                                   upper: values.max() ?? .nan, cells: iv.cellCounts[f][j],
+                                                   landslides: iv.landslideCounts[f][j], informationValue: iv.values[f][j]))
+            }
+        }
         let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
         let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
         let candidates = (0..<dem.count).map { base[$0] && valid[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }
@@ -68,8 +121,18 @@ public enum NetworkComparison {
         let train = set.subset(split.train), testA = set.subset(split.test)
         let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
         let cellArea = abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight) / 1e6
+        let grid = setup.mapGrid, points = setup.mapPoints
+        var zoningMaps: [ClassedMapChart] = []
+        // The information-value zoning (Study B's Fig. 4): the total information in five natural-breaks classes.
+        var ivClasses = [UInt8](repeating: 255, count: dem.count)
+        var ivArea = [Double](repeating: 0, count: 5), ivSlides = [Int](repeating: 0, count: 5)
+        for c in 0..<dem.count where valid[c] && !iv.total[c].isNaN {
+            let k = ivBreaks.classIndex(of: iv.total[c]); ivClasses[c] = UInt8(k); ivArea[k] += cellArea
+        }
+        for c in landslides where ivClasses[c] != 255 { ivSlides[Int(ivClasses[c])] += 1 }
+        let ivZoning = Zoning(map: "information value", classAreaKm2: ivArea, classLandslides: ivSlides)
         var results: [NetworkResult] = []
-        var curves: [ROCCurve] = []
+        var curves: [ROCCurve] = [], curvesA: [ROCCurve] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
             var networkGenerator = g.split(.model(k))  // one stream per network, same split
@@ -80,6 +143,8 @@ public enum NetworkComparison {
                                                            settings: s, patch: 17, generator: &networkGenerator)
             let a = TrainRun.metrics(testA.labels, Array(scores.prefix(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
             let b = TrainRun.metrics(common.labels, Array(scores.dropFirst(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
+            let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
+            curvesA.append(ROCCurve(label: label, falsePositiveRate: rocA.falsePositiveRate, truePositiveRate: rocA.truePositiveRate, auc: rocA.auc))
             let roc = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
             curves.append(ROCCurve(label: label, falsePositiveRate: roc.falsePositiveRate, truePositiveRate: roc.truePositiveRate, auc: roc.auc))
             progress("\(label): map")
@@ -87,16 +152,30 @@ public enum NetworkComparison {
             let cells = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
             let breaks = try NaturalBreaks(ClassBreaks.sampled(cells.map { Double(map[$0]) }), classes: 5)
             var area = [Double](repeating: 0, count: 5), slides = [Int](repeating: 0, count: 5)
-            for c in cells { area[breaks.classIndex(of: Double(map[c]))] += cellArea }
+            var classes = [UInt8](repeating: 255, count: dem.count)
+            for c in cells {
+                let k = breaks.classIndex(of: Double(map[c])); area[k] += cellArea; classes[c] = UInt8(k)
+            }
+            zoningMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: label))
             for c in landslides where map[c].isFinite { slides[breaks.classIndex(of: Double(map[c]))] += 1 }
             let total = area.reduce(0, +), rep = reportedAreas[label]!, repTotal = rep.reduce(0, +)
             results.append(NetworkResult(model: label, studyProtocol: a, commonTest: b, reportedByStudy: reported[label]!,
                                          classAreaKm2: area, classAreaPercent: area.map { 100 * $0 / total }, classLandslides: slides,
-                                         reportedClassAreaPercent: rep.map { 100 * $0 / repTotal }))
+                                         reportedClassAreaPercent: rep.map { 100 * $0 / repTotal },
+                                         reportedClassLandslidePercent: percentages(reportedLandslides[label] ?? [])))
         }
         var writer = try FigureWriter(outputDirectory)
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
-        try save(ROCChart(curves: curves, title: "\(config.name): common test (held-out landslides + random points)"), "roc-common-test")
+        try save(ROCChart(curves: curves, title: "\(config.name): common test"), "roc-common-test")
+        try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol (70/30)"),
+                              ROCChart(curves: curves, title: "(b) common test")], columns: 2, letters: false), "roc-panels")
+        try save(BarChart(categories: fit.pca.names, series: [.init(label: "", values: fit.pca.weights)],
+                          valueLabel: "PCA weight", categoryLabel: "Factor",
+                          title: "\(config.name): factor weights (kept at ≥ \(fit.pca.threshold))",
+                          showValues: true, valueDecimals: 3, reference: (fit.pca.threshold, "threshold \(fit.pca.threshold)")),
+                 "factor-weights", size: Size(width: 620, height: 320))
+        try save(ClassedMapChart(grid: grid, classes: ivClasses, points: points, title: "Information-value zoning"), "iv-zoning-map")
+        try save(PanelFigure(zoningMaps, columns: 3, panelSize: zoningMaps[0].preferredSize), "zoning-maps")
         let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
         // A metric with no defined value (precision when nothing is predicted positive) is drawn as 0.
         func value(_ m: FoldMetrics, _ k: String) -> Double {
@@ -118,7 +197,10 @@ public enum NetworkComparison {
             .init(label: Theme.susceptibilityClassNames[c], values: results.map { $0.classAreaPercent[c] }) },
                           mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Network",
                           title: "\(config.name): area per class", showValues: true, colors: Theme.standard.susceptibility), "class-area")
-        let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names, networks: results,
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names,
+                        factorWeights: zip(fit.pca.names, fit.pca.weights).map { FactorWeight(factor: $0, weight: $1, kept: $1 >= fit.pca.threshold) },
+                        pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
+                        statements: statements, networks: results,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r

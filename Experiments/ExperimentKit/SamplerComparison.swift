@@ -10,105 +10,179 @@ import SlopePhysics
 import Susceptibility
 import Terrain
 
-/// Study B's Fig. 8 with Study A's sampler added: negatives from each of the four samplers of Study B
-/// (random, buffer, slope, information value) and from Study A's POF sampler feed the same patch CNN;
-/// ROC curves and AUC under (a) the study protocol and (b) the common test.
+/// Study B's Fig. 8, with Study B's own model and settings: negatives from each of its four samplers —
+/// random in the non-landslide area, outside a buffer around the landslides (1,000 m), on slopes at or
+/// below a limit (3°), in the very-low class of the information-value model — feed Study B's CNN (the
+/// 1-D CNN over its 13 factors, METHODS.md B2); Study A's POF sampler is added beside them. ROC and
+/// AUC under (a) the study protocol and (b) the common test, with Study B's published AUC beside ours.
+///
+/// A setting the data cannot meet (fewer candidate cells than negatives needed: Loja's study area is
+/// about 3 × 4 km and steep) is said so, and the nearest feasible value is used: the buffer shrinks by
+/// 100 m steps, the slope limit rises by 1° steps. Both values are reported.
 public enum SamplerComparison {
     public struct Options: Sendable {
         public var seed: UInt64 = 1
         public var quick = false
-        public var bufferMeters = 500.0
-        public var maximumSlopeDegrees = 10.0
+        /// Study B's settings unless changed (METHODS.md B1; published.yaml `sampler_settings`).
+        public var bufferMeters = PublishedNumbers.shipped.studyB.samplerSettings["buffer_m"] ?? 1000
+        public var maximumSlopeDegrees = PublishedNumbers.shipped.studyB.samplerSettings["maximum_slope_deg"] ?? 3
+        /// The model trained on every sampler's set (Study B's CNN by default).
+        public var model: ModelKind = .cnn1D
         public init() {}
+    }
+
+    /// A sampler setting as the study states it and as it was used.
+    public struct Setting: Codable, Sendable, Equatable {
+        public var name: String
+        public var studyValue: Double
+        public var usedValue: Double
+        /// Candidate cells at the study's value.
+        public var candidatesAtStudyValue: Int
+        public var feasible: Bool { studyValue == usedValue }
     }
 
     public struct SamplerResult: Codable, Sendable {
         public var sampler: String
+        /// Study B's key for this sampler (nil for Study A's POF sampler).
+        public var studyKey: String?
         public var candidateCells: Int
+        public var overlapWithRandom: CandidateOverlap
         public var negatives: Int
         public var aucStudyProtocol: Double
         public var aucCommonTest: Double
+        /// Study B's published AUC (Fig. 8), when it has one for this sampler.
+        public var aucReportedByStudy: Double?
     }
 
     public struct Results: Codable, Sendable {
         public var study: String
         public var seed: UInt64
         public var quick: Bool
+        public var model: ModelKind
+        public var factors: [String]
+        public var settings: ModelSettings
+        public var samplerSettings: [Setting]
+        /// Infeasible settings and samplers that degenerate to another, found by computation.
+        public var statements: [String]
         public var samplers: [SamplerResult]
         public var figures: [String]
         public var seconds: Double
     }
 
+    /// The largest buffer (study value, then 100 m less each step) and the smallest slope limit (study
+    /// value, then 1° more each step) that leave at least `needed` candidates.
+    static func feasible(_ name: String, studyValue: Double, step: Double, limit: Double, needed: Int,
+                         candidates: (Double) -> [Bool]) -> (setting: Setting, mask: [Bool]) {
+        let atStudy = candidates(studyValue)
+        let countAtStudy = atStudy.filter { $0 }.count
+        var value = studyValue, mask = atStudy, count = countAtStudy
+        while count < needed && (step < 0 ? value + step > limit : value + step <= limit) {
+            value += step
+            mask = candidates(value)
+            count = mask.filter { $0 }.count
+        }
+        return (Setting(name: name, studyValue: studyValue, usedValue: value, candidatesAtStudyValue: countAtStudy), mask)
+    }
+
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
+        let names = FactorLayers.studyBTerrainFactors
+        let kind = options.model
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: kind.usesPatches ? FactorLayers.studyAChannels : names)
         let config = context.config
         let g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
-        let raster = setup.raster
+        let raster = kind.usesPatches ? setup.raster : nil
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
-        // Candidate regions (never a landslide cell; the information-value model sees only the training landslides).
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
-        let buffer = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.bufferMeters)
+        let needed = trainingLandslides.count
+        // Candidate regions: analysed cells, never a landslide cell; the information-value model sees only
+        // the training landslides.
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
         let slope = try context.slopeDegrees()
-        progress("information-value model on the 13 terrain factors")
-        let ivLayers = try FactorLayers.load(context, names: FactorLayers.studyBTerrainFactors)
-        let columns = ivLayers.columns
-        let iv = try InformationValueFit(names: FactorLayers.studyBTerrainFactors, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let buffer = feasible("buffer (m)", studyValue: options.bufferMeters, step: -100, limit: 0, needed: needed) { b in
+            zip(base, NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: b)).map { $0 && $1 }
+        }
+        let slopeLimit = feasible("maximum slope (°)", studyValue: options.maximumSlopeDegrees, step: 1, limit: 90, needed: needed) { s in
+            (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= s }
+        }
+        var statements: [String] = []
+        for s in [buffer.setting, slopeLimit.setting] where !s.feasible {
+            statements.append("Study B's \(s.name) of \(formatNumber(s.studyValue)) leaves \(formatCount(s.candidatesAtStudyValue)) candidate cells "
+                              + "for \(needed) negatives on \(config.name); the nearest feasible value, \(formatNumber(s.usedValue)), is used")
+        }
+        progress("information-value model on Study B's 13 terrain factors (training landslides only)")
+        let ivLayers = kind.usesPatches ? try FactorLayers.load(context, names: names) : factors
+        let iv = try InformationValueFit(names: names, columns: ivLayers.columns, landslides: trainingLandslides, method: .naturalBreaks).model
         let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
-        progress("PPM for the POF sampler (config scenario)")
+        progress("PPM for Study A's POF sampler (config scenario)")
         let prepared = try PPMRun.inputs(context)
         let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
                                              uncertainty: try Scenario.config.uncertainty(config), profile: .c)
         let pofStable = NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)
-        let regions: [(String, [Bool])] = [
-            ("random", base),
-            ("buffer \(Int(options.bufferMeters)) m", zip(base, buffer).map { $0 && $1 }),
-            ("slope ≤ \(Int(options.maximumSlopeDegrees))°", (0..<dem.count).map {
-                base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= options.maximumSlopeDegrees }),
-            ("information value (very low)", (0..<dem.count).map {
+        let reported = PublishedNumbers.shipped.studyB.samplerAuc
+        let regions: [(name: String, key: String?, candidates: [Bool])] = [
+            ("random", "random", base),
+            ("buffer \(formatNumber(buffer.setting.usedValue)) m", "buffer", buffer.mask),
+            ("slope ≤ \(formatNumber(slopeLimit.setting.usedValue))°", "slope", slopeLimit.mask),
+            ("information value (very low)", "information_value", (0..<dem.count).map {
                 base[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }),
-            ("POF < 0.5, opened and closed", zip(base, pofStable).map { $0 && $1 }),
+            ("POF < 0.5, opened and closed (Study A)", nil, zip(base, pofStable).map { $0 && $1 }),
         ]
         var settings = ModelSettings()
-        if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
-        settings = settings.resolved(.patchCNN)
+        if options.quick {
+            if kind.usesPatches { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
+            else { settings.epochs = 40; settings.patience = 10 }
+        }
+        settings = settings.resolved(kind)
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
-        for (k, (name, region)) in regions.enumerated() {
+        for (k, region) in regions.enumerated() {
             var samplerGenerator = g.split(.model(k))
-            let candidates = zip(region, valid).map { $0 && $1 }
-            progress("\(name): \(candidates.filter { $0 }.count) candidate cells; training")
+            let candidates = region.candidates
+            let overlap = CandidateOverlap(candidates, random: base)
+            if k > 0, let d = overlap.degeneracy(of: "the \(region.name) sampler") { statements.append(d) }
+            progress("\(region.name): \(formatCount(overlap.candidateCells)) candidate cells; training \(kind.rawValue)")
             var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
-                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
-                                                      avoid: landslides, generator: &negativeGenerator, sampler: name)
+                                                      cols: dem.cols, count: needed, spacingMeters: 0,
+                                                      avoid: landslides, generator: &negativeGenerator, sampler: region.name)
             let set = setup.sampledSet(negatives)
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &samplerGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
             let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
-            let (scores, _) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
+            let (scores, _) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: raster,
                                                        moments: moments, settings: settings, patch: 17,
                                                        generator: &samplerGenerator)
             let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             let b = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
-            results.append(SamplerResult(sampler: name, candidateCells: candidates.filter { $0 }.count, negatives: negatives.count,
-                                         aucStudyProtocol: a.auc, aucCommonTest: b.auc))
-            curvesA.append(ROCCurve(label: name, falsePositiveRate: a.falsePositiveRate, truePositiveRate: a.truePositiveRate, auc: a.auc))
-            curvesB.append(ROCCurve(label: name, falsePositiveRate: b.falsePositiveRate, truePositiveRate: b.truePositiveRate, auc: b.auc))
+            results.append(SamplerResult(sampler: region.name, studyKey: region.key, candidateCells: overlap.candidateCells,
+                                         overlapWithRandom: overlap, negatives: negatives.count, aucStudyProtocol: a.auc,
+                                         aucCommonTest: b.auc, aucReportedByStudy: region.key.flatMap { reported[$0] }))
+            curvesA.append(ROCCurve(label: region.name, falsePositiveRate: a.falsePositiveRate, truePositiveRate: a.truePositiveRate, auc: a.auc))
+            curvesB.append(ROCCurve(label: region.name, falsePositiveRate: b.falsePositiveRate, truePositiveRate: b.truePositiveRate, auc: b.auc))
         }
+        for line in statements { progress("note: \(line)") }
         var writer = try FigureWriter(outputDirectory)
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
         try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol"), ROCChart(curves: curvesB, title: "(b) common test")],
                              columns: 2, letters: false), "roc-panels")
-        try save(BarChart(categories: results.map(\.sampler),
-                          series: [.init(label: "Study protocol", values: results.map(\.aucStudyProtocol)),
-                                   .init(label: "Common test", values: results.map(\.aucCommonTest))],
-                          valueLabel: "AUC", categoryLabel: "Negative sampler", title: "\(config.name): AUC by sampler (patch CNN)",
-                          showValues: true, valueDecimals: 2), "auc-bars", size: Size(width: 560, height: 320))
-        let r = Results(study: config.name, seed: options.seed, quick: options.quick, samplers: results, figures: writer.files.sorted(),
-                        seconds: setup.seconds)
+        let modelName = kind == .cnn1D ? "Study B's CNN" : kind.rawValue
+        try save(BarChart(categories: results.map { $0.studyKey.map { $0.replacingOccurrences(of: "_", with: " ") } ?? "POF (Study A)" },
+                          series: [.init(label: "Study B (reported)", values: results.map { $0.aucReportedByStudy ?? .nan }),
+                                   .init(label: "Ours: study protocol", values: results.map(\.aucStudyProtocol)),
+                                   .init(label: "Ours: common test", values: results.map(\.aucCommonTest))],
+                          valueLabel: "AUC", categoryLabel: "Negative sampler", title: "\(config.name): AUC by sampler (\(modelName))",
+                          showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),
+                 "auc-bars", size: Size(width: 600, height: 320))
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, model: kind, factors: factors.names,
+                        settings: settings, samplerSettings: [buffer.setting, slopeLimit.setting], statements: statements,
+                        samplers: results, figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }
+}
+
+/// 1000.0 → "1000", 2.5 → "2.5".
+func formatNumber(_ x: Double) -> String {
+    x == x.rounded() ? String(Int(x)) : String(x)
 }

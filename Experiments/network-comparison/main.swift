@@ -23,6 +23,22 @@ struct NetworkComparisonCommand: ParsableCommand {
                              n.model.padding(toLength: 6, withPad: " ", startingAt: 0), m.accuracy, m.precision, m.recall, m.f1, m.auc,
                              n.commonTest.auc, s["accuracy"]!, s["precision"]!, s["recall"]!, s["f1"]!, s["auc"]!))
             }
+            // Study B's Table 2 layout: area and landslides per class, with Study B's shares beneath.
+            print("  Table 2 analogue   class:     I (very low)    II      III       IV    V (very high)")
+            func shares(_ v: [Double]) -> String {
+                let total = max(v.reduce(0, +), 1e-12)
+                return v.map { String(format: "%7.1f %%", 100 * $0 / total) }.joined(separator: " ")
+            }
+            let zonings = [(r.informationValueZoning.map, r.informationValueZoning.classAreaKm2, r.informationValueZoning.classLandslides.map(Double.init), [Double]?.none, [Double]?.none)]
+                + r.networks.map { ($0.model, $0.classAreaKm2, $0.classLandslides.map(Double.init), Optional($0.reportedClassAreaPercent), Optional($0.reportedClassLandslidePercent)) }
+            for (name, area, slides, studyArea, studySlides) in zonings {
+                let head = name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                print("  \(head) area       \(shares(area))")
+                if let a = studyArea { print("  \(String(repeating: " ", count: 18))   Study B  \(shares(a))") }
+                print("  \(String(repeating: " ", count: 18)) landslides \(shares(slides))")
+                if let l = studySlides { print("  \(String(repeating: " ", count: 18))   Study B  \(shares(l))") }
+            }
+            for line in r.statements { print("  note: \(line)") }
             print(String(format: "network-comparison: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
     }

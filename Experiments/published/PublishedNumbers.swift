@@ -74,6 +74,8 @@ public struct PublishedNumbers: Sendable, Decodable {
         public var citation: String
         /// Fig. 8: the CNN's AUC by sampler (`random`, `buffer`, `slope`, `information_value`).
         public var samplerAuc: [String: Double]
+        /// The samplers' settings (`buffer_m`, `maximum_slope_deg`).
+        public var samplerSettings: [String: Double]
         /// Table 3: accuracy, precision, recall, F1 and AUC by network (`BP`, `LSTM`, `CNN`).
         public var metrics: [String: [String: Double]]
         /// Table 2: area (km²) and landslides per class, very low → very high, by network.
@@ -82,7 +84,7 @@ public struct PublishedNumbers: Sendable, Decodable {
         public var conclusionsCnnAreaKm2: [String: Double]
         enum CodingKeys: String, CodingKey {
             case citation, metrics
-            case samplerAuc = "sampler_auc", classAreasKm2 = "class_areas_km2", classLandslides = "class_landslides"
+            case samplerAuc = "sampler_auc", samplerSettings = "sampler_settings", classAreasKm2 = "class_areas_km2", classLandslides = "class_landslides"
             case conclusionsCnnAreaKm2 = "conclusions_cnn_area_km2"
         }
     }

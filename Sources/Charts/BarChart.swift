@@ -20,15 +20,19 @@ public struct BarChart: Chart {
     public var colors: [Color]?
     /// Grouped bars: where the value axis starts and bars rise from (e.g. 0.5 for AUC); 0 when nil.
     public var baseline: Double?
+    /// The value axis never runs above this (e.g. 1 for AUC: the value labels use the title's space).
+    public var valueCeiling: Double?
     /// A dashed horizontal reference (e.g. chance, AUC 0.5) with its label.
     public var reference: (value: Double, label: String)?
 
     public init(categories: [String], series: [Series], mode: Mode = .grouped, valueLabel: String,
                 categoryLabel: String = "", title: String? = nil, showValues: Bool = false, valueDecimals: Int = 1,
-                colors: [Color]? = nil, baseline: Double? = nil, reference: (value: Double, label: String)? = nil) {
+                colors: [Color]? = nil, baseline: Double? = nil, valueCeiling: Double? = nil,
+                reference: (value: Double, label: String)? = nil) {
         self.categories = categories; self.series = series; self.mode = mode; self.valueLabel = valueLabel
         self.categoryLabel = categoryLabel; self.title = title; self.showValues = showValues
-        self.valueDecimals = valueDecimals; self.colors = colors; self.baseline = baseline; self.reference = reference
+        self.valueDecimals = valueDecimals; self.colors = colors; self.baseline = baseline; self.valueCeiling = valueCeiling
+        self.reference = reference
     }
 
     public func validate() throws {
@@ -57,7 +61,10 @@ public struct BarChart: Chart {
         if mode == .grouped, let reference, reference.value <= bottom { bottom = reference.value - 0.06 * (top - reference.value) }
         let base = mode == .stacked ? 0 : (baseline ?? 0)
         let x = Axis.categorical(categories, label: categoryLabel)
-        let y = Axis.linear(bottom, mode == .stacked ? top : top * (showValues ? 1.12 : 1.04), label: valueLabel)
+        let headroom = mode == .stacked ? top : top * (showValues ? 1.12 : 1.04)
+        let y = valueCeiling.map { ceiling in
+            Axis.linear(bottom, min(headroom, ceiling), label: valueLabel, extend: false)
+        } ?? Axis.linear(bottom, headroom, label: valueLabel)
         let hasLegend = series.count > 1 || !series[0].label.isEmpty
         // Legend outside, on the right, top to bottom in the order the segments stack (top first).
         let ordered = series.enumerated().map { LegendEntry($1.label, .swatch(color($0))) }

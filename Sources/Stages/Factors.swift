@@ -101,6 +101,8 @@ extension FactorLayers {
 package struct InformationValueFit {
     package let pca: PCAWeights
     package let model: InformationValueModel
+    /// The kept factors as classed (for each class's value range).
+    package let classed: [ClassedFactor]
 
     package init(names: [String], columns: [[Double]], landslides: [Int], method: ClassedFactor.Method) throws {
         pca = PCAWeights(names: names, columns: columns)
@@ -108,6 +110,7 @@ package struct InformationValueFit {
         let classed = try zip(names, columns).filter { kept.contains($0.0) }.map {
             try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: method)
         }
+        self.classed = classed
         model = InformationValueModel(factors: classed, landslideCells: landslides)
     }
 }

@@ -55,6 +55,9 @@ public struct InformationValueModel: Sendable {
     public let values: [[Double]]
     /// Total information per cell (NaN where any factor is nodata).
     public let total: [Double]
+    /// S_ij and N_ij: cells and landslide cells per factor and class (Study B's Table 1 columns).
+    public let cellCounts: [[Int]]
+    public let landslideCounts: [[Int]]
 
     public init(factors: [ClassedFactor], landslideCells: [Int]) {
         let n = factors.first?.classes.count ?? 0
@@ -62,15 +65,19 @@ public struct InformationValueModel: Sendable {
         let slides = landslideCells.filter { valid[$0] }
         let totalCells = Double(valid.filter { $0 }.count), totalSlides = Double(slides.count)
         var values: [[Double]] = []
+        var cellCounts: [[Int]] = [], landslideCounts: [[Int]] = []
         for f in factors {
             var cells = [Double](repeating: 0, count: f.classCount), hits = cells
             for c in 0..<n where valid[c] { cells[f.classes[c]] += 1 }
             for c in slides { hits[f.classes[c]] += 1 }
+            cellCounts.append(cells.map { Int($0) }); landslideCounts.append(hits.map { Int($0) })
             values.append((0..<f.classCount).map { j in
                 cells[j] == 0 ? 0 : log((max(hits[j], 0.5) / totalSlides) / (cells[j] / totalCells))
             })
         }
         self.values = values
+        self.cellCounts = cellCounts
+        self.landslideCounts = landslideCounts
         factorNames = factors.map(\.name)
         total = (0..<n).map { c in
             valid[c] ? zip(factors, values).reduce(0) { $0 + $1.1[$1.0.classes[c]] } : .nan
