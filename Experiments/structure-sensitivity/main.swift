@@ -25,6 +25,9 @@ struct StructureSensitivityCommand: ParsableCommand {
                              r.pearsonReportedByStudy[k]!, r.meanAbsoluteShapley[k]!))
             }
             print("  best hyperparameters: " + r.bestHyperparameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print(String(format: "  final model (best setting, %d training samples): AUC (a) %.3f, (b) %.3f", r.finalModel.trainingSamples,
+                         r.finalModel.aucStudyProtocol, r.finalModel.aucCommonTest))
+            for line in r.statements { print("  note: \(line)") }
             print(String(format: "structure-sensitivity: %d figures and results.json in %@ (%.1f s)", r.figures.count, common.out, r.seconds))
         }
     }

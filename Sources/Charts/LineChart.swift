@@ -24,11 +24,13 @@ public struct LineChart: Chart {
     public var title: String?
     public var reference: Reference?
     public var legendPlacement: LegendPlacement
+    /// x counts something (evaluations, epochs): ticks only at whole numbers.
+    public var integerX: Bool
 
     public init(series: [Series], xLabel: String, yLabel: String, title: String? = nil, reference: Reference? = nil,
-                legendPlacement: LegendPlacement = .upperRight) {
+                legendPlacement: LegendPlacement = .upperRight, integerX: Bool = false) {
         self.series = series; self.xLabel = xLabel; self.yLabel = yLabel; self.title = title; self.reference = reference
-        self.legendPlacement = legendPlacement
+        self.legendPlacement = legendPlacement; self.integerX = integerX
     }
 
     public func validate() throws {
@@ -44,7 +46,15 @@ public struct LineChart: Chart {
         var ys = series.flatMap(\.y).filter(\.isFinite)
         if let r = reference { ys.append(r.y) }
         let ySpan = max(1e-12, ys.max()! - ys.min()!)
-        let x = Axis.linear(xs.min()!, xs.max()!, label: xLabel)
+        var x = Axis.linear(xs.min()!, xs.max()!, label: xLabel)
+        if integerX {
+            // Whole-number ticks at a whole-number step (1, 2, 5, 10 …), labelled without decimals.
+            let span = max(1, xs.max()! - xs.min()!)
+            let step = [1.0, 2, 5, 10, 20, 50, 100, 200, 500, 1000].first { span / $0 <= 8 } ?? (span / 8).rounded(.up)
+            let lo = (xs.min()! / step).rounded(.down) * step, hi = (xs.max()! / step).rounded(.up) * step
+            let ticks = stride(from: lo, through: hi + step * 1e-9, by: step).map { $0 }
+            x = Axis(lo: lo, hi: hi, ticks: ticks, tickLabels: ticks.map { String(Int($0)) }, label: xLabel)
+        }
         // A little room around the data, but not below zero for data that are never negative.
         let yLo = ys.min()! >= 0 ? max(0, ys.min()! - 0.03 * ySpan) : ys.min()! - 0.03 * ySpan
         let y = Axis.linear(yLo, ys.max()! + 0.03 * ySpan, label: yLabel)
