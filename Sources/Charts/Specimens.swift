@@ -42,21 +42,21 @@ public enum Specimens {
             let tpr = fpr.map { f in f <= 0 ? 0 : f >= 1 ? 1 : phi(a + b * phiInverse(f)) }
             return ROCCurve(label: name, falsePositiveRate: fpr, truePositiveRate: tpr, auc: phi(a / (1 + b * b).squareRoot()))
         }
-        return ROCChart(curves: curves, title: "ROC curves (binormal specimens)")
+        return ROCChart(curves: curves, title: "ROC curves (specimen data)")
     }
 
     public static func histogram() -> HistogramChart {
         var s = Stream(state: 1)
         let v = (0..<1000).map { _ in 0.52 + 0.14 * s.normal() }
         return HistogramChart(values: v, bins: 24, xLabel: "Normalised susceptibility value (NSV)",
-                              title: "NSV distribution, COV = 0.2")
+                              title: "NSV distribution, COV = 0.2 (specimen data)")
     }
 
     public static func radar() -> RadarChart {
         RadarChart(series: [
             .init(label: "Very high class", values: [8.1, 14.2, 19.5, 16.0, 11.3, 9.8, 10.4, 10.7]),
             .init(label: "All cells", values: [12.0, 12.6, 13.1, 12.9, 12.4, 12.2, 12.3, 12.5]),
-        ], valueLabel: "Share of cells (%)", title: "Aspect of very-high cells")
+        ], valueLabel: "Share of cells (%)", title: "Aspect of very-high cells (specimen data)")
     }
 
     public static func ternary() -> TernaryChart {
@@ -68,7 +68,7 @@ public enum Specimens {
             .init(label: "Landslides", points: (0..<60).map { _ in composition((0.9, 0.2, 0.3)) }),
             .init(label: "Random points", points: (0..<60).map { _ in composition((0.1, 0.8, 0.6)) }),
         ], axisLabels: ("Slope > 35°", "Slope < 20°", "Slope 20–35°"), densityDivisions: 10,
-           title: "Slope composition of 3 × 3 windows")
+           title: "Slope composition of 3 × 3 windows (specimen data)")
     }
 
     /// Friction angle at the FORM design point: it falls further below its mean (20°) as the COV grows.
@@ -84,7 +84,7 @@ public enum Specimens {
             groups.append(BoxPlotChart.Group(label: name, values: values))
         }
         return BoxPlotChart(groups: groups, valueLabel: "φ′ at the design point (°)",
-                            groupLabel: "Coefficient of variation (COV)", title: "Design-point friction angle")
+                            groupLabel: "Coefficient of variation (COV)", title: "Design-point friction angle (specimen data)")
     }
 
     public static func dumbbell() -> DumbbellChart {
@@ -98,7 +98,7 @@ public enum Specimens {
             rows.append(DumbbellChart.Row(label: name, first: .meanWithCI95(first), second: .meanWithCI95(second)))
         }
         return DumbbellChart(rows: rows, seriesLabels: ("Landslides", "Random points"), valueLabel: "Mean slope (°)",
-                             title: "Mean slope with 95 % CI")
+                             title: "Mean slope with 95 % CI (specimen data)")
     }
 
     /// Specimen correlations of AUC with three structure parameters (made-up values of the size Study
@@ -106,7 +106,7 @@ public enum Specimens {
     public static func heatmap() -> HeatmapChart {
         HeatmapChart(labels: ["Threshold", "Kernel (open)", "Kernel (close)", "AUC"],
                      matrix: [[1, 0, 0, -0.42], [0, 1, 0, -0.18], [0, 0, 1, -0.27], [-0.42, -0.18, -0.27, 1]],
-                     title: "Structure sensitivity: Pearson r")
+                     title: "Structure sensitivity: Pearson r (specimen data)")
     }
 
     public static func beeswarm() -> BeeswarmChart {
@@ -118,7 +118,7 @@ public enum Specimens {
             return BeeswarmChart.Feature(name: names[k], shapValues: x.map { weights[k] * ($0 - 0.5) * 2 + 0.004 * s.normal() },
                                          featureValues: x)
         }
-        return BeeswarmChart(features: features, valueLabel: "SHAP value (impact on AUC)", title: "What drives AUC")
+        return BeeswarmChart(features: features, valueLabel: "SHAP value (impact on AUC)", title: "What drives AUC (specimen data)")
     }
 
     public static func groupedBars() -> BarChart {
@@ -126,7 +126,7 @@ public enum Specimens {
                  series: [.init(label: "BP", values: [0.81, 0.84, 0.82, 0.88, 0.90]),
                           .init(label: "LSTM", values: [0.82, 0.86, 0.86, 0.90, 0.91]),
                           .init(label: "CNN", values: [0.84, 0.87, 0.88, 0.92, 0.94])],
-                 valueLabel: "AUC", categoryLabel: "Negative-sample strategy", title: "AUC by sampler and network",
+                 valueLabel: "AUC", categoryLabel: "Negative-sample strategy", title: "AUC by sampler and network (specimen data)",
                  showValues: true, valueDecimals: 2)
     }
 
@@ -138,7 +138,7 @@ public enum Specimens {
                         series: Theme.susceptibilityClassNames.indices.map { c in
                             .init(label: Theme.susceptibilityClassNames[c], values: shares.map { $0[c] }) },
                         mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Coefficient of variation (COV)",
-                        title: "Area per susceptibility class", showValues: true, valueDecimals: 1,
+                        title: "Area per susceptibility class (specimen data)", showValues: true, valueDecimals: 1,
                         colors: t.susceptibility)
     }
 
@@ -153,8 +153,8 @@ public enum Specimens {
         let x = (1...30).map(Double.init)
         return LineChart(series: [.init(label: "Evaluated", x: x, y: ys, markers: true),
                                   .init(label: "Best so far", x: x, y: bests, markers: false, step: true)],
-                         xLabel: "Evaluation", yLabel: "Objective (Branin)", title: "Bayesian optimisation convergence",
-                         reference: .init(label: "Global minimum 0.397887", y: 0.397887))
+                         xLabel: "Evaluation", yLabel: "Objective (Branin)", title: "Bayesian optimisation convergence (specimen data)",
+                         reference: .init(label: "Global minimum 0.397887", y: 0.397887), integerX: true)
     }
 
     /// A synthetic 120 × 100 surface in UTM coordinates near Loja, classed into quintiles.
@@ -180,13 +180,13 @@ public enum Specimens {
         let sorted = v.filter(\.isFinite).sorted()
         let breaks = (1...4).map { Summary.quantile(sorted: sorted, Double($0) / 5) }
         let classes = v.map { x -> UInt8 in x.isFinite ? UInt8(breaks.filter { x > $0 }.count) : 255 }
-        return ClassedMapChart(grid: grid, classes: classes, points: pts, title: "Susceptibility classes (specimen)")
+        return ClassedMapChart(grid: grid, classes: classes, points: pts, title: "Susceptibility classes (specimen data)")
     }
 
     public static func continuousMap() -> ContinuousMapChart {
         let (grid, v, pts) = mapSurface()
         return ContinuousMapChart(grid: grid, values: v.map { $0.isFinite ? min(1, max(0, $0)) : .nan }, range: 0...1,
-                                  valueLabel: "POF = Φ(−β)", points: pts, title: "Probability of failure (specimen)")
+                                  valueLabel: "POF = Φ(−β)", points: pts, title: "Probability of failure (specimen data)")
     }
 
     public static func panels() -> PanelFigure {
