@@ -58,7 +58,7 @@ let package = Package(
         // The study layer, along DESIGN.md's data flow: what a study is (StudyCore), the stages that run
         // on it (Stages), the synthetic study (Twin), and the published numbers everything compares with.
         .target(name: "PublishedNumbers", dependencies: [.product(name: "Yams", package: "Yams")],
-                path: "Experiments/published", resources: [.copy("published.yaml")], swiftSettings: strict),
+                path: "Experiments/published", resources: [.copy("published.yaml"), .copy("coverage.yaml")], swiftSettings: strict),
         .target(name: "StudyCore",
                 dependencies: ["GeoRaster", "Terrain", "Reliability", "SlopePhysics", "Randomness", "SummaryStatistics",
                                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["StudyCore", "Stages", "Susceptibility", "Twin", "ExperimentKit", "PublishedNumbers", "GeoRaster", "NeuralNet", "Randomness", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "PublishedNumbers", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"], exclude: ["Golden"],

@@ -57,9 +57,22 @@ public enum ModelComparison {
         public var highAndVeryHighPercent: Double
     }
 
+    /// One soil parameter as run, beside Study A's Table 2 mean.
+    public struct Parameter: Codable, Sendable {
+        public var name: String
+        public var mean: Double?
+        public var cov: Double
+        public var distribution: String
+        public var studyAMean: Double?
+    }
+
     public struct Results: Codable, Sendable {
         public var study: String
         public var scenario: Scenario
+        /// The soil parameters (Study A's Table 2 layout) and the storm (Fig. 7), as run.
+        public var parameters: [Parameter]
+        public var stormEndHours: [Double]
+        public var stormMillimetersPerHour: [Double]
         public var seed: UInt64
         public var quick: Bool
         public var landslides: Int
@@ -74,6 +87,8 @@ public enum ModelComparison {
         public var sharePOFAboveHalf: Double
         /// Degeneracies found by computation (a sampler equal to another, no runoff, nearly all stable).
         public var statements: [String]
+        /// Where this run differs from Study A, from the settings actually used.
+        public var deviations: [Deviation]
         public var models: [ModelResult]
         public var figures: [String]
         public var seconds: Double
@@ -224,10 +239,33 @@ public enum ModelComparison {
                  "auc-bars", size: Size(width: 560, height: 300))
         let panelSize = classedMaps[0].preferredSize
         try save(PanelFigure(classedMaps, columns: 3, panelSize: panelSize), "susceptibility-maps")
-        let results = Results(study: config.name, scenario: options.scenario, seed: options.seed, quick: options.quick,
+        // The storm (Study A's Fig. 7) with k_s: above the line, rain would run off.
+        let (hyetograph, hoursLimit) = try PPMRun.storm(config)
+        let shown = hyetograph.endHours.indices.filter { hoursLimit == nil || hyetograph.endHours[$0] <= hoursLimit! + 1e-9 }
+        try save(BarChart(categories: shown.map { formatNumber(hyetograph.endHours[$0]) },
+                          series: [.init(label: "", values: shown.map { hyetograph.intensityMillimetersPerHour[$0] })],
+                          valueLabel: "Rain (mm/h)", categoryLabel: "Step ending at hour",
+                          title: String(format: "%@: storm, %.1f mm; k_s = %.0f mm/h", name, prepared.rainMillimeters,
+                                        prepared.regime.saturatedConductivityMillimetersPerHour),
+                          reference: (prepared.regime.saturatedConductivityMillimetersPerHour, "k_s")),
+                 "storm", size: Size(width: 520, height: 280))
+        let table2 = PublishedNumbers.shipped.studyA.table2Means
+        let parameters = SoilParameter.allCases.map { q in
+            Parameter(name: q.rawValue, mean: config.parameters[q].mean, cov: config.parameters[q].cov,
+                      distribution: "\(config.parameters[q].distribution)", studyAMean: table2[q.rawValue])
+        }
+        let results = Results(study: config.name, scenario: options.scenario, parameters: parameters,
+                              stormEndHours: shown.map { hyetograph.endHours[$0] },
+                              stormMillimetersPerHour: shown.map { hyetograph.intensityMillimetersPerHour[$0] }, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
                               cnnSettings: settings, studyA: studyA, channels: channels, infiltration: prepared.regime,
-                              sharePOFAboveHalf: shareAboveHalf, statements: statements, models: scored.map(\.result), figures: writer.files.sorted(),
+                              sharePOFAboveHalf: shareAboveHalf, statements: statements,
+                              deviations: Deviations.studyAData("model-comparison", context: context, analysedCells: valid.filter { $0 }.count,
+                                                                landslides: usable.count)
+                                  + Deviations.storm("model-comparison", rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.channels("model-comparison", channels, settings: studyA)
+                                  + Deviations.network("model-comparison", settings, quick: options.quick),
+                              models: scored.map(\.result), figures: writer.files.sorted(),
                               seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results

@@ -68,6 +68,8 @@ public enum NetworkComparison {
         public var informationValueZoning: Zoning
         /// How the information-value model was fitted, and other things a reader must know.
         public var statements: [String]
+        /// Where this run differs from Study B, from the settings actually used.
+        public var deviations: [Deviation]
         public var networks: [NetworkResult]
         public var figures: [String]
         public var seconds: Double
@@ -132,6 +134,7 @@ public enum NetworkComparison {
         for c in landslides where ivClasses[c] != 255 { ivSlides[Int(ivClasses[c])] += 1 }
         let ivZoning = Zoning(map: "information value", classAreaKm2: ivArea, classLandslides: ivSlides)
         var results: [NetworkResult] = []
+        var deviations = Deviations.studyBFactors("network-comparison", names)
         var curves: [ROCCurve] = [], curvesA: [ROCCurve] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
@@ -139,6 +142,7 @@ public enum NetworkComparison {
             var s = ModelSettings()
             if options.quick { s.epochs = kind == .bp ? 30 : 40; s.patience = 10 }
             s = s.resolved(kind)
+            deviations += Deviations.studyBEpochs("network-comparison", model: label, paper: ModelSettings().resolved(kind).epochs!, ours: s.epochs)
             let (scores, model) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: nil, moments: moments,
                                                            settings: s, patch: 17, generator: &networkGenerator)
             let a = TrainRun.metrics(testA.labels, Array(scores.prefix(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
@@ -200,7 +204,7 @@ public enum NetworkComparison {
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names,
                         factorWeights: zip(fit.pca.names, fit.pca.weights).map { FactorWeight(factor: $0, weight: $1, kept: $1 >= fit.pca.threshold) },
                         pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
-                        statements: statements, networks: results,
+                        statements: statements, deviations: deviations, networks: results,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r

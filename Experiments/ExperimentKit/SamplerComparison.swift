@@ -64,6 +64,8 @@ public enum SamplerComparison {
         public var samplerSettings: [Setting]
         /// Infeasible settings and samplers that degenerate to another, found by computation.
         public var statements: [String]
+        /// Where this run differs from Study B, from the settings actually used.
+        public var deviations: [Deviation]
         public var samplers: [SamplerResult]
         public var figures: [String]
         public var seconds: Double
@@ -176,6 +178,15 @@ public enum SamplerComparison {
                  "auc-bars", size: Size(width: 600, height: 320))
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, model: kind, factors: factors.names,
                         settings: settings, samplerSettings: [buffer.setting, slopeLimit.setting], statements: statements,
+                        deviations: Deviations.studyBFactors("sampler-comparison", names)
+                            + [buffer.setting, slopeLimit.setting].filter { !$0.feasible }.map {
+                                Deviation(experiment: "sampler-comparison", item: "sampler \($0.name)", paper: formatNumber($0.studyValue),
+                                          ours: formatNumber($0.usedValue),
+                                          why: "the study's value leaves \(formatCount($0.candidatesAtStudyValue)) candidate cells for \(needed) negatives; the nearest feasible value is used")
+                            }
+                            + (kind == .cnn1D ? Deviations.studyBEpochs("sampler-comparison", model: "CNN", paper: ModelSettings().resolved(.cnn1D).epochs!, ours: settings.epochs)
+                               : [Deviation(experiment: "sampler-comparison", item: "model", paper: "Study B's CNN (1-D, 13 factors)",
+                                            ours: "Study A's patch CNN", why: "--model patch-cnn")]),
                         samplers: results, figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r

@@ -68,6 +68,8 @@ public enum ScenarioSweep {
         public var samplerCandidates: [SamplerCandidates]
         /// Degeneracies found by computation (the same sampler in every scenario, no runoff, nearly all stable).
         public var statements: [String]
+        /// Where this run differs from Study A, from the settings actually used.
+        public var deviations: [Deviation]
         public var tables: [ClassTable]
         public var figures: [String]
         public var seconds: Double
@@ -256,7 +258,13 @@ public enum ScenarioSweep {
                  "very-high-slope-ternary")
         let results = Results(study: config.name, experiment: options.experiment, seed: options.seed, quick: options.quick,
                               scenarios: options.scenarios, studyA: studyA, channels: channels, infiltration: prepared.regime,
-                              samplerCandidates: samplerCandidates, statements: statements, tables: tables, figures: writer.files.sorted(),
+                              samplerCandidates: samplerCandidates, statements: statements,
+                              deviations: Deviations.studyAData(options.experiment, context: context, analysedCells: valid.filter { $0 }.count,
+                                                                landslides: landslides.count)
+                                  + Deviations.storm(options.experiment, rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.channels(options.experiment, channels, settings: studyA)
+                                  + Deviations.network(options.experiment, settings, quick: options.quick),
+                              tables: tables, figures: writer.files.sorted(),
                               seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results

@@ -52,6 +52,8 @@ public enum StructureSensitivity {
         /// The network of the design runs (reduced from Table 1's best), and what the paper should say about it.
         public var designNetwork: ModelSettings
         public var statements: [String]
+        /// Where this run differs from Study A, from the settings actually used.
+        public var deviations: [Deviation]
         public var runs: [Run]
         /// Pearson r of AUC (common test) with threshold, kernel open, kernel close; Study A's beside.
         public var pearson: [String: Double]
@@ -216,7 +218,13 @@ public enum StructureSensitivity {
                            xLabel: "Evaluation", yLabel: "AUC (validation split of training)", title: "\(config.name): Bayesian optimisation",
                            legendPlacement: .lowerRight, integerX: true), "optimization-convergence")
         let results = Results(study: config.name, seed: options.seed, quick: options.quick, designNetwork: designSettings,
-                              statements: statements, runs: runs, pearson: r,
+                              statements: statements,
+                              deviations: Deviations.studyAData("structure-sensitivity", context: context,
+                                                                analysedCells: valid.filter { $0 }.count, landslides: landslides.count)
+                                  + Deviations.storm("structure-sensitivity", rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.channels("structure-sensitivity", factors.names, settings: StudyASettings())
+                                  + Deviations.network("structure-sensitivity", designSettings, quick: options.quick, what: "design-run CNN"),
+                              runs: runs, pearson: r,
                               pearsonReportedByStudy: published.structureSensitivityPearson,
                               meanAbsoluteShapley: meanAbs,
                               optimization: trace.points.enumerated().map { i, p in

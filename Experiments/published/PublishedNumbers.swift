@@ -39,6 +39,12 @@ public struct PublishedNumbers: Sendable, Decodable {
         }
         public var citation: String
         public var basin: Basin
+        /// The CNN's six input factors.
+        public var cnnFactors: [String]
+        /// The storm: `rain_mm` and the hours of rain the maps are for (`map_hours`).
+        public var storm: [String: Double]
+        /// The POF threshold of each PPM-CNN variant that thresholds.
+        public var samplerThresholds: [String: Double]
         /// Table 2's means, keyed as the study configs' parameters (`cohesion_kPa`, …).
         public var table2Means: [String: Double]
         public var table1Hyperparameters: [Hyperparameter]
@@ -49,7 +55,8 @@ public struct PublishedNumbers: Sendable, Decodable {
         public var tables: [TableColumn]
         public var highAndVeryHighPercentArea: [String: Double]
         enum CodingKeys: String, CodingKey {
-            case citation, basin, auc, tables
+            case citation, basin, auc, tables, storm
+            case cnnFactors = "cnn_factors", samplerThresholds = "sampler_thresholds"
             case table2Means = "table2_means", table1Hyperparameters = "table1_hyperparameters"
             case structureSensitivityPearson = "structure_sensitivity_pearson"
             case highAndVeryHighPercentArea = "high_and_very_high_percent_area"
@@ -76,6 +83,11 @@ public struct PublishedNumbers: Sendable, Decodable {
         public var samplerAuc: [String: Double]
         /// The samplers' settings (`buffer_m`, `maximum_slope_deg`).
         public var samplerSettings: [String: Double]
+        public var factorsCandidate: Int
+        public var pcaThreshold: Double
+        public var factorsKept: [String]
+        /// Fig. 3's weights of the eight factors below the threshold.
+        public var factorWeightsDropped: [String: Double]
         /// Table 3: accuracy, precision, recall, F1 and AUC by network (`BP`, `LSTM`, `CNN`).
         public var metrics: [String: [String: Double]]
         /// Table 2: area (km²) and landslides per class, very low → very high, by network.
@@ -84,6 +96,8 @@ public struct PublishedNumbers: Sendable, Decodable {
         public var conclusionsCnnAreaKm2: [String: Double]
         enum CodingKeys: String, CodingKey {
             case citation, metrics
+            case factorsCandidate = "factors_candidate", pcaThreshold = "pca_threshold", factorsKept = "factors_kept"
+            case factorWeightsDropped = "factor_weights_dropped"
             case samplerAuc = "sampler_auc", samplerSettings = "sampler_settings", classAreasKm2 = "class_areas_km2", classLandslides = "class_landslides"
             case conclusionsCnnAreaKm2 = "conclusions_cnn_area_km2"
         }
@@ -122,4 +136,38 @@ public struct PublishedNumbersError: Error, CustomStringConvertible {
     public var path: String
     public var problem: String
     public var description: String { "\(path): \(problem)" }
+}
+
+/// What reproduces each figure and table of the two papers (`coverage.yaml`).
+public struct Coverage: Sendable, Decodable {
+    public struct Entry: Sendable, Decodable {
+        /// "Fig. 9", "Table 3".
+        public var item: String
+        public var subject: String
+        /// The experiment and its output files (under figures/<experiment>/<study>/), when reproduced.
+        public var experiment: String?
+        public var outputs: [String]?
+        /// Why it is not reproduced, when it is not.
+        public var reason: String?
+    }
+
+    public var studyA: [Entry]
+    public var studyB: [Entry]
+    enum CodingKeys: String, CodingKey { case studyA = "study_a", studyB = "study_b" }
+
+    /// The checkout's `Experiments/published/coverage.yaml`, else the copy built into the harness.
+    public static var path: String {
+        let inCheckout = "Experiments/published/coverage.yaml"
+        if FileManager.default.fileExists(atPath: inCheckout) { return inCheckout }
+        return Bundle.module.path(forResource: "coverage", ofType: "yaml") ?? inCheckout
+    }
+
+    public static func load(_ path: String = Coverage.path) throws -> Coverage {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw PublishedNumbersError(path: path, problem: "cannot read the file")
+        }
+        do { return try YAMLDecoder().decode(Coverage.self, from: text) } catch {
+            throw PublishedNumbersError(path: path, problem: "\(error)")
+        }
+    }
 }

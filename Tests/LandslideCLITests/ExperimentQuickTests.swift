@@ -1,4 +1,5 @@
 import Foundation
+import PublishedNumbers
 import Testing
 import TestSupport
 
@@ -83,6 +84,16 @@ struct ExperimentQuickTests {
                     "\(experiment) \(name) = \(v); five seeds gave \(ref.values) (mean \(ref.mean), SD \(ref.sd), tolerance \(tolerance))")
         }
         #expect(FileManager.default.fileExists(atPath: dir.path("\(experiment)/results.json")))
+        // Every output the coverage file credits to this experiment is one it writes.
+        let coverage = try Coverage.load(TestPaths.repositoryRoot.appendingPathComponent("Experiments/published/coverage.yaml").path)
+        for (paper, entries) in [("Study A", coverage.studyA), ("Study B", coverage.studyB)] {
+            for entry in entries where entry.experiment == experiment {
+                for output in entry.outputs ?? [] {
+                    #expect(FileManager.default.fileExists(atPath: dir.path("\(experiment)/\(output)")),
+                            "\(paper) \(entry.item): coverage names \(experiment)/\(output), which the run did not write")
+                }
+            }
+        }
     }
 
     /// Same seed ⇒ identical results JSON apart from provenance time and run time, for every experiment.

@@ -68,3 +68,30 @@ import TestSupport
         #expect(offences.isEmpty, "published numbers typed in Swift:\n\(offences.joined(separator: "\n"))")
     }
 }
+
+/// The coverage file lists every figure and table of both papers, each reproduced or with a reason.
+@Suite struct CoverageTests {
+    static func numbers(_ kind: String, in text: String) -> Set<String> {
+        let regex = try! NSRegularExpression(pattern: kind == "Fig." ? #"\bFigs?\.\s?(\d+)"# : #"\bTables?\s?(\d+)"#)
+        let range = NSRange(text.startIndex..., in: text)
+        return Set(regex.matches(in: text, range: range).map { "\(kind) \((text as NSString).substring(with: $0.range(at: 1)))" })
+    }
+
+    @Test(arguments: [("study-a-cui-2024.txt", "A"), ("study-b-wang-tang-2024.txt", "B")])
+    func everyFigureAndTableOfThePaperIsCovered(_ file: String, _ study: String) throws {
+        let text = try String(contentsOfFile: TestPaths.dataRoot.deletingLastPathComponent()
+            .appendingPathComponent("papers/\(file)").path, encoding: .utf8)
+        let coverage = try Coverage.load(TestPaths.repositoryRoot.appendingPathComponent("Experiments/published/coverage.yaml").path)
+        let entries = study == "A" ? coverage.studyA : coverage.studyB
+        let listed = Set(entries.map(\.item))
+        let inPaper = Self.numbers("Fig.", in: text).union(Self.numbers("Table", in: text))
+        #expect(inPaper.count >= (study == "A" ? 22 : 11), "the text's figures and tables: \(inPaper.sorted())")
+        for item in inPaper.sorted() { #expect(listed.contains(item), "Study \(study): \(item) is in the paper but not in coverage.yaml") }
+        for item in listed.subtracting(inPaper).sorted() { Issue.record("Study \(study): coverage.yaml lists \(item), which the paper does not have") }
+        #expect(listed.count == entries.count, "an item is listed twice")
+        for e in entries {
+            let reproduced = e.experiment != nil && !(e.outputs ?? []).isEmpty
+            #expect(reproduced != (e.reason != nil), "\(e.item): give an experiment with outputs, or a reason, not both")
+        }
+    }
+}
