@@ -63,7 +63,7 @@ figures/%/results.json: | figures-prep
 
 figures/paper-audit/results.json: | figures-prep
 	@mkdir -p figures/paper-audit
-	@.build/release/paper-audit --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
+	@.build/release/paper-audit --papers $(DATA_ROOT)/../papers --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
 
 paper: ## Build the write-up from the results of make figures: paper/build/paper.md and paper.html
 	$(SWIFT) build -c release --product paper-build
@@ -98,7 +98,7 @@ bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the sa
 audit: ## Consistency audit of the studies' published numbers (prints the report)
 	$(SWIFT) build -c release --product paper-audit
 	@mkdir -p figures/paper-audit
-	.build/release/paper-audit --out figures/paper-audit
+	.build/release/paper-audit --papers $(DATA_ROOT)/../papers --out figures/paper-audit
 
 clean: ## Remove build products, peer tools and generated figures
 	rm -rf .build $(PEERS) figures/info figures/*/ paper/build
