@@ -97,9 +97,7 @@ public enum NetworkComparison {
         let fit = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks)
         let iv = fit.model
         let statements = ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
-                          + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it",
-                          "Study B's 13 factors include lithology, soil, NDVI, rainfall, land use and distances to faults and roads; "
-                          + "a DEM-only study gives the 13 terrain factors used here (\(names.joined(separator: ", ")))"]
+                          + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it"]
         for line in statements { progress("note: \(line)") }
         var ivTable: [InformationValueRow] = []
         for (f, classed) in fit.classed.enumerated() {

@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import Ink
 import Mustache
+import PublishedNumbers
 
 @main
 struct PaperBuild: ParsableCommand {
@@ -69,13 +70,62 @@ struct PaperBuild: ParsableCommand {
                 st[e.replacingOccurrences(of: "-", with: "_")] = rows
             }
             st["samplers"] = (r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? []).map {
-                ["sampler": $0["sampler"] ?? "", "a": fmt(number($0["auc_study_protocol"])), "b": fmt(number($0["auc_common_test"])),
-                 "candidates": $0["candidate_cells"] ?? ""]
+                let overlap = $0["overlap_with_random"] as? [String: Any] ?? [:]
+                return ["sampler": $0["sampler"] ?? "", "a": fmt(number($0["auc_study_protocol"])), "b": fmt(number($0["auc_common_test"])),
+                        "candidates": $0["candidate_cells"] ?? "", "reported": fmt(number($0["auc_reported_by_study"])),
+                        "excluded": overlap["random_cells_excluded"] ?? ""]
+            }
+            if let sc = r.results("sampler-comparison", s) {
+                st["sampler_model"] = sc["model"] as? String == "cnn-1d" ? "Study B's CNN (1-D, over its factors)" : "Study A's patch CNN"
+                st["sampler_settings"] = (sc["sampler_settings"] as? [[String: Any]] ?? []).map {
+                    ["name": $0["name"] ?? "", "paper": fmt(number($0["study_value"]), 0), "ours": fmt(number($0["used_value"]), 0),
+                     "candidates": $0["candidates_at_study_value"] ?? ""]
+                }
+            }
+            // What each experiment found out about itself (degeneracies, infeasible settings, how things were fitted).
+            st["statements"] = FigureResults.experiments.flatMap { e in
+                (r.results(e, s)?["statements"] as? [String] ?? []).map { ["experiment": e, "text": $0] }
+            }
+            // The deviations of every experiment, one row per distinct deviation, naming the experiments.
+            var deviationRows: [(key: String, row: [String: Any], experiments: [String])] = []
+            for e in FigureResults.experiments {
+                for d in r.results(e, s)?["deviations"] as? [[String: Any]] ?? [] {
+                    let key = ["item", "paper", "ours", "why"].map { "\(d[$0] ?? "")" }.joined(separator: "|")
+                    if let k = deviationRows.firstIndex(where: { $0.key == key }) { deviationRows[k].experiments.append(e) }
+                    else { deviationRows.append((key, d, [e])) }
+                }
+            }
+            st["deviations"] = deviationRows.map { d in
+                ["item": d.row["item"] ?? "", "paper": d.row["paper"] ?? "", "ours": d.row["ours"] ?? "", "why": d.row["why"] ?? "",
+                 "experiments": d.experiments.joined(separator: ", ")]
+            }
+            if let mc = r.results("model-comparison", s), let reg = mc["infiltration"] as? [String: Any] {
+                let cells = number(reg["cells"]) ?? 0
+                st["infiltration"] = ["supply_limited": fmt(100 * (number(reg["supply_limited_cells"]) ?? 0) / max(cells, 1), 1),
+                                      "peak": fmt(number(reg["peak_rain_millimeters_per_hour"]), 1),
+                                      "ks": fmt(number(reg["saturated_conductivity_millimeters_per_hour"]), 0),
+                                      "runoff": fmt(number(reg["routed_runoff_cubic_meters"]), 0),
+                                      "pof_above_half": fmt(100 * (number(mc["share_pof_above_half"]) ?? 0), 1)]
+            }
+            for e in ["cov-sweep", "correlation-grid"] {
+                st[e.replacingOccurrences(of: "-", with: "_") + "_candidates"] = (r.results(e, s)?["sampler_candidates"] as? [[String: Any]] ?? []).map { c in
+                    let below = c["cells_below_threshold"] as? [String: Any] ?? [:]
+                    return ["scenario": c["scenario"] ?? "", "candidates": c["candidate_cells"] ?? "",
+                            "t01": below["0.1"] ?? "", "t03": below["0.3"] ?? "", "t05": below["0.5"] ?? "", "t07": below["0.7"] ?? "",
+                            "t09": below["0.9"] ?? ""] as [String: Any]
+                }
             }
             st["networks"] = (r.results("network-comparison", s)?["networks"] as? [[String: Any]] ?? []).map { n -> [String: Any] in
                 let a = n["study_protocol"] as? [String: Any] ?? [:], b = n["common_test"] as? [String: Any] ?? [:]
                 let rep = n["reported_by_study"] as? [String: Any] ?? [:]
-                return ["model": n["model"] ?? "", "accuracy": fmt(number(a["accuracy"])), "precision": fmt(number(a["precision"])),
+                func shares(_ key: String) -> String {
+                    let v = (n[key] as? [Any] ?? []).compactMap(number), total = max(v.reduce(0, +), 1e-12)
+                    return v.map { fmt(100 * $0 / total, 1) }.joined(separator: " | ")
+                }
+                return ["area": shares("class_area_km2"), "slides": shares("class_landslides"),
+                        "rep_area": (n["reported_class_area_percent"] as? [Any] ?? []).compactMap(number).map { fmt($0, 1) }.joined(separator: " | "),
+                        "rep_slides": (n["reported_class_landslide_percent"] as? [Any] ?? []).compactMap(number).map { fmt($0, 1) }.joined(separator: " | "),
+                        "model": n["model"] ?? "", "accuracy": fmt(number(a["accuracy"])), "precision": fmt(number(a["precision"])),
                         "recall": fmt(number(a["recall"])), "f1": fmt(number(a["f1"])), "auc": fmt(number(a["auc"])),
                         "auc_b": fmt(number(b["auc"])), "rep_accuracy": fmt(number(rep["accuracy"])), "rep_f1": fmt(number(rep["f1"])),
                         "rep_auc": fmt(number(rep["auc"]))]
@@ -86,7 +136,10 @@ struct PaperBuild: ParsableCommand {
                 let studyR = ["threshold", "kernel_open", "kernel_close"].map {
                     fmt(number(reported[$0]), 4).replacingOccurrences(of: "-", with: "−")
                 }.joined(separator: ", ")
+                let final = ss["final_model"] as? [String: Any] ?? [:]
                 st["structure"] = ["runs": (ss["runs"] as? [Any])?.count ?? 0, "study_r": studyR,
+                                   "final_a": fmt(number(final["auc_study_protocol"])), "final_b": fmt(number(final["auc_common_test"])),
+                                   "final_n": final["training_samples"] ?? "",
                                    "r_threshold": fmt(number(p["threshold"]), 4),
                                    "r_open": fmt(number(p["kernel_open"]), 4), "r_close": fmt(number(p["kernel_close"]), 4),
                                    "best": (ss["best_hyperparameters"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
@@ -107,6 +160,19 @@ struct PaperBuild: ParsableCommand {
             ["study": $0["study"] ?? "", "subject": $0["subject"] ?? "", "check": $0["check"] ?? "",
              "computed": $0["computed"] ?? "", "printed": $0["printed"] ?? ""]
         }
+        let byCheck = (r.audit?["by_check"] as? [[String: Any]] ?? []).map {
+            ["check": $0["check"] ?? "", "checked": $0["checked"] ?? "", "findings": $0["findings"] ?? ""]
+        }
+        var coverage: [[String: Any]] = []
+        if let c = try? Coverage.load() {
+            for (paper, entries) in [("A", c.studyA), ("B", c.studyB)] {
+                for e in entries {
+                    coverage.append(["study": paper, "item": e.item, "subject": e.subject,
+                                     "where": e.experiment.map { x in "`\(x)`: " + (e.outputs ?? []).joined(separator: ", ") } ?? "not reproduced",
+                                     "reason": e.reason ?? ""])
+                }
+            }
+        }
         var twin: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: "\(figures)/twin/twin.json"),
            let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let t = doc["results"] as? [String: Any] {
@@ -116,6 +182,7 @@ struct PaperBuild: ParsableCommand {
                     "slope_mean": fmt(number(t["slope_mean_deg"]), 1)]
         }
         return ["studies": studies, "claims": claimRows, "audit": auditRows, "audit_count": auditRows.count, "twin": twin,
+                "audit_by_check": byCheck, "coverage": coverage,
                 "figures": figures]
     }
 
