@@ -84,7 +84,7 @@ struct PaperBuild: ParsableCommand {
             }
             // What each experiment found out about itself (degeneracies, infeasible settings, how things were fitted).
             st["statements"] = FigureResults.experiments.flatMap { e in
-                (r.results(e, s)?["statements"] as? [String] ?? []).map { ["experiment": e, "text": $0] }
+                (r.results(e, s)?["statements"] as? [String] ?? []).map { ["experiment": e, "text": md($0)] }
             }
             // The deviations of every experiment, one row per distinct deviation, naming the experiments.
             var deviationRows: [(key: String, row: [String: Any], experiments: [String])] = []
@@ -96,7 +96,7 @@ struct PaperBuild: ParsableCommand {
                 }
             }
             st["deviations"] = deviationRows.map { d in
-                ["item": d.row["item"] ?? "", "paper": d.row["paper"] ?? "", "ours": d.row["ours"] ?? "", "why": d.row["why"] ?? "",
+                ["item": md(d.row["item"]), "paper": md(d.row["paper"]), "ours": md(d.row["ours"]), "why": md(d.row["why"]),
                  "experiments": d.experiments.joined(separator: ", ")]
             }
             if let mc = r.results("model-comparison", s), let reg = mc["infiltration"] as? [String: Any] {
@@ -143,7 +143,7 @@ struct PaperBuild: ParsableCommand {
                                    "r_threshold": fmt(number(p["threshold"]), 4),
                                    "r_open": fmt(number(p["kernel_open"]), 4), "r_close": fmt(number(p["kernel_close"]), 4),
                                    "best": (ss["best_hyperparameters"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
-                                       .map { "\($0.key) = \(fmt(number($0.value), 4))" }.joined(separator: ", ")]
+                                       .map { "\(md($0.key)) = \(String(format: "%g", number($0.value) ?? .nan))" }.joined(separator: ", ")]
             }
             studies.append(st)
         }
@@ -157,8 +157,8 @@ struct PaperBuild: ParsableCommand {
             }
         }
         let auditRows = (r.audit?["checks"] as? [[String: Any]] ?? []).filter { ($0["consistent"] as? Bool) == false }.map {
-            ["study": $0["study"] ?? "", "subject": $0["subject"] ?? "", "check": $0["check"] ?? "",
-             "computed": $0["computed"] ?? "", "printed": $0["printed"] ?? ""]
+            ["study": $0["study"] ?? "", "subject": md($0["subject"]), "check": $0["check"] ?? "",
+             "computed": md($0["computed"]), "printed": md($0["printed"])]
         }
         let byCheck = (r.audit?["by_check"] as? [[String: Any]] ?? []).map {
             ["check": $0["check"] ?? "", "checked": $0["checked"] ?? "", "findings": $0["findings"] ?? ""]

@@ -43,3 +43,14 @@ func fmt(_ v: Double?, _ d: Int = 3) -> String {
     guard let v, v.isFinite else { return "–" }
     return String(format: "%.\(d)f", v)
 }
+
+/// Text from a results file as Markdown: `_`, `*` and `|` escaped, so that factor names such as
+/// `soil_depth` do not turn into italics and a table cell stays one cell.
+func md(_ v: Any?) -> String {
+    var out = ""
+    for ch in "\(v ?? "")" {
+        if ch == "_" || ch == "*" || ch == "|" { out.append("\\") }
+        out.append(ch)
+    }
+    return out
+}
