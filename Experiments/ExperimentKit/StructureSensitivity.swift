@@ -33,6 +33,9 @@ public enum StructureSensitivity {
         public var threshold: Double
         public var kernelOpen: Int
         public var kernelClose: Int
+        /// The run's sampler against the random sampler (a threshold and kernels that erase every unstable
+        /// patch leave the random sampler's candidates).
+        public var overlapWithRandom: CandidateOverlap
         public var aucStudyProtocol: Double
         public var aucCommonTest: Double
     }
@@ -97,14 +100,15 @@ public enum StructureSensitivity {
         designSettings.batchSize = 32
         designSettings = designSettings.resolved(.patchCNN)
 
-        func sampledSet(threshold: Double, open: Int, close: Int, stream: ExperimentStream) throws -> SampleSet {
+        let randomCandidates = (0..<dem.count).map { base[$0] && valid[$0] }
+        func sampledSet(threshold: Double, open: Int, close: Int, stream: ExperimentStream) throws -> (SampleSet, CandidateOverlap) {
             var negativeGenerator = g.split(stream)
             let stable = NegativeSampling.pofStableRegion(ppm.pof, threshold: Float(threshold), openSize: open, closeSize: close)
             let candidates = (0..<dem.count).map { base[$0] && stable[$0] && valid[$0] }
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
                                                       count: trainingLandslides.count, spacingMeters: 0, avoid: landslides, generator: &negativeGenerator,
                                                       sampler: "pof")
-            return setup.sampledSet(negatives)
+            return (setup.sampledSet(negatives), CandidateOverlap(candidates, random: randomCandidates))
         }
         func evaluate(_ set: SampleSet, settings: ModelSettings, generator g: inout SeededGenerator) throws -> (a: Double, b: Double) {
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &g)
@@ -126,10 +130,10 @@ public enum StructureSensitivity {
             let threshold = 0.3 + 0.6 * u[0]
             let open = kernels[min(kernels.count - 1, Int(u[1] * Double(kernels.count)))]
             let close = kernels[min(kernels.count - 1, Int(u[2] * Double(kernels.count)))]
-            let set = try sampledSet(threshold: threshold, open: open, close: close, stream: .negatives(i))
+            let (set, overlap) = try sampledSet(threshold: threshold, open: open, close: close, stream: .negatives(i))
             var runGenerator = g.split(.model(i))
             let auc = try evaluate(set, settings: designSettings, generator: &runGenerator)
-            runs.append(Run(threshold: threshold, kernelOpen: open, kernelClose: close, aucStudyProtocol: auc.a, aucCommonTest: auc.b))
+            runs.append(Run(threshold: threshold, kernelOpen: open, kernelClose: close, overlapWithRandom: overlap, aucStudyProtocol: auc.a, aucCommonTest: auc.b))
             progress(String(format: "run %d/%d: threshold %.2f, open %d, close %d → AUC %.3f (a), %.3f (b)", i + 1, n, threshold,
                             open, close, auc.a, auc.b))
         }
@@ -148,7 +152,7 @@ public enum StructureSensitivity {
         // Bayesian optimisation of the CNN's hyperparameters over Table 1's space, on the Y1 sampled set:
         // 70/30 into training and test parts; the optimiser sees the training part only, split again
         // 70/30 into fitting and validation (objective 1 − validation AUC).
-        let y1 = try sampledSet(threshold: 0.5, open: 3, close: 3, stream: .optimisationNegatives)
+        let y1 = try sampledSet(threshold: 0.5, open: 3, close: 3, stream: .optimisationNegatives).0
         var og = g.split(.optimisation)
         let outer = Validation.stratifiedSplit(labels: y1.labels, trainFraction: 0.7, generator: &og)
         let trainingPart = y1.subset(outer.train), testPart = y1.subset(outer.test)
@@ -192,7 +196,7 @@ public enum StructureSensitivity {
             aucStudyProtocol: ROC(labels: testPart.labels.map(UInt8.init), scores: Array(finalScores.prefix(testPart.cells.count))).auc,
             aucCommonTest: ROC(labels: common.labels.map(UInt8.init), scores: Array(finalScores.dropFirst(testPart.cells.count))).auc)
         let full = ModelSettings().resolved(.patchCNN)
-        let statements = [
+        var statements = [
             "the \(n) design runs use a reduced network (\(designSettings.channels!) channels, \(designSettings.epochs!) epochs, batch "
                 + "\(designSettings.batchSize!)) instead of Table 1's best (\(full.channels!) channels, \(full.epochs!) epochs, batch "
                 + "\(full.batchSize!)): the design asks how the sampler's settings move AUC, and \(n) full trainings would dominate the run",
@@ -200,6 +204,12 @@ public enum StructureSensitivity {
                 + "\(validation.cells.count) validation samples), never on a test set; its best setting trains the final model on all "
                 + "\(trainingPart.cells.count) training samples",
         ]
+        let degenerate = runs.filter(\.overlapWithRandom.equalsRandom)
+        if !degenerate.isEmpty {
+            statements.append("\(degenerate.count) of the \(n) design runs (thresholds "
+                              + degenerate.map { String(format: "%.2f", $0.threshold) }.joined(separator: ", ")
+                              + ") have the random sampler's candidates: opening erased every unstable patch")
+        }
         for line in statements { progress("note: \(line)") }
         // Figures.
         var writer = try FigureWriter(outputDirectory)

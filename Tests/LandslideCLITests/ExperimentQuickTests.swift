@@ -108,6 +108,22 @@ struct ExperimentQuickTests {
         #expect(try stripped() == stripped(), "\(experiment): two runs with seed 4 differ")
     }
 
+    /// Loja's POF ≥ 0.9 patches do not survive a 3 × 3 opening, so PPM-CNN(Y2)'s candidates are the random
+    /// sampler's: the run must report the overlap and say it, in results.json and on the console.
+    @Test func y2ReportsThatItIsTheRandomSampler() throws {
+        let r = try Self.run("model-comparison", seed: 4, in: TemporaryDirectory())
+        let models = Dictionary((r["models"] as? [[String: Any]] ?? []).map { (($0["model"] as? String) ?? "", $0) },
+                                uniquingKeysWith: { a, _ in a })
+        let y2 = try #require(models["PPM-CNN(Y2)"]?["overlap_with_random"] as? [String: Any])
+        let cnn = try #require(models["CNN"]?["overlap_with_random"] as? [String: Any])
+        #expect(y2["equals_random"] as? Bool == true && Self.value(y2["random_cells_excluded"]) == 0)
+        #expect(Self.value(y2["candidate_cells"]) == Self.value(cnn["candidate_cells"]))
+        let y1 = try #require(models["PPM-CNN(Y1)"]?["overlap_with_random"] as? [String: Any])
+        #expect(y1["equals_random"] as? Bool == false && Self.value(y1["random_cells_excluded"]) > 0)
+        let statements = r["statements"] as? [String] ?? []
+        #expect(statements.contains { $0.hasPrefix("PPM-CNN(Y2)'s candidate set equals the random sampler's") })
+    }
+
     /// Each model draws from its own stream: changing the PPM (scenario UL: lognormal strengths) changes the
     /// PPM and the PPM-CNNs but leaves the CNN with random negatives and the GLM exactly as they were.
     @Test func modelsDoNotShareRandomness() throws {

@@ -1,5 +1,6 @@
 @testable import ExperimentKit
 import Randomness
+import Stages
 import Testing
 
 /// An experiment's random streams are split off its seed by distinct labels, so no two named streams
@@ -19,5 +20,25 @@ import Testing
         let x = (0..<4).map { _ in a.next() }
         #expect(x == (0..<4).map { _ in b.next() })
         #expect(x != (0..<4).map { _ in c.next() })
+    }
+}
+
+/// A sampler that excludes nothing is the random sampler: the overlap report says so, by counting.
+@Suite struct CandidateOverlapTests {
+    @Test func aSamplerThatExcludesNothingIsTheRandomOne() {
+        let random = [true, true, false, true, true]
+        let same = CandidateOverlap(random, random: random)
+        #expect(same.equalsRandom && same.randomCellsExcluded == 0 && same.candidateCells == 4)
+        #expect(same.degeneracy(of: "Y2")?.contains("equals the random sampler's (4 cells)") == true)
+        let narrower = CandidateOverlap([true, false, false, true, false], random: random)
+        #expect(!narrower.equalsRandom && narrower.randomCellsExcluded == 2 && narrower.sharedWithRandom == 2)
+        #expect(narrower.degeneracy(of: "Y1") == nil)
+    }
+
+    /// Below 2 % of cells with POF > 0.5 a run warns, naming the share; above it says nothing.
+    @Test func nearlyAllStableWarns() {
+        let warning = PPMRun.stabilityWarnings(sharePOFAboveHalf: 0.004)
+        #expect(warning.count == 1 && warning[0].contains("0.40 %"))
+        #expect(PPMRun.stabilityWarnings(sharePOFAboveHalf: 0.2).isEmpty)
     }
 }
