@@ -124,6 +124,20 @@ struct ExperimentQuickTests {
         #expect(statements.contains { $0.hasPrefix("PPM-CNN(Y2)'s candidate set equals the random sampler's") })
     }
 
+    /// Study A's fixed choices are settings: the POF as a 7th channel reaches the CNN, the profile the PPM,
+    /// and the results say which were used.
+    @Test func studyASettingsReachTheRun() throws {
+        let r = try Self.run("model-comparison", seed: 4, in: TemporaryDirectory(),
+                             extra: ["--pof-channel", "--profile", "b", "--no-clean-map"])
+        let channels = r["channels"] as? [String] ?? []
+        #expect(channels == ["slope", "aspect", "elevation", "d8", "soil_depth", "pof"])
+        let settings = r["study_a"] as? [String: Any] ?? [:]
+        #expect(settings["profile"] as? String == "b" && settings["pof_channel"] as? Bool == true
+                && settings["clean_output_map"] as? Bool == false)
+        let deviations = (r["deviations"] as? [[String: Any]] ?? []).map { $0["item"] as? String ?? "" }
+        #expect(deviations.contains("CNN input channels"))
+    }
+
     /// Each model draws from its own stream: changing the PPM (scenario UL: lognormal strengths) changes the
     /// PPM and the PPM-CNNs but leaves the CNN with random negatives and the GLM exactly as they were.
     @Test func modelsDoNotShareRandomness() throws {

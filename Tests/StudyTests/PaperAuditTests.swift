@@ -187,6 +187,24 @@ import TestSupport
         #expect(!holds(less.merging(["pairs": [["b", "a"]]]) { $1 }))
     }
 
+    @Test func studyBStatementsAgainstTheirTables() {
+        let metrics = [PrintedMetrics(model: "P", values: ["auc": 0.9, "f1": 0.95]), PrintedMetrics(model: "Q", values: ["auc": 0.95, "f1": 0.91])]
+        let counts = ["P": [10.0, 20, 70]]
+        func holds(_ s: [String: Any], _ b: [String: Any] = [:]) -> Bool {
+            let c = A.statementB(s, metrics: metrics, counts: counts, b: b)
+            return !c.isEmpty && c.allSatisfy { $0.consistent }
+        }
+        #expect(holds(["kind": "share_of_total", "model": "P", "class": 3, "count": 70, "percent": 70.0]))
+        #expect(!holds(["kind": "share_of_total", "model": "P", "class": 3, "count": 70, "percent": 72.0]))
+        #expect(holds(["kind": "all_above", "threshold": 0.9, "fields": ["f1"]]))
+        #expect(!holds(["kind": "all_above", "threshold": 0.9, "fields": ["auc"]]))
+        #expect(holds(["kind": "greatest", "among": "metrics_auc", "item": "Q"]))
+        #expect(!holds(["kind": "greatest", "among": "metrics_auc", "item": "P"]))
+        let b: [String: Any] = ["sampler_auc": ["random": 0.9, "iv": 0.99]]
+        #expect(holds(["kind": "greatest", "among": "sampler_auc", "item": "iv"], b))
+        #expect(!holds(["kind": "greatest", "among": "sampler_auc", "item": "random"], b))
+    }
+
     @Test func invariantUnderCOV() throws {
         let same = [PrintedColumn(table: 3, model: "PPM", quantity: "percent_area", scenario: "a", values: [60, 5, 1, 4, 30]),
                     PrintedColumn(table: 3, model: "PPM", quantity: "percent_area", scenario: "b", values: [50, 10, 6, 10, 24])]
