@@ -179,7 +179,7 @@ public enum NetworkComparison {
         try save(ClassedMapChart(grid: grid, classes: ivClasses, points: points, title: "Information-value zoning"), "iv-zoning-map")
         try save(PanelFigure(zoningMaps, columns: 3, panelSize: zoningMaps[0].preferredSize), "zoning-maps")
         let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
-        // A metric with no defined value (precision when nothing is predicted positive) is drawn as 0.
+        // A metric with no defined value (precision when nothing is predicted positive) is a gap marked n/a.
         func value(_ m: FoldMetrics, _ k: String) -> Double {
             let v: Double = switch k {
             case "accuracy": m.accuracy
@@ -188,12 +188,15 @@ public enum NetworkComparison {
             case "f1": m.f1
             default: m.auc
             }
-            return v.isFinite ? v : 0
+            return v.isFinite ? v : .nan
         }
         try save(BarChart(categories: metricNames.map { $0 == "f1" ? "F1" : $0 == "auc" ? "AUC" : $0.capitalized },
                           series: results.map { r in .init(label: "\(r.model) (ours, 70/30)", values: metricNames.map { value(r.studyProtocol, $0) }) }
                               + results.map { r in .init(label: "\(r.model) (Study B)", values: metricNames.map { r.reportedByStudy[$0]! }) },
-                          valueLabel: "Score", categoryLabel: "Metric", title: "\(config.name): networks, ours vs Study B"),
+                          valueLabel: "Score", categoryLabel: "Metric", title: "\(config.name): networks, ours vs Study B",
+                          // Each network one hue: ours solid, Study B's the same hue, light.
+                          colors: (0..<3).map { Theme.standard.color($0) } + (0..<3).map { Theme.standard.color($0).withAlpha(0.4) },
+                          valueCeiling: 1),
                  "metrics-bars", size: Size(width: 600, height: 320))
         try save(BarChart(categories: results.map(\.model), series: Theme.susceptibilityClassNames.indices.map { c in
             .init(label: Theme.susceptibilityClassNames[c], values: results.map { $0.classAreaPercent[c] }) },
