@@ -39,13 +39,16 @@ enum Deviations {
                                       : "Study A's data are not public: a public study stands in")]
     }
 
-    /// The storm the PPM is run for.
-    static func storm(_ experiment: String, rainMillimeters: Double, hours: Double) -> [Deviation] {
+    /// The storm the PPM is run for: its whole rain and the hour the maps are for.
+    static func storm(_ experiment: String, context: StudyContext) -> [Deviation] {
+        guard let (hyetograph, hours) = try? PPMRun.storm(context.config) else { return [] }
+        let total = hyetograph.totalMillimeters(until: nil), at = hours ?? hyetograph.endHours.last ?? 0
         let paperRain = studyA.storm["rain_mm"] ?? .nan, paperHours = studyA.storm["map_hours"] ?? .nan
-        guard abs(rainMillimeters - paperRain) > 0.05 || abs(hours - paperHours) > 0.01 else { return [] }
+        guard abs(total - paperRain) > 0.05 || abs(at - paperHours) > 0.01 else { return [] }
         return [Deviation(experiment: experiment, item: "storm",
                           paper: "\(number(paperRain)) mm in all; maps after \(number(paperHours)) h of rain",
-                          ours: String(format: "%.1f mm in %.1f h", rainMillimeters, hours),
+                          ours: String(format: "%.1f mm in all; maps after %.1f h (%.1f mm)", total, at,
+                                       hyetograph.totalMillimeters(until: at)),
                           why: "the study's own storm (its config's rainfall)")]
     }
 

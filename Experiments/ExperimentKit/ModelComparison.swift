@@ -262,7 +262,7 @@ public enum ModelComparison {
                               sharePOFAboveHalf: shareAboveHalf, statements: statements,
                               deviations: Deviations.studyAData("model-comparison", context: context, analysedCells: valid.filter { $0 }.count,
                                                                 landslides: usable.count)
-                                  + Deviations.storm("model-comparison", rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.storm("model-comparison", context: context)
                                   + Deviations.channels("model-comparison", channels, settings: studyA)
                                   + Deviations.network("model-comparison", settings, quick: options.quick),
                               models: scored.map(\.result), figures: writer.files.sorted(),

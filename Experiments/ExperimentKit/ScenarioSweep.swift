@@ -261,7 +261,7 @@ public enum ScenarioSweep {
                               samplerCandidates: samplerCandidates, statements: statements,
                               deviations: Deviations.studyAData(options.experiment, context: context, analysedCells: valid.filter { $0 }.count,
                                                                 landslides: landslides.count)
-                                  + Deviations.storm(options.experiment, rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.storm(options.experiment, context: context)
                                   + Deviations.channels(options.experiment, channels, settings: studyA)
                                   + Deviations.network(options.experiment, settings, quick: options.quick),
                               tables: tables, figures: writer.files.sorted(),

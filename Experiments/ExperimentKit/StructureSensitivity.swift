@@ -231,7 +231,7 @@ public enum StructureSensitivity {
                               statements: statements,
                               deviations: Deviations.studyAData("structure-sensitivity", context: context,
                                                                 analysedCells: valid.filter { $0 }.count, landslides: landslides.count)
-                                  + Deviations.storm("structure-sensitivity", rainMillimeters: prepared.rainMillimeters, hours: prepared.storm.stepSeconds.reduce(0, +) / 3600)
+                                  + Deviations.storm("structure-sensitivity", context: context)
                                   + Deviations.channels("structure-sensitivity", factors.names, settings: StudyASettings())
                                   + Deviations.network("structure-sensitivity", designSettings, quick: options.quick, what: "design-run CNN"),
                               runs: runs, pearson: r,

@@ -48,8 +48,10 @@ func fmt(_ v: Double?, _ d: Int = 3) -> String {
 /// `soil_depth` do not turn into italics and a table cell stays one cell.
 func md(_ v: Any?) -> String {
     var out = ""
+    var inCode = false  // escapes are literal inside `code`, where they are not needed
     for ch in "\(v ?? "")" {
-        if ch == "_" || ch == "*" || ch == "|" { out.append("\\") }
+        if ch == "`" { inCode.toggle() }
+        if !inCode && (ch == "_" || ch == "*") || ch == "|" { out.append("\\") }
         out.append(ch)
     }
     return out

@@ -118,7 +118,10 @@ public struct BarChart: Chart {
         if let reference {
             let y = area.py(reference.value)
             canvas.strokeLine(Point(area.rect.minX, y), Point(area.rect.maxX, y), color: t.axisColor, width: 0.8, dash: [4, 3])
-            canvas.text(reference.label, at: Point(area.rect.minX + 3, y + 1.5), size: t.tickSize - 1.5, color: t.axisColor,
+            // The label on a white box, so that a bar behind it does not hide it.
+            let size = t.tickSize - 1.5, width = canvas.textWidth(reference.label, size: size)
+            canvas.fillRect(Rect(x: area.rect.minX + 2, y: y + 1, width: width + 3, height: size + 2), Color.white.withAlpha(0.85))
+            canvas.text(reference.label, at: Point(area.rect.minX + 3.5, y + 1.5), size: size, color: t.axisColor,
                         align: .left, vAlign: .top)
         }
         drawAxisLines(on: canvas, area: area, rotateXLabels: rotate)
