@@ -5,7 +5,8 @@ SWIFT        ?= swift
 STUDIES      := $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test figures figures-prep gallery paper bench audit clean
+.PHONY: help deps build test figures figures-prep gallery paper bench audit clean FORCE
+FORCE:
 
 help: ## List the targets
 	@echo "landslide-susceptibility reproducibility harness"
@@ -54,14 +55,15 @@ figures-prep: deps gallery
 	  echo "figures: no data root at $(DATA_ROOT) (set LANDSLIDE_DATA_ROOT); real studies skipped, the twin stands in"; \
 	fi
 
-figures/%/results.json: | figures-prep
+# FORCE: `make figures` regenerates every result, also where an older one exists.
+figures/%/results.json: FORCE | figures-prep
 	@exp=$(word 2,$(subst /, ,$@)); study=$(word 3,$(subst /, ,$@)); \
 	echo "== $$exp on $$study"; \
 	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
 	  || { echo "figures: $$exp on $$study failed; see figures/$$exp-$$study.log" >&2; tail -3 figures/$$exp-$$study.log >&2; exit 1; }; \
 	tail -1 figures/$$exp-$$study.log
 
-figures/paper-audit/results.json: | figures-prep
+figures/paper-audit/results.json: FORCE | figures-prep
 	@mkdir -p figures/paper-audit
 	@.build/release/paper-audit --papers $(DATA_ROOT)/../papers --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
 
