@@ -19,6 +19,7 @@ enum Deviations {
     static var studyA: PublishedNumbers.StudyA { PublishedNumbers.shipped.studyA }
     static var studyB: PublishedNumbers.StudyB { PublishedNumbers.shipped.studyB }
 
+    /// 1000.0 → "1000", 2.5e-5 → "2.5e-05".
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(format: "%g", x)
     }

@@ -242,7 +242,7 @@ public enum ModelComparison {
         // The storm (Study A's Fig. 7) with k_s: above the line, rain would run off.
         let (hyetograph, hoursLimit) = try PPMRun.storm(config)
         let shown = hyetograph.endHours.indices.filter { hoursLimit == nil || hyetograph.endHours[$0] <= hoursLimit! + 1e-9 }
-        try save(BarChart(categories: shown.map { formatNumber(hyetograph.endHours[$0]) },
+        try save(BarChart(categories: shown.map { Deviations.number(hyetograph.endHours[$0]) },
                           series: [.init(label: "", values: shown.map { hyetograph.intensityMillimetersPerHour[$0] })],
                           valueLabel: "Rain (mm/h)", categoryLabel: "Step ending at hour",
                           title: String(format: "%@: storm, %.1f mm; k_s = %.0f mm/h", name, prepared.rainMillimeters,

@@ -109,8 +109,8 @@ public enum SamplerComparison {
         }
         var statements: [String] = []
         for s in [buffer.setting, slopeLimit.setting] where !s.feasible {
-            statements.append("Study B's \(s.name) of \(formatNumber(s.studyValue)) leaves \(formatCount(s.candidatesAtStudyValue)) candidate cells "
-                              + "for \(needed) negatives on \(config.name); the nearest feasible value, \(formatNumber(s.usedValue)), is used")
+            statements.append("Study B's \(s.name) of \(Deviations.number(s.studyValue)) leaves \(formatCount(s.candidatesAtStudyValue)) candidate cells "
+                              + "for \(needed) negatives on \(config.name); the nearest feasible value, \(Deviations.number(s.usedValue)), is used")
         }
         progress("information-value model on Study B's 13 terrain factors (training landslides only)")
         let ivLayers = kind.usesPatches ? try FactorLayers.load(context, names: names) : factors
@@ -124,8 +124,8 @@ public enum SamplerComparison {
         let reported = PublishedNumbers.shipped.studyB.samplerAuc
         let regions: [(name: String, key: String?, candidates: [Bool])] = [
             ("random", "random", base),
-            ("buffer \(formatNumber(buffer.setting.usedValue)) m", "buffer", buffer.mask),
-            ("slope ≤ \(formatNumber(slopeLimit.setting.usedValue))°", "slope", slopeLimit.mask),
+            ("buffer \(Deviations.number(buffer.setting.usedValue)) m", "buffer", buffer.mask),
+            ("slope ≤ \(Deviations.number(slopeLimit.setting.usedValue))°", "slope", slopeLimit.mask),
             ("information value (very low)", "information_value", (0..<dem.count).map {
                 base[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }),
             ("POF < 0.5, opened and closed (Study A)", nil, zip(base, pofStable).map { $0 && $1 }),
@@ -180,8 +180,8 @@ public enum SamplerComparison {
                         settings: settings, samplerSettings: [buffer.setting, slopeLimit.setting], statements: statements,
                         deviations: Deviations.studyBFactors("sampler-comparison", names)
                             + [buffer.setting, slopeLimit.setting].filter { !$0.feasible }.map {
-                                Deviation(experiment: "sampler-comparison", item: "sampler \($0.name)", paper: formatNumber($0.studyValue),
-                                          ours: formatNumber($0.usedValue),
+                                Deviation(experiment: "sampler-comparison", item: "sampler \($0.name)", paper: Deviations.number($0.studyValue),
+                                          ours: Deviations.number($0.usedValue),
                                           why: "the study's value leaves \(formatCount($0.candidatesAtStudyValue)) candidate cells for \(needed) negatives; the nearest feasible value is used")
                             }
                             + (kind == .cnn1D ? Deviations.studyBEpochs("sampler-comparison", model: "CNN", paper: ModelSettings().resolved(.cnn1D).epochs!, ours: settings.epochs)
@@ -191,9 +191,4 @@ public enum SamplerComparison {
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
     }
-}
-
-/// 1000.0 → "1000", 2.5 → "2.5".
-func formatNumber(_ x: Double) -> String {
-    x == x.rounded() ? String(Int(x)) : String(x)
 }

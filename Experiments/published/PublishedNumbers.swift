@@ -107,23 +107,12 @@ public struct PublishedNumbers: Sendable, Decodable {
     public var studyB: StudyB
     enum CodingKeys: String, CodingKey { case studyA = "study_a", studyB = "study_b" }
 
-    /// The file: `Experiments/published/published.yaml` of the checkout the command runs in (the
-    /// Makefile and the tests run from its root), else the copy built into the harness.
-    public static var path: String {
-        let inCheckout = "Experiments/published/published.yaml"
-        if FileManager.default.fileExists(atPath: inCheckout) { return inCheckout }
-        return Bundle.module.path(forResource: "published", ofType: "yaml") ?? inCheckout
-    }
+    /// The file: `Experiments/published/published.yaml` of the checkout, else the built-in copy.
+    public static var path: String { resourcePath("published") }
 
     /// Reads and decodes a published-numbers file.
     public static func load(_ path: String = PublishedNumbers.path) throws -> PublishedNumbers {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw PublishedNumbersError(path: path, problem: "cannot read the file (\(error.localizedDescription))")
-        }
-        do { return try YAMLDecoder().decode(PublishedNumbers.self, from: text) } catch {
-            throw PublishedNumbersError(path: path, problem: "not the published-numbers schema: \(error)")
-        }
+        try decodeYAML(PublishedNumbers.self, at: path, schema: "the published-numbers schema")
     }
 
     /// The shipped numbers; a broken file is a defect of the harness itself, not of user input.
@@ -156,18 +145,28 @@ public struct Coverage: Sendable, Decodable {
     enum CodingKeys: String, CodingKey { case studyA = "study_a", studyB = "study_b" }
 
     /// The checkout's `Experiments/published/coverage.yaml`, else the copy built into the harness.
-    public static var path: String {
-        let inCheckout = "Experiments/published/coverage.yaml"
-        if FileManager.default.fileExists(atPath: inCheckout) { return inCheckout }
-        return Bundle.module.path(forResource: "coverage", ofType: "yaml") ?? inCheckout
-    }
+    public static var path: String { resourcePath("coverage") }
 
     public static func load(_ path: String = Coverage.path) throws -> Coverage {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw PublishedNumbersError(path: path, problem: "cannot read the file")
-        }
-        do { return try YAMLDecoder().decode(Coverage.self, from: text) } catch {
-            throw PublishedNumbersError(path: path, problem: "\(error)")
-        }
+        try decodeYAML(Coverage.self, at: path, schema: "the coverage schema")
+    }
+}
+
+/// `Experiments/published/<name>.yaml` of the checkout the command runs in (the Makefile and the tests
+/// run from its root), else the copy built into the harness.
+func resourcePath(_ name: String) -> String {
+    let inCheckout = "Experiments/published/\(name).yaml"
+    if FileManager.default.fileExists(atPath: inCheckout) { return inCheckout }
+    return Bundle.module.path(forResource: name, ofType: "yaml") ?? inCheckout
+}
+
+/// Reads and decodes one of the YAML files here; errors name the file and what was wrong.
+func decodeYAML<T: Decodable>(_ type: T.Type, at path: String, schema: String) throws -> T {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw PublishedNumbersError(path: path, problem: "cannot read the file (\(error.localizedDescription))")
+    }
+    do { return try YAMLDecoder().decode(T.self, from: text) } catch {
+        throw PublishedNumbersError(path: path, problem: "not \(schema): \(error)")
     }
 }
