@@ -135,6 +135,7 @@ let package = Package(
         .testTarget(name: "SlopePhysicsTests", dependencies: ["SlopePhysics", "Reliability", "Terrain", "GeoRaster", "StudyCore", "Stages", "Randomness", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "SummaryStatisticsTests", dependencies: ["SummaryStatistics"], swiftSettings: strict),
         .testTarget(name: "SusceptibilityTests", dependencies: ["Susceptibility", "Randomness", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: strict),
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
