@@ -2,27 +2,78 @@ import ArgumentParser
 import Foundation
 import StudyCore
 
-/// The options every experiment takes (`@OptionGroup`): --study, --seed, --out, --quick, --data-root.
+/// The options every experiment takes (`@OptionGroup`): --study, --seed, --out, --quick, --data-root,
+/// and the replicates (--replicates, --jobs; issue G3).
 public struct ExperimentOptions: ParsableArguments {
     @Option(help: "Study config (YAML).") public var study: String
-    @Option(help: "Seed (default: the study's).") public var seed: UInt64?
+    @Option(help: "Seed (default: the study's). Replicate k draws from its own seed derived from this one and k.")
+    public var seed: UInt64?
     @Option(help: "Output directory.") public var out: String
     @Flag(help: "Reduced sizes (for tests): a small network and few epochs.") public var quick = false
     @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).")
     public var dataRoot: String?
+    @Option(help: ArgumentHelp("""
+        Replicates: independent redraws of everything random (the common test's held-out landslides, each model's \
+        70/30 split, its negatives, initialisation and batch order). Each is kept in OUT/replicates/<k>/; \
+        OUT/results.json gives every metric as mean, SD, 95 % interval, n and the values.
+        """, valueName: "n"))
+    public var replicates = 1
+    @Option(help: ArgumentHelp("Replicates run at once, each in its own process (default: the number of cores).", valueName: "n"))
+    public var jobs: Int?
+    /// Set by the experiment itself when it runs one replicate in a process of its own.
+    @Option(help: .hidden) public var replicate: Int?
 
     public init() {}
 
-    /// Loads the study and runs `body` on it with the seed to use; any error ends the process with
-    /// one `error:` line and exit status 1.
+    public func validate() throws {
+        guard replicates >= 1 else { throw ValidationError("--replicates must be at least 1 (got \(replicates))") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+        if let replicate, replicate < 0 { throw ValidationError("--replicate must be at least 0") }
+    }
+
+    /// Loads the study and runs the experiment over the replicates; any error ends the process with one
+    /// `error:` line and exit status 1.
+    ///
+    /// `body` is one replicate: it runs on the study with the replicate's seed and writes into `out`. Run
+    /// with `--replicate k` (as the replicates' processes are), this process is that replicate; otherwise
+    /// it starts the replicates, merges their results into OUT/results.json (``Replication``), lets
+    /// `summary` draw the figures that have an interval form, and prints the merged metrics.
     public func run(_ experiment: String,
+                    summary: ((ReplicateSummary) throws -> [String])? = nil,
                     _ body: (_ context: StudyContext, _ seed: UInt64, _ progress: @escaping (String) -> Void) throws -> Void) {
         do {
-            let context = try StudyContext(try StudyConfig.load(study, dataRoot: dataRoot))
-            let name = context.config.name
-            try body(context, seed ?? context.config.seed) { line in
+            let config = try StudyConfig.load(study, dataRoot: dataRoot)
+            let name = config.name
+            let baseSeed = seed ?? config.seed
+            let progress: @Sendable (String) -> Void = { line in
                 FileHandle.standardError.write(Data("\(experiment) [\(name)]: \(line)\n".utf8))
             }
+            if let k = replicate {
+                try body(try StudyContext(config), Replication.seed(baseSeed, replicate: k), progress)
+                return
+            }
+            let started = Date()
+            let jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            if replicates > 1 { progress("\(replicates) replicates, \(min(jobs, replicates)) at once") }
+            let seconds = try Replication.runWorkers(experiment: experiment, out: out, count: replicates, jobs: jobs, progress: progress)
+            var merged = try Replication.aggregate(out: out, count: replicates, baseSeed: baseSeed, jobs: jobs,
+                                                   replicateSeconds: seconds, seconds: Date().timeIntervalSince(started))
+            if let summary {
+                let s = ReplicateSummary(experiment: experiment, out: out, count: replicates, merged: merged)
+                let drawn = try summary(s)
+                merged["figures"] = Array(Set((merged["figures"] as? [String] ?? []) + drawn)).sorted()
+                merged["seconds"] = Date().timeIntervalSince(started)
+                try Replication.rewrite(out: out, results: merged)
+            }
+            if replicates == 1 {
+                print(try String(contentsOfFile: Replication.directory(out, replicate: 0) + "/stdout.txt", encoding: .utf8), terminator: "")
+            } else {
+                print(ReplicateTable.text(experiment: experiment, study: name, merged), terminator: "")
+            }
+            let figures = (merged["figures"] as? [String] ?? []).count
+            print(String(format: "%@: %d replicate%@, %d figures and results.json in %@ (%.1f s)", experiment, replicates,
+                         replicates == 1 ? "" : "s", figures, out, Date().timeIntervalSince(started)))
         } catch {
             Self.fail(error)
         }

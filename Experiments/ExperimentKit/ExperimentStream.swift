@@ -21,8 +21,15 @@ package enum ExperimentStream: Sendable {
     case optimisation
     /// The negatives of the sampled set a hyperparameter optimisation trains on.
     case optimisationNegatives
+    /// Protocol (c): the k-means blocks and which of them are held out.
+    case spatialTest
+    /// Model `k` trained for protocol (c): its split, initialisation and batch order.
+    case spatialModel(Int)
+    /// Model `k`'s negatives for protocol (c), drawn outside the test blocks.
+    case spatialNegatives(Int)
 
-    /// The stream number: models from 0x100, negatives from 0x1000 (room for 3,840 models each).
+    /// The stream number: models from 0x100, negatives from 0x1000, protocol (c)'s models from 0x2000 and
+    /// their negatives from 0x3000 (room for 3,840 models each, 4,096 for (c)).
     var label: UInt64 {
         switch self {
         case let .model(k): 0x100 + UInt64(k)
@@ -31,6 +38,9 @@ package enum ExperimentStream: Sendable {
         case .design: 0x11
         case .optimisation: 0x12
         case .optimisationNegatives: 0x13
+        case .spatialTest: 0x14
+        case let .spatialModel(k): 0x2000 + UInt64(k)
+        case let .spatialNegatives(k): 0x3000 + UInt64(k)
         }
     }
 }

@@ -7,6 +7,7 @@ import Randomness
 import SlopePhysics
 import Stages
 import StudyCore
+import SummaryStatistics
 import Susceptibility
 import Terrain
 
@@ -48,13 +49,34 @@ public enum ModelComparison {
         public var candidateCells: Int
         /// The sampler's candidates against the random sampler's (nil for models without a sampler).
         public var overlapWithRandom: CandidateOverlap?
-        /// (a) the study's protocol; (b) the common test.
+        /// (a) the study's protocol; (b) the common test; (c) the spatially separated test (``SpatialTest``).
         public var aucStudyProtocol: Double
         public var aucCommonTest: Double
+        public var aucSpatialTest: Double
+        /// On a study with a known truth (the twin's `truth_unstable` layer): the map's AUC against it over
+        /// every analysed cell, and the share of truly unstable cells in each of the five classes (percent).
+        public var aucTruth: Double?
+        public var truthUnstablePercentByClass: [Double]?
+        /// The ROC curve of (b) and of (c) as true-positive rates at false-positive rates 0, 0.01, …, 1
+        /// (``ROC/averagingGrid``), for curves averaged over replicates.
+        public var rocCommonTestTpr: [Double]
+        public var rocSpatialTestTpr: [Double]
         /// The value Study A reported (METHODS.md A6), if it reported one.
         public var aucReportedByStudy: Double?
         public var testSamplesStudyProtocol: Int
         public var highAndVeryHighPercent: Double
+        /// Share of the analysed area in each of the five classes, very low to very high (percent).
+        public var percentAreaByClass: [Double]
+    }
+
+    /// Protocol (c)'s test, as drawn in this replicate.
+    public struct SpatialTestSummary: Codable, Sendable {
+        public var clusters: Int
+        public var heldOutClusters: Int
+        public var landslides: Int
+        public var nonLandslides: Int
+        public var trainingLandslides: Int
+        public var bufferCells: Int
     }
 
     /// One soil parameter as run, beside Study A's Table 2 mean.
@@ -84,12 +106,18 @@ public enum ModelComparison {
         public var channels: [String]
         /// Supply- vs capacity-limited infiltration and the routed runoff inside the study area.
         public var infiltration: InfiltrationRegime
-        public var sharePOFAboveHalf: Double
+        public var sharePofAboveHalf: Double
         /// Degeneracies found by computation (a sampler equal to another, no runoff, nearly all stable).
         public var statements: [String]
         /// Where this run differs from Study A, from the settings actually used.
         public var deviations: [Deviation]
         public var models: [ModelResult]
+        /// Every pair of models compared on the same test points, (b) and (c), by DeLong's test.
+        public var pairedCommonTest: [PairedAUC]
+        public var pairedSpatialTest: [PairedAUC]
+        public var spatialTest: SpatialTestSummary
+        /// Truly unstable cells among the analysed ones, on a study with a known truth.
+        public var truthUnstableCells: Int?
         public var figures: [String]
         public var seconds: Double
     }
@@ -98,7 +126,29 @@ public enum ModelComparison {
     public static var reported: [String: Double] { PublishedNumbers.shipped.studyA.auc }
     static let glmFactors = ["slope", "plan_curvature", "profile_curvature", "elevation", "log10_catchment_area"]
 
-    struct Scored { var name: String; var a: ROC; var b: ROC; var map: [Float]; var result: ModelResult }
+    struct Scored {
+        var name: String
+        var a: ROC
+        var b: ROC
+        var c: ROC
+        var scoresB: [Double]
+        var scoresC: [Double]
+        var map: [Float]
+        var result: ModelResult
+    }
+
+    /// A model's result before classes are drawn: AUCs of (a), (b), (c) and the curves.
+    static func result(_ name: String, sampler: String, negatives: Int, candidates: [Bool]?, random: [Bool],
+                       a: ROC, b: ROC, c: ROC, testA: Int) -> ModelResult {
+        ModelResult(model: name, sampler: sampler, negatives: negatives, candidateCells: candidates?.filter { $0 }.count ?? 0,
+                    overlapWithRandom: candidates.map { CandidateOverlap($0, random: random) },
+                    aucStudyProtocol: a.auc, aucCommonTest: b.auc, aucSpatialTest: c.auc, aucTruth: nil,
+                    truthUnstablePercentByClass: nil,
+                    rocCommonTestTpr: b.truePositiveRate(atFalsePositiveRates: ROC.averagingGrid),
+                    rocSpatialTestTpr: c.truePositiveRate(atFalsePositiveRates: ROC.averagingGrid),
+                    aucReportedByStudy: reported[name], testSamplesStudyProtocol: testA, highAndVeryHighPercent: 0,
+                    percentAreaByClass: [])
+    }
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
@@ -137,16 +187,25 @@ public enum ModelComparison {
         var statements: [String] = []
         let pofValues = valid.indices.filter { valid[$0] && pof.isValid(at: $0) }.map { pof.values[$0] }
         let shareAboveHalf = Double(pofValues.filter { $0 > 0.5 }.count) / Double(max(1, pofValues.count))
-        statements += PPMRun.stabilityWarnings(sharePOFAboveHalf: shareAboveHalf)
+        statements += PPMRun.stabilityWarnings(sharePofAboveHalf: shareAboveHalf)
         if prepared.regime.capacityLimitedCells == 0 { statements.append(PPMRun.noRunoffStatement(prepared.regime)) }
         for region in regions.dropFirst() {
             if let d = CandidateOverlap(region.candidates, random: base).degeneracy(of: region.name) { statements.append(d) }
         }
         for line in statements { progress("note: \(line)") }
         let settings = options.cnnSettings
+        let patch = 17
+        // Protocol (c): whole k-means blocks of landslides and common-test points held out; nothing within
+        // a patch radius of their region trains.
+        var spatialGenerator = g.split(.spatialTest)
+        let spatial = SpatialTest(landslides: usable, negatives: commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
+                                  heldOutFraction: options.heldOutFraction, bufferCells: patch / 2, generator: &spatialGenerator)
+        let testC = spatial.test
+        progress("protocol (c): \(spatial.heldOut.count) landslides and \(spatial.negatives.count) points in \(spatial.heldOutClusters) of \(spatial.clusters) blocks; \(spatial.trainingLandslides.count) landslides train")
         var scored: [Scored] = []
         var randomSplitTest: SampleSet?
-        var randomNegatives: [Int] = []
+        var randomNegatives: [Int] = [], randomNegativesC: [Int] = []
+        func labels(_ set: SampleSet) -> [UInt8] { set.labels.map(UInt8.init) }
         for (k, region) in regions.enumerated() {
             // Each model splits and trains on its own stream (seed, position): no model's draws depend on
             // another's, so adding, dropping or changing one leaves the others as they were.
@@ -163,43 +222,74 @@ public enum ModelComparison {
             progress("\(region.name): \(negatives.count) negatives from \(candidates.filter { $0 }.count) candidate cells; training")
             let both = cellSet(testA.cells + common.cells, testA.labels + common.labels)
             let (scores, model) = try TrainRun.fitAndScore(.patchCNN, train: train, test: both, factors: factors, raster: raster,
-                                                           moments: moments, settings: settings, patch: 17,
+                                                           moments: moments, settings: settings, patch: patch,
                                                            generator: &modelGenerator)
+            // (c): the same sampler outside the test blocks and their buffer, the same 70 % share, its own streams.
+            var generatorC = g.split(.spatialModel(k)), negativeGeneratorC = g.split(.spatialNegatives(k))
+            let candidatesC = zip(candidates, spatial.excluded).map { $0 && !$1 }
+            let negativesC = try NegativeSampling.draw(candidates: candidatesC, geoTransform: dem.geoTransform, rows: dem.rows,
+                                                       cols: dem.cols, count: spatial.trainingLandslides.count, spacingMeters: 0,
+                                                       avoid: landslides, generator: &negativeGeneratorC, sampler: region.sampler)
+            if k == 0 { randomNegativesC = negativesC }
+            let setC = cellSet(spatial.trainingLandslides + negativesC,
+                               spatial.trainingLandslides.map { _ in 1 } + negativesC.map { _ in 0 })
+            let splitC = Validation.stratifiedSplit(labels: setC.labels, trainFraction: 0.7, generator: &generatorC)
+            progress("\(region.name): protocol (c) training")
+            let (scoresC, _) = try TrainRun.fitAndScore(.patchCNN, train: setC.subset(splitC.train), test: testC, factors: factors,
+                                                        raster: raster, moments: moments, settings: settings, patch: patch,
+                                                        generator: &generatorC)
             progress("\(region.name): dense map")
             let map = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)
-            let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
-            let rocB = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
-            scored.append(Scored(name: region.name, a: rocA, b: rocB, map: map, result: ModelResult(
-                model: region.name, sampler: region.sampler, negatives: negatives.count,
-                candidateCells: candidates.filter { $0 }.count, overlapWithRandom: CandidateOverlap(candidates, random: base),
-                aucStudyProtocol: rocA.auc, aucCommonTest: rocB.auc,
-                aucReportedByStudy: reported[region.name], testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)))
+            let scoresB = Array(scores.dropFirst(testA.cells.count))
+            let rocA = ROC(labels: labels(testA), scores: Array(scores.prefix(testA.cells.count)))
+            let rocB = ROC(labels: labels(common), scores: scoresB), rocC = ROC(labels: labels(testC), scores: scoresC)
+            scored.append(Scored(name: region.name, a: rocA, b: rocB, c: rocC, scoresB: scoresB, scoresC: scoresC, map: map,
+                                 result: result(region.name, sampler: region.sampler, negatives: negatives.count, candidates: candidates,
+                                                random: base, a: rocA, b: rocB, c: rocC, testA: testA.cells.count)))
         }
         // The PPM: POF is the score; (a) on the random sampler's 30 % (the CNN's test set).
         let testA = randomSplitTest!
         let pofScores = { (cells: [Int]) in cells.map { ppm.pof.isValid(at: $0) ? Double(ppm.pof.values[$0]) : 0 } }
-        let ppmA = ROC(labels: testA.labels.map(UInt8.init), scores: pofScores(testA.cells))
-        let ppmB = ROC(labels: common.labels.map(UInt8.init), scores: pofScores(common.cells))
-        scored.insert(Scored(name: "PPM", a: ppmA, b: ppmB, map: (0..<dem.count).map { ppm.pof.isValid(at: $0) ? ppm.pof.values[$0] : .nan },
-                             result: ModelResult(model: "PPM", sampler: "none (POF is the score)", negatives: 0, candidateCells: 0,
-                                                 overlapWithRandom: nil, aucStudyProtocol: ppmA.auc, aucCommonTest: ppmB.auc, aucReportedByStudy: reported["PPM"],
-                                                 testSamplesStudyProtocol: testA.cells.count, highAndVeryHighPercent: 0)), at: 1)
+        let (ppmScoresB, ppmScoresC) = (pofScores(common.cells), pofScores(testC.cells))
+        let ppmA = ROC(labels: labels(testA), scores: pofScores(testA.cells))
+        let ppmB = ROC(labels: labels(common), scores: ppmScoresB), ppmC = ROC(labels: labels(testC), scores: ppmScoresC)
+        scored.insert(Scored(name: "PPM", a: ppmA, b: ppmB, c: ppmC, scoresB: ppmScoresB, scoresC: ppmScoresC,
+                             map: (0..<dem.count).map { ppm.pof.isValid(at: $0) ? ppm.pof.values[$0] : .nan },
+                             result: result("PPM", sampler: "none (POF is the score)", negatives: 0, candidates: nil, random: base,
+                                            a: ppmA, b: ppmB, c: ppmC, testA: testA.cells.count)), at: 1)
         // GLM baseline on the random sampler's set: the random CNN's negatives, shared (not drawn again).
         progress("GLM baseline")
-        let glmSet = cellSet(trainingLandslides + randomNegatives, trainingLandslides.map { _ in 1 } + randomNegatives.map { _ in 0 })
-        var glmGenerator = g.split(.model(regions.count))
-        let glmSplit = Validation.stratifiedSplit(labels: glmSet.labels, trainFraction: 0.7, generator: &glmGenerator)
-        let glmTrain = glmSet.subset(glmSplit.train), glmTest = glmSet.subset(glmSplit.test)
-        let glm = try LogisticRegression(features: glmLayers.vectors(at: glmTrain.cells, moments: glmMoments), labels: glmTrain.labels)
-        let glmA = ROC(labels: glmTest.labels.map(UInt8.init), scores: glmLayers.vectors(at: glmTest.cells, moments: glmMoments).map(glm.probability))
-        let glmB = ROC(labels: common.labels.map(UInt8.init), scores: glmLayers.vectors(at: common.cells, moments: glmMoments).map(glm.probability))
+        func glmFit(_ landslides: [Int], _ negatives: [Int], _ stream: ExperimentStream) throws -> (LogisticRegression, SampleSet) {
+            let set = cellSet(landslides + negatives, landslides.map { _ in 1 } + negatives.map { _ in 0 })
+            var generator = g.split(stream)
+            let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &generator)
+            let train = set.subset(split.train)
+            return (try LogisticRegression(features: glmLayers.vectors(at: train.cells, moments: glmMoments), labels: train.labels),
+                    set.subset(split.test))
+        }
+        func glmScores(_ glm: LogisticRegression, _ cells: [Int]) -> [Double] {
+            glmLayers.vectors(at: cells, moments: glmMoments).map(glm.probability)
+        }
+        let (glm, glmTest) = try glmFit(trainingLandslides, randomNegatives, .model(regions.count))
+        let (glmC, _) = try glmFit(spatial.trainingLandslides, randomNegativesC, .spatialModel(regions.count))
+        let glmScoresB = glmScores(glm, common.cells), glmScoresC = glmScores(glmC, testC.cells)
+        let glmA = ROC(labels: labels(glmTest), scores: glmScores(glm, glmTest.cells))
+        let glmB = ROC(labels: labels(common), scores: glmScoresB), glmRocC = ROC(labels: labels(testC), scores: glmScoresC)
         var glmMap = [Float](repeating: .nan, count: dem.count)
         let validCells = valid.indices.filter { valid[$0] }
-        for (c, v) in zip(validCells, glmLayers.vectors(at: validCells, moments: glmMoments)) { glmMap[c] = Float(glm.probability(v)) }
-        scored.append(Scored(name: "GLM", a: glmA, b: glmB, map: glmMap, result: ModelResult(
-            model: "GLM", sampler: "random", negatives: randomNegatives.count, candidateCells: base.filter { $0 }.count,
-            overlapWithRandom: CandidateOverlap(base, random: base), aucStudyProtocol: glmA.auc, aucCommonTest: glmB.auc, aucReportedByStudy: nil,
-            testSamplesStudyProtocol: glmTest.cells.count, highAndVeryHighPercent: 0)))
+        for (c, v) in zip(validCells, glmScores(glm, validCells)) { glmMap[c] = Float(v) }
+        var glmResult = result("GLM", sampler: "random", negatives: randomNegatives.count, candidates: base, random: base,
+                               a: glmA, b: glmB, c: glmRocC, testA: glmTest.cells.count)
+        glmResult.aucReportedByStudy = nil
+        scored.append(Scored(name: "GLM", a: glmA, b: glmB, c: glmRocC, scoresB: glmScoresB, scoresC: glmScoresC, map: glmMap,
+                             result: glmResult))
+        // Every pair on the same test points: DeLong's test of two correlated AUCs.
+        let pairedB = PairedAUC.all(names: scored.map(\.name), labels: common.labels, scores: scored.map(\.scoresB))
+        let pairedC = PairedAUC.all(names: scored.map(\.name), labels: testC.labels, scores: scored.map(\.scoresC))
+        // The known truth, where the study has one (the twin).
+        let truth: [Bool?]? = context.layerNames.contains("truth_unstable")
+            ? try context.layer("truth_unstable").values.enumerated().map { valid[$0.offset] && $0.element.isFinite && $0.element != 255 ? $0.element >= 0.5 : nil }
+            : nil
         // Classes and figures.
         var writer = try FigureWriter(outputDirectory)
         var classedMaps: [ClassedMapChart] = []
@@ -209,13 +299,25 @@ public enum ModelComparison {
             let values = scored[k].map.enumerated().filter { valid[$0.offset] && $0.element.isFinite }.map { Double($0.element) }
             let breaks = try NaturalBreaks(ClassBreaks.sampled(values), classes: 5)
             var classes = [UInt8](repeating: 255, count: dem.count)
-            var high = 0, total = 0
+            var perClass = [Int](repeating: 0, count: 5), unstablePerClass = [Int](repeating: 0, count: 5)
+            var truthLabels: [UInt8] = [], truthScores: [Double] = []
             for i in 0..<dem.count where valid[i] && scored[k].map[i].isFinite {
                 let c = breaks.classIndex(of: Double(scored[k].map[i]))
-                classes[i] = UInt8(c); total += 1
-                if c >= 3 { high += 1 }
+                classes[i] = UInt8(c)
+                perClass[c] += 1
+                if let t = truth?[i] {
+                    truthLabels.append(t ? 1 : 0)
+                    truthScores.append(Double(scored[k].map[i]))
+                    if t { unstablePerClass[c] += 1 }
+                }
             }
-            scored[k].result.highAndVeryHighPercent = 100 * Double(high) / Double(max(1, total))
+            let total = Double(max(1, perClass.reduce(0, +)))
+            scored[k].result.percentAreaByClass = perClass.map { 100 * Double($0) / total }
+            scored[k].result.highAndVeryHighPercent = 100 * Double(perClass[3] + perClass[4]) / total
+            if truth != nil {
+                scored[k].result.aucTruth = ROC(labels: truthLabels, scores: truthScores).auc
+                scored[k].result.truthUnstablePercentByClass = zip(unstablePerClass, perClass).map { $1 > 0 ? 100 * Double($0) / Double($1) : .nan }
+            }
             classedMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: scored[k].name))
         }
         func curves(_ pick: (Scored) -> ROC) -> [ROCCurve] {
@@ -259,15 +361,73 @@ public enum ModelComparison {
                               stormMillimetersPerHour: shown.map { hyetograph.intensityMillimetersPerHour[$0] }, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
                               cnnSettings: settings, studyA: studyA, channels: channels, infiltration: prepared.regime,
-                              sharePOFAboveHalf: shareAboveHalf, statements: statements,
+                              sharePofAboveHalf: shareAboveHalf, statements: statements,
                               deviations: Deviations.studyAData("model-comparison", context: context, analysedCells: valid.filter { $0 }.count,
                                                                 landslides: usable.count)
                                   + Deviations.storm("model-comparison", context: context)
                                   + Deviations.channels("model-comparison", channels, settings: studyA)
                                   + Deviations.network("model-comparison", settings, quick: options.quick),
-                              models: scored.map(\.result), figures: writer.files.sorted(),
+                              models: scored.map(\.result), pairedCommonTest: pairedB, pairedSpatialTest: pairedC,
+                              spatialTest: SpatialTestSummary(clusters: spatial.clusters, heldOutClusters: spatial.heldOutClusters,
+                                                              landslides: spatial.heldOut.count, nonLandslides: spatial.negatives.count,
+                                                              trainingLandslides: spatial.trainingLandslides.count, bufferCells: patch / 2),
+                              truthUnstableCells: truth.map { $0.filter { $0 == true }.count },
+                              figures: writer.files.sorted(),
                               seconds: setup.seconds)
         try writer.writeResults(results, config: config, seed: options.seed)
         return results
+    }
+}
+
+extension ModelComparison {
+    /// The figures of a replicated run that carry the replicates' spread: AUC bars with 95 % intervals
+    /// for (a), (b) and (c); ROC curves of (b) and (c) averaged over replicates (vertically, at fixed
+    /// false-positive rates) with the band the replicate curves span; and, on a study with a known truth,
+    /// each model's AUC against the truth beside its AUC on the inventory's common test.
+    public static func summaryFigures(_ summary: ReplicateSummary) throws -> [String] {
+        let runs = try summary.replicates(as: Results.self)
+        guard let first = runs.first else { return [] }
+        let names = first.models.map(\.model), n = runs.count
+        func metric(_ k: Int, _ pick: (ModelResult) -> Double) -> Replicated { Replicated(runs.map { pick($0.models[k]) }) }
+        let a = names.indices.map { metric($0, \.aucStudyProtocol) }
+        let b = names.indices.map { metric($0, \.aucCommonTest) }
+        let c = names.indices.map { metric($0, \.aucSpatialTest) }
+        var writer = try FigureWriter(summary.out)
+        let title = "\(first.study): AUC by model, mean and 95 % interval of \(n) replicate\(n == 1 ? "" : "s")"
+        try writer.save(BarChart(categories: names,
+                                 series: [.init(label: "Study A (reported)", values: first.models.map { $0.aucReportedByStudy ?? .nan }),
+                                          .init(label: "(a) study protocol", values: a.map(\.mean), intervals: a.map(\.ci95)),
+                                          .init(label: "(b) common test", values: b.map(\.mean), intervals: b.map(\.ci95)),
+                                          .init(label: "(c) spatial blocks", values: c.map(\.mean), intervals: c.map(\.ci95))],
+                                 valueLabel: "AUC", categoryLabel: "Model", title: title, showValues: true, valueDecimals: 2,
+                                 baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),
+                        "auc-bars", size: Size(width: 640, height: 320))
+        func curves(_ tpr: (ModelResult) -> [Double], _ auc: [Replicated]) -> [ROCCurve] {
+            names.indices.map { k in
+                let rows = runs.map { tpr($0.models[k]) }
+                let grid = ROC.averagingGrid
+                let mean = grid.indices.map { i in rows.map { $0[i] }.reduce(0, +) / Double(rows.count) }
+                let lower = grid.indices.map { i in rows.map { $0[i] }.min() ?? 0 }
+                let upper = grid.indices.map { i in rows.map { $0[i] }.max() ?? 0 }
+                return ROCCurve(label: names[k], falsePositiveRate: grid, truePositiveRate: [0] + mean.dropFirst(),
+                                auc: auc[k].mean, band: n > 1 ? (lower, upper) : nil, aucInterval: n > 1 ? auc[k].ci95 : nil)
+            }
+        }
+        let note = n > 1 ? " (mean of \(n); band: their range)" : ""
+        try writer.save(ROCChart(curves: curves(\.rocCommonTestTpr, b), title: "\(first.study): (b) common test\(note)"), "roc-common-test")
+        try writer.save(PanelFigure([ROCChart(curves: curves(\.rocCommonTestTpr, b), title: "(b) common test\(note)"),
+                                     ROCChart(curves: curves(\.rocSpatialTestTpr, c), title: "(c) spatial blocks\(note)")],
+                                    columns: 2, letters: false), "roc-panels")
+        if first.models.allSatisfy({ $0.aucTruth != nil }) {
+            let truth = names.indices.map { k in Replicated(runs.map { $0.models[k].aucTruth ?? .nan }) }
+            try writer.save(BarChart(categories: names,
+                                     series: [.init(label: "against the truth (every cell)", values: truth.map(\.mean), intervals: truth.map(\.ci95)),
+                                              .init(label: "(b) inventory's common test", values: b.map(\.mean), intervals: b.map(\.ci95))],
+                                     valueLabel: "AUC", categoryLabel: "Model",
+                                     title: "\(first.study): the truth against the inventory (\(n) replicate\(n == 1 ? "" : "s"))",
+                                     showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),
+                            "truth-auc", size: Size(width: 600, height: 300))
+        }
+        return writer.files
     }
 }

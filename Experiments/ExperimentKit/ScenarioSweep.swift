@@ -53,7 +53,7 @@ public enum ScenarioSweep {
         public var candidateCells: Int
         /// Analysed cells with POF below each threshold (keys "0.1" … "0.9"), before cleaning.
         public var cellsBelowThreshold: [String: Int]
-        public var sharePOFAboveHalf: Double
+        public var sharePofAboveHalf: Double
     }
 
     public struct Results: Codable, Sendable {
@@ -154,7 +154,7 @@ public enum ScenarioSweep {
                 scenario: scenario, candidateCells: candidates.filter { $0 }.count,
                 cellsBelowThreshold: Dictionary(uniqueKeysWithValues: [0.1, 0.3, 0.5, 0.7, 0.9].map { t in
                     (String(t), finite.filter { $0 < Float(t) }.count) }),
-                sharePOFAboveHalf: Double(finite.filter { $0 > 0.5 }.count) / Double(max(1, finite.count))))
+                sharePofAboveHalf: Double(finite.filter { $0 > 0.5 }.count) / Double(max(1, finite.count))))
             // The same negative stream in every scenario: scenarios differ in their candidates only.
             var negativeGenerator = g.split(.negatives(0))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
@@ -214,8 +214,8 @@ public enum ScenarioSweep {
                               + ", so the PPM-CNN rows of these scenarios differ by training noise only")
         }
         if prepared.regime.capacityLimitedCells == 0 { statements.append(PPMRun.noRunoffStatement(prepared.regime)) }
-        if let worst = samplerCandidates.min(by: { $0.sharePOFAboveHalf < $1.sharePOFAboveHalf }) {
-            statements += PPMRun.stabilityWarnings(sharePOFAboveHalf: worst.sharePOFAboveHalf).map { "\(worst.scenario.tableColumn): \($0)" }
+        if let worst = samplerCandidates.min(by: { $0.sharePofAboveHalf < $1.sharePofAboveHalf }) {
+            statements += PPMRun.stabilityWarnings(sharePofAboveHalf: worst.sharePofAboveHalf).map { "\(worst.scenario.tableColumn): \($0)" }
         }
         for line in statements { progress("note: \(line)") }
         // Figures.

@@ -25,7 +25,7 @@ struct ModelComparisonCommand: ParsableCommand {
     var scenario: Scenario = .config
 
     func run() {
-        common.run("model-comparison") { context, seed, progress in
+        common.run("model-comparison", summary: ModelComparison.summaryFigures) { context, seed, progress in
             var o = common.options(ModelComparison.Options.self, seed: seed)
             o.scenario = scenario
             o.studyA = studyA.settings

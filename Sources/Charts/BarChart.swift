@@ -4,7 +4,12 @@ public struct BarChart: Chart {
     public struct Series: Sendable {
         public var label: String
         public var values: [Double]
-        public init(label: String, values: [Double]) { self.label = label; self.values = values }
+        /// Grouped bars: an interval per category, [low, high] (e.g. a 95 % interval over replicates),
+        /// drawn as a whisker; nil or an empty entry for none.
+        public var intervals: [[Double]]?
+        public init(label: String, values: [Double], intervals: [[Double]]? = nil) {
+            self.label = label; self.values = values; self.intervals = intervals
+        }
     }
 
     public var categories: [String]
@@ -54,7 +59,8 @@ public struct BarChart: Chart {
         let t = canvas.theme
         func color(_ i: Int) -> Color { colors.map { $0[i % $0.count] } ?? t.color(i) }
         let totals = categories.indices.map { c in series.reduce(0) { $0 + $1.values[c] } }
-        let all = series.flatMap(\.values).filter(\.isFinite) + (reference.map { [$0.value] } ?? [])
+        let whiskers = series.flatMap { $0.intervals?.flatMap { $0 } ?? [] }.filter(\.isFinite)
+        let all = series.flatMap(\.values).filter(\.isFinite) + whiskers + (reference.map { [$0.value] } ?? [])
         let top = mode == .stacked ? totals.max()! : all.max()!
         var bottom = mode == .stacked ? 0 : min(baseline ?? 0, all.min()!)
         // A reference at the bars' origin stays visible: the axis starts a little below it.
@@ -99,6 +105,16 @@ public struct BarChart: Chart {
                 }
                 canvas.fillRect(r, color(s))
                 canvas.strokeRect(r, .white, width: 0.5)
+                // The interval's whisker; the value label goes above it.
+                var labelTop = r.minY
+                if mode == .grouped, let iv = ser.intervals, c < iv.count, iv[c].count == 2, iv[c].allSatisfy(\.isFinite) {
+                    let lo = area.py(max(y.lo, iv[c][0])), hi = area.py(min(y.hi, iv[c][1]))
+                    let cap = min(4, r.width * 0.3)
+                    canvas.strokeLine(Point(r.midX, lo), Point(r.midX, hi), color: t.axisColor, width: 1)
+                    canvas.strokeLine(Point(r.midX - cap, lo), Point(r.midX + cap, lo), color: t.axisColor, width: 1)
+                    canvas.strokeLine(Point(r.midX - cap, hi), Point(r.midX + cap, hi), color: t.axisColor, width: 1)
+                    labelTop = min(labelTop, hi)
+                }
                 if showValues {
                     let label = formatNumber(v, decimals: valueDecimals)
                     // Shrink a label to its bar's width; leave it out below 5 pt.
@@ -106,7 +122,7 @@ public struct BarChart: Chart {
                     let size = min(t.tickSize - 1, (t.tickSize - 1) * r.width * 0.95 / max(natural, 1e-9))
                     if size < 5 { continue }
                     if mode == .grouped {
-                        canvas.text(label, at: Point(r.midX, v >= base ? r.minY - 1.5 : r.maxY + 1.5), size: size,
+                        canvas.text(label, at: Point(r.midX, v >= base ? labelTop - 1.5 : r.maxY + 1.5), size: size,
                                     align: .center, vAlign: v >= base ? .bottom : .top)
                     } else if r.height > size * 1.2 && canvas.textWidth(label, size: size) < r.width {
                         canvas.text(label, at: r.center, size: size, color: color(s).contrastingText, align: .center,

@@ -4,9 +4,15 @@ public struct ROCCurve: Sendable {
     public var falsePositiveRate: [Double]
     public var truePositiveRate: [Double]
     public var auc: Double
-    public init(label: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double) {
+    /// A band around the curve at the same false-positive rates (e.g. the 2.5 and 97.5 percentiles of
+    /// replicate curves), drawn translucent; nil for none.
+    public var band: (lower: [Double], upper: [Double])?
+    /// The AUC's interval, printed in the legend.
+    public var aucInterval: [Double]?
+    public init(label: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double,
+                band: (lower: [Double], upper: [Double])? = nil, aucInterval: [Double]? = nil) {
         self.label = label; self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate
-        self.auc = auc
+        self.auc = auc; self.band = band; self.aucInterval = aucInterval
     }
 }
 
@@ -23,8 +29,9 @@ public struct ROCChart: Chart {
 
     public func validate() throws {
         guard !curves.isEmpty else { throw ChartError.invalidData(chart: "ROC chart", reason: "no curves") }
-        for c in curves where c.falsePositiveRate.count != c.truePositiveRate.count || c.falsePositiveRate.isEmpty {
-            throw ChartError.invalidData(chart: "ROC chart", reason: "curve \(c.label): FPR and TPR differ in length or are empty")
+        for c in curves where c.falsePositiveRate.count != c.truePositiveRate.count || c.falsePositiveRate.isEmpty
+            || c.band.map({ $0.lower.count != c.falsePositiveRate.count || $0.upper.count != c.falsePositiveRate.count }) == true {
+            throw ChartError.invalidData(chart: "ROC chart", reason: "curve \(c.label): FPR, TPR and band differ in length or are empty")
         }
     }
 
@@ -34,13 +41,22 @@ public struct ROCChart: Chart {
         let y = Axis.fixed(0, 1, step: 0.2, label: "True positive rate (sensitivity)")
         // The legend goes beneath the plot, where it cannot hide a curve.
         let entries = curves.enumerated().map { i, c in
-            LegendEntry("\(c.label) (AUC = \(formatNumber(c.auc, decimals: aucDecimals)))", .line(t.color(i), dash: t.dash(i)))
+            LegendEntry("\(c.label) (AUC = \(formatNumber(c.auc, decimals: aucDecimals))"
+                        + (c.aucInterval.map { " [\(formatNumber($0[0], decimals: aucDecimals)), \(formatNumber($0[1], decimals: aucDecimals))]" } ?? "")
+                        + ")", .line(t.color(i), dash: t.dash(i)))
         } + [LegendEntry("Chance (AUC = 0.5)", .line(.gray, dash: [3, 3]))]
         let legend = canvas.legendSize(entries)
         let area = drawCartesianFrame(on: canvas, in: rect.inset(bottom: legend.height + 6), x: x, y: y, title: title,
                                       squarePlot: true)
         canvas.save(); canvas.clip(to: area.rect.inset(by: -1))
         canvas.strokeLine(area.point(0, 0), area.point(1, 1), color: .gray, width: 0.8, dash: [3, 3])
+        for (i, c) in curves.enumerated() {
+            guard let band = c.band else { continue }
+            canvas.newPath()
+            canvas.addPolyline(zip(c.falsePositiveRate, band.upper).map { area.point($0, $1) }
+                               + zip(c.falsePositiveRate, band.lower).reversed().map { area.point($0, $1) })
+            canvas.fill(t.color(i).withAlpha(0.13))
+        }
         for (i, c) in curves.enumerated() {
             canvas.newPath()
             canvas.addPolyline(zip(c.falsePositiveRate, c.truePositiveRate).map { area.point($0, $1) })

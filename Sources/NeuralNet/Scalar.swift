@@ -48,11 +48,20 @@ public enum BLASThreads {
     }
 }
 
+/// `LANDSLIDE_THREADS=1`: run every parallel loop on the calling thread.
+let singleThreaded = ProcessInfo.processInfo.environment["LANDSLIDE_THREADS"] == "1"
+
 /// Runs `body` over `count` items in `chunks` fixed pieces (at most), concurrently. The split depends
 /// only on `count` and `chunks`, never on the machine, so per-chunk partial sums combine identically.
+/// With `LANDSLIDE_THREADS=1` in the environment the chunks run one after another on the calling thread
+/// (the same split, so the same sums): a run on one thread, for checking that results do not depend on it.
 func forEachChunk(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
     let k = max(1, min(chunks, count))
     if k == 1 { body(0, 0..<count); return }
+    if singleThreaded {
+        for i in 0..<k { body(i, (count * i / k)..<(count * (i + 1) / k)) }
+        return
+    }
     nonisolated(unsafe) let work = body
     DispatchQueue.concurrentPerform(iterations: k) { i in
         work(i, (count * i / k)..<(count * (i + 1) / k))

@@ -43,7 +43,7 @@ public struct PPMSummary: Codable, Sendable {
     public var settledCells: Int
     /// Share of cells with FOS(mean) < 1 and with POF > 0.5, among cells with a POF.
     public var shareFOSBelowOne: Double
-    public var sharePOFAboveHalf: Double
+    public var sharePofAboveHalf: Double
     public var pofMean: Double
     /// Counts of POF in [0, 0.1), [0.1, 0.2), … [0.9, 1].
     public var pofHistogram: [Int]
@@ -175,7 +175,7 @@ public enum PPMRun {
                 ? map.pof.values[i] : nil
         }
         let shareAboveHalf = Double(pofs.filter { $0 > 0.5 }.count) / Double(max(1, pofs.count))
-        var warnings = stabilityWarnings(sharePOFAboveHalf: shareAboveHalf)
+        var warnings = stabilityWarnings(sharePofAboveHalf: shareAboveHalf)
         if prepared.regime.capacityLimitedCells == 0 {
             warnings.append(noRunoffStatement(prepared.regime))
         }
@@ -190,7 +190,7 @@ public enum PPMRun {
             notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
             lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,
             shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
-            sharePOFAboveHalf: shareAboveHalf,
+            sharePofAboveHalf: shareAboveHalf,
             pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,
             formCheck: check, infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"])
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("ppm.json"))
@@ -202,7 +202,7 @@ public enum PPMRun {
     public static let nearlyAllStableShare = 0.02
 
     /// A warning when almost every cell is stable (POF > 0.5 on under ``nearlyAllStableShare`` of the cells).
-    public static func stabilityWarnings(sharePOFAboveHalf share: Double) -> [String] {
+    public static func stabilityWarnings(sharePofAboveHalf share: Double) -> [String] {
         guard share < nearlyAllStableShare else { return [] }
         return [String(format: "only %.2f %% of the cells have POF > 0.5: the POF sampler excludes almost nothing "
                        + "and is close to the random sampler", 100 * share)]

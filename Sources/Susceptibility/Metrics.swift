@@ -112,3 +112,29 @@ public struct NormalisedSusceptibility: Sendable, Codable, Equatable {
         standardDeviation = (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot()
     }
 }
+
+extension ROC {
+    /// The curve's true-positive rate at each false-positive rate of `grid`, read along the curve
+    /// (linear between its points; on a vertical step, the step's top), for averaging curves of
+    /// different test sets vertically (Fawcett 2006, Pattern Recognition Letters 27:861–874, §8).
+    public func truePositiveRate(atFalsePositiveRates grid: [Double]) -> [Double] {
+        grid.map { f in
+            var best = 0.0
+            for i in falsePositiveRate.indices {
+                let x0 = falsePositiveRate[i]
+                if x0 <= f { best = max(best, truePositiveRate[i]) }
+                if i + 1 < falsePositiveRate.count {
+                    let x1 = falsePositiveRate[i + 1]
+                    if x0 < f && f < x1 {
+                        let t = (f - x0) / (x1 - x0)
+                        best = max(best, truePositiveRate[i] + t * (truePositiveRate[i + 1] - truePositiveRate[i]))
+                    }
+                }
+            }
+            return best
+        }
+    }
+
+    /// 0, 0.01, …, 1: the false-positive rates at which replicate curves are averaged.
+    public static let averagingGrid: [Double] = (0...100).map { Double($0) / 100 }
+}

@@ -1,6 +1,10 @@
 import Dispatch
 import Foundation
 
+/// `LANDSLIDE_THREADS=1` in the environment: every parallel loop runs on the calling thread (for checking
+/// that results do not depend on the number of threads).
+let singleThreaded = ProcessInfo.processInfo.environment["LANDSLIDE_THREADS"] == "1"
+
 /// Runs `body` over `0..<count` split into contiguous chunks across the machine's cores.
 ///
 /// Each chunk is a half-open range; results must not depend on how rows are split (every caller
@@ -9,7 +13,7 @@ import Foundation
 /// `chunksPerCore` trades scheduling overhead for balance: raise it when the cost per element varies
 /// (map-scale FORM, where some cells take ten times as many iterations as others).
 public func parallelChunks(_ count: Int, minimumChunk: Int = 16, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void) {
-    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let cores = singleThreaded ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
     let chunks = max(1, min(cores * chunksPerCore, count / max(1, minimumChunk)))
     if chunks == 1 {
         body(0..<count)

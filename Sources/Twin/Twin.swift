@@ -33,7 +33,36 @@ public enum Twin {
         public var randomPoints = 1360
         public var heterogeneityCOV = 0.2
         public var hours = 9.0
+        /// What the study config gets wrong on purpose (nil: nothing), so that the twin no longer favours
+        /// the PPM by construction (issue G3).
+        public var misspecification: Misspecification?
         public init() {}
+    }
+
+    /// A deliberately wrong twin: the truth is made as always, but the PPM, or the inventory, sees
+    /// something else.
+    public enum Misspecification: String, CaseIterable, Codable, Sendable {
+        /// The config's storm is 40 % of the storm that made the truth (the PPM under-predicts wetting).
+        case storm
+        /// The config's strength means are off: cohesion × 1.5, friction angle × 0.75 (the PPM ranks
+        /// steep, thin soils too high and cohesive ones too low).
+        case parameters
+        /// The inventory is biased toward valleys (roads, rivers): its landslides are drawn among the
+        /// unstable cells of the 25 % with the largest catchment, and one in three is a mapped valley
+        /// failure where the truth is stable.
+        case inventoryBias = "inventory-bias"
+
+        /// What the config's header says about it.
+        var statement: String {
+            switch self {
+            case .storm: "MIS-SPECIFIED: storm.csv is 40 % of the storm that made the truth."
+            case .parameters: "MIS-SPECIFIED: the cohesion mean is × 1.5 and the friction-angle mean × 0.75 of the truth's."
+            case .inventoryBias: "MIS-SPECIFIED: the inventory favours valleys (largest catchments); one in three landslides is where the truth is stable."
+            }
+        }
+        static let stormFactor = 0.4
+        static let cohesionFactor = 1.5
+        static let frictionFactor = 0.75
     }
 
     /// The twin's random streams, each split off the seed by its label (``SeededGenerator/split(_:)``).
@@ -70,6 +99,10 @@ public enum Twin {
         public var unstablePercent: Double
         public var landslides: Int
         public var randomPoints: Int
+        /// What the config gets wrong on purpose, if anything.
+        public var misspecification: Misspecification?
+        /// Landslides placed where the truth is stable (the inventory-bias twin's mapping errors).
+        public var landslidesOnStableCells: Int
         public var seconds: Double
         public var files: [String]
     }
@@ -241,7 +274,21 @@ public enum Twin {
         progress("inventory: \(o.landslides) landslides among \(unstableCells.count) unstable cells")
         var g = o.stream(.inventory)
         var chosen = Set<Int>()
-        while chosen.count < o.landslides { chosen.insert(unstableCells[Int(g.nextUnit() * Double(unstableCells.count))]) }
+        var onStable = 0
+        if o.misspecification == .inventoryBias {
+            // Valley cells: the quarter of the grid with the largest catchments.
+            let area = routing.accumulationCells().values
+            let threshold = area.sorted()[area.count * 3 / 4]
+            let valleyUnstable = unstableCells.filter { area[$0] >= threshold }
+            let valleyStable = (0..<n).filter { area[$0] >= threshold && unstable[$0] == 0 && slope.isValid(at: $0) }
+            let mapped = o.landslides / 3
+            while chosen.count < mapped && !valleyStable.isEmpty { chosen.insert(valleyStable[Int(g.nextUnit() * Double(valleyStable.count))]) }
+            onStable = chosen.count
+            let pool = valleyUnstable.count >= o.landslides - onStable ? valleyUnstable : unstableCells
+            while chosen.count < o.landslides { chosen.insert(pool[Int(g.nextUnit() * Double(pool.count))]) }
+        } else {
+            while chosen.count < o.landslides { chosen.insert(unstableCells[Int(g.nextUnit() * Double(unstableCells.count))]) }
+        }
         let t = dem.geoTransform
         func jittered(_ cell: Int) -> (Double, Double) {
             let r = Double(cell / o.columns), c = Double(cell % o.columns)
@@ -278,7 +325,7 @@ public enum Twin {
             ev += String(format: "%.2f,%.2f,0\n", p.x, p.y)
         }
         try AtomicFile.write(Data(ev.utf8), to: path("evaluation_points.csv"))
-        try AtomicFile.write(Data(stormCSV.utf8), to: path("storm.csv"))
+        try AtomicFile.write(Data(configStorm(o).utf8), to: path("storm.csv"))
         try AtomicFile.write(Data(try config(o).utf8), to: path("twin.yaml"))
         // Statistics.
         let valid = (0..<n).filter { slope.isValid(at: $0) }
@@ -301,7 +348,8 @@ public enum Twin {
                        slopeHistogramPercent: hist, cohesionMeanKPa: cm, cohesionCOV: ccov, frictionMeanDeg: fm, frictionCOV: fcov,
                        rainMm: hyetograph.totalMillimeters(until: o.hours), unstableCells: unstableCells.count,
                        unstablePercent: 100 * Double(unstableCells.count) / Double(n), landslides: landslidePoints.count,
-                       randomPoints: randoms.count, seconds: Date().timeIntervalSince(start),
+                       randomPoints: randoms.count, misspecification: o.misspecification, landslidesOnStableCells: onStable,
+                       seconds: Date().timeIntervalSince(start),
                        files: ["twin.yaml", "dem.tif", "landslides.csv", "evaluation_points.csv", "storm.csv", "truth_fos.tif",
                                "truth_unstable.tif", "truth_cohesion.tif", "truth_friction.tif"])
     }
@@ -320,13 +368,20 @@ public enum Twin {
         // with the twin's COV, everything else at Study A's means (COV 0 = fixed).
         let parameters = SoilParameter.allCases.map { p -> (String, Node) in
             let random = p == .cohesion || p == .frictionAngle
-            let spec = (p == .soilDepth ? [] : [("mean", scalar(mean(p)))])
+            func given() -> Double {
+                guard o.misspecification == .parameters else { return mean(p) }
+                return mean(p) * (p == .cohesion ? Misspecification.cohesionFactor : p == .frictionAngle ? Misspecification.frictionFactor : 1)
+            }
+            let spec = (p == .soilDepth ? [] : [("mean", scalar(given()))])
                 + [("cov", scalar(random ? o.heterogeneityCOV : 0)), ("distribution", Node("normal"))]
             return (p.rawValue, map(spec))
         }
         let document = map([
-            ("name", Node("twin")), ("title", Node("Synthetic twin of Study A's basin (seed \(o.seed))")),
+            ("name", Node(o.misspecification.map { "twin-\($0.rawValue)" } ?? "twin")),
+            ("title", Node("Synthetic twin of Study A's basin (seed \(o.seed))"
+                           + (o.misspecification.map { ", mis-specified: \($0.rawValue)" } ?? ""))),
             ("data_root", Node(".")), ("dem", Node("dem.tif")),
+            ("layers", map([("truth_unstable", Node("truth_unstable.tif"))])),
             ("inventory", points(label: nil)), ("evaluation_points", points(label: "lslpts")),
             ("soil_depth", map([("model", Node("z-model")), ("min_m", scalar(studyA.basin.soilDepthMinM)),
                                 ("max_m", scalar(studyA.basin.soilDepthMaxM))])),
@@ -335,14 +390,27 @@ public enum Twin {
             ("seed", Node(String(o.seed), Tag(.int))),
         ])
         let header = """
-            # Synthetic twin of Study A's basin (\(studyA.citation)), generated by `landslide twin --seed \(o.seed)`.
+            # Synthetic twin of Study A's basin (\(studyA.citation)), generated by `landslide twin --seed \(o.seed)\(o.misspecification.map { " --misspecify \($0.rawValue)" } ?? "")`.
             # Known truth: truth_fos.tif and truth_unstable.tif (FOS < 1 at \(formatHours(o.hours)) h with each cell's own
             # cohesion and friction angle, truth_cohesion.tif and truth_friction.tif, COV \(o.heterogeneityCOV)).
             # The "config" scenario's uncertainty is the planted heterogeneity: c′ and φ′ normal with that COV,
             # everything else fixed at Study A's Table 2 means (COV 0).
+            # The layer truth_unstable is the truth itself: experiments score their maps against it; it is no factor.
 
-            """
+            """ + (o.misspecification.map { "# \($0.statement)\n" } ?? "")
         return header + (try Yams.serialize(node: document))
+    }
+
+    /// The storm the config gives: the true one, or a weaker one for the storm-mis-specified twin.
+    static func configStorm(_ o: Options) -> String {
+        guard o.misspecification == .storm else { return stormCSV }
+        var lines = ["elapsed_h,intensity_mm_per_h"]
+        for line in stormCSV.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",")
+            guard parts.count == 2, let v = Double(parts[1]) else { continue }
+            lines.append("\(parts[0]),\(String(format: "%.4f", v * Misspecification.stormFactor))")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func formatHours(_ h: Double) -> String { h == h.rounded() ? String(Int(h)) : String(h) }

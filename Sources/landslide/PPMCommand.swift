@@ -53,7 +53,7 @@ struct PPMCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             print(String(format: "ppm: %@ %@: POF > 0.5 on %.2f %% of cells, FOS < 1 on %.2f %%, mean POF %.4f; %d not converged; water balance error %.1e",
-                         summary.study, summary.scenario, 100 * summary.sharePOFAboveHalf, 100 * summary.shareFOSBelowOne,
+                         summary.study, summary.scenario, 100 * summary.sharePofAboveHalf, 100 * summary.shareFOSBelowOne,
                          summary.pofMean, summary.notConverged, summary.waterBalanceRelativeError))
             print("ppm: POF histogram (tenths): \(summary.pofHistogram)")
             if let c = summary.formCheck {

@@ -22,6 +22,17 @@ struct TwinCommand: ParsableCommand {
     @Option(help: "Landslides to place.") var landslides = 365
     @Option(name: .customLong("heterogeneity-cov"), help: "COV of the planted cohesion and friction fields.")
     var heterogeneityCOV = 0.2
+    @Option(help: ArgumentHelp("""
+        Make the config wrong on purpose, so that the twin no longer favours the PPM by construction: storm (the \
+        config's storm is 40 % of the true one), parameters (cohesion mean × 1.5, friction-angle mean × 0.75), \
+        inventory-bias (landslides favour valleys; one in three where the truth is stable). The truth is unchanged.
+        """, valueName: "kind"), transform: { value in
+            guard let m = Twin.Misspecification(rawValue: value) else {
+                throw ValidationError("--misspecify: unknown kind '\(value)'; one of \(Twin.Misspecification.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return m
+        })
+    var misspecify: Twin.Misspecification?
     @Option(help: "Summary JSON to write.") var json: String?
 
     func validate() throws {
@@ -35,6 +46,7 @@ struct TwinCommand: ParsableCommand {
             o.seed = seed
             o.landslides = landslides
             o.heterogeneityCOV = heterogeneityCOV
+            o.misspecification = misspecify
             let s = try Twin.generate(o, directory: out) { FileHandle.standardError.write(Data("twin: \($0)\n".utf8)) }
             let basin = PublishedNumbers.shipped.studyA.basin
             print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: %.2f km²)", s.columns, s.rows, s.cellSizeM,
@@ -51,6 +63,9 @@ struct TwinCommand: ParsableCommand {
                          s.cohesionCOV, s.frictionMeanDeg, s.frictionCOV))
             print(String(format: "twin: %.1f mm of rain by 9 h; %d unstable cells (%.2f %%); %d landslides (Study A: %d, inferred), %d random points",
                          s.rainMm, s.unstableCells, s.unstablePercent, s.landslides, basin.landslidesInferred, s.randomPoints))
+            if let m = s.misspecification {
+                print("twin: mis-specified (\(m.rawValue)): \(s.landslidesOnStableCells) landslides on truly stable cells; see the header of twin.yaml")
+            }
             print(String(format: "twin: written to %@ in %.1f s: %@", out, s.seconds, s.files.joined(separator: ", ")))
             if let json {
                 try ResultsDocument(provenance: Provenance.current(configDigest: "twin", seed: seed), results: s).write(to: json)

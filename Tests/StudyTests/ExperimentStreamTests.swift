@@ -37,8 +37,8 @@ import Testing
 
     /// Below 2 % of cells with POF > 0.5 a run warns, naming the share; above it says nothing.
     @Test func nearlyAllStableWarns() {
-        let warning = PPMRun.stabilityWarnings(sharePOFAboveHalf: 0.004)
+        let warning = PPMRun.stabilityWarnings(sharePofAboveHalf: 0.004)
         #expect(warning.count == 1 && warning[0].contains("0.40 %"))
-        #expect(PPMRun.stabilityWarnings(sharePOFAboveHalf: 0.2).isEmpty)
+        #expect(PPMRun.stabilityWarnings(sharePofAboveHalf: 0.2).isEmpty)
     }
 }
