@@ -31,10 +31,15 @@ gallery: deps ## One figure of every chart type (fixed specimen data) in figures
 DATA_ROOT    ?= $(or $(LANDSLIDE_DATA_ROOT),../shared/data)
 EXPERIMENTS  := model-comparison cov-sweep correlation-grid sampler-comparison network-comparison structure-sensitivity
 HAVE_DATA    := $(shell [ -d "$(DATA_ROOT)" ] && echo yes)
-# The twin always; the real studies when their data are there.
+# The twin always; the real studies when their data are there. The model comparison also runs on a
+# mis-specified twin (its inventory favours valleys), which does not favour the PPM by construction.
 FIGURE_STUDIES := twin $(if $(HAVE_DATA),$(basename $(notdir $(STUDIES))))
-RUNS         := $(foreach e,$(EXPERIMENTS),$(foreach s,$(FIGURE_STUDIES),figures/$(e)/$(s)/results.json))
-study_config = $(if $(filter twin,$(1)),figures/twin/study/twin.yaml,Experiments/studies/$(1).yaml)
+MISSPECIFIED := inventory-bias
+RUNS         := $(foreach e,$(EXPERIMENTS),$(foreach s,$(FIGURE_STUDIES),figures/$(e)/$(s)/results.json)) \
+                figures/model-comparison/twin-$(MISSPECIFIED)/results.json
+study_config = $(if $(filter twin%,$(1)),figures/$(1)/study/twin.yaml,Experiments/studies/$(1).yaml)
+# Replicates of every experiment (see README: about 30 minutes on 2 cores); `make figures REPLICATES=20` for more.
+REPLICATES   ?= 3
 
 figures: figures-prep $(RUNS) figures/paper-audit/results.json ## Regenerate every figure and results file (make -j2 runs experiments in parallel)
 	@.build/release/paper-build --summary
@@ -46,6 +51,8 @@ figures-prep: deps gallery
 	@mkdir -p figures/info figures/twin
 	@echo "== twin: the synthetic twin of Study A's basin (the embedded default study)"
 	$(RELEASE_BIN) twin --out figures/twin/study --json figures/twin/twin.json
+	@echo "== twin-$(MISSPECIFIED): the twin with a mis-specified inventory"
+	$(RELEASE_BIN) twin --out figures/twin-$(MISSPECIFIED)/study --misspecify $(MISSPECIFIED) --json figures/twin-$(MISSPECIFIED)/twin.json > /dev/null
 	$(RELEASE_BIN) info figures/twin/study/twin.yaml --out figures/info/twin.json > /dev/null
 	@if [ -n "$(HAVE_DATA)" ]; then \
 	  for study in $(STUDIES); do \
@@ -59,7 +66,7 @@ figures-prep: deps gallery
 figures/%/results.json: FORCE | figures-prep
 	@exp=$(word 2,$(subst /, ,$@)); study=$(word 3,$(subst /, ,$@)); \
 	echo "== $$exp on $$study"; \
-	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
+	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --replicates $(REPLICATES) --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
 	  || { echo "figures: $$exp on $$study failed; see figures/$$exp-$$study.log" >&2; tail -3 figures/$$exp-$$study.log >&2; exit 1; }; \
 	tail -1 figures/$$exp-$$study.log
 

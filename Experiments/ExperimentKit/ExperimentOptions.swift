@@ -56,7 +56,8 @@ public struct ExperimentOptions: ParsableArguments {
             let jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             if replicates > 1 { progress("\(replicates) replicates, \(min(jobs, replicates)) at once") }
-            let seconds = try Replication.runWorkers(experiment: experiment, out: out, count: replicates, jobs: jobs, progress: progress)
+            let seconds = try Replication.runWorkers(experiment: experiment, out: out, count: replicates, jobs: jobs,
+                                                     baseSeed: baseSeed, progress: progress)
             var merged = try Replication.aggregate(out: out, count: replicates, baseSeed: baseSeed, jobs: jobs,
                                                    replicateSeconds: seconds, seconds: Date().timeIntervalSince(started))
             if let summary {

@@ -6,6 +6,7 @@ import PublishedNumbers
 import Randomness
 import Stages
 import StudyCore
+import SummaryStatistics
 import Susceptibility
 
 /// Study B's network comparison (Tables 2–3, Figs. 6–7): BP (13–6–2, Levenberg–Marquardt), LSTM and
@@ -71,6 +72,8 @@ public enum NetworkComparison {
         /// Where this run differs from Study B, from the settings actually used.
         public var deviations: [Deviation]
         public var networks: [NetworkResult]
+        /// Every pair of networks on the common test's points (difference of AUC, DeLong's test).
+        public var pairedCommonTest: [PairedAUC]
         public var figures: [String]
         public var seconds: Double
     }
@@ -134,6 +137,7 @@ public enum NetworkComparison {
         var results: [NetworkResult] = []
         var deviations = Deviations.studyBFactors("network-comparison", names)
         var curves: [ROCCurve] = [], curvesA: [ROCCurve] = []
+        var commonScores: [[Double]] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
             var networkGenerator = g.split(.model(k))  // one stream per network, same split
@@ -147,6 +151,7 @@ public enum NetworkComparison {
             let b = TrainRun.metrics(common.labels, Array(scores.dropFirst(testA.cells.count)), repeat_: 0, fold: 0, train: train.cells.count)
             let rocA = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             curvesA.append(ROCCurve(label: label, falsePositiveRate: rocA.falsePositiveRate, truePositiveRate: rocA.truePositiveRate, auc: rocA.auc))
+            commonScores.append(Array(scores.dropFirst(testA.cells.count)))
             let roc = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
             curves.append(ROCCurve(label: label, falsePositiveRate: roc.falsePositiveRate, truePositiveRate: roc.truePositiveRate, auc: roc.auc))
             progress("\(label): map")
@@ -206,8 +211,45 @@ public enum NetworkComparison {
                         factorWeights: zip(fit.pca.names, fit.pca.weights).map { FactorWeight(factor: $0, weight: $1, kept: $1 >= fit.pca.threshold) },
                         pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
                         statements: statements, deviations: deviations, networks: results,
+                        pairedCommonTest: PairedAUC.all(names: results.map(\.model), labels: common.labels, scores: commonScores),
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
+    }
+}
+
+extension NetworkComparison {
+    /// The metric bars of a replicated run: each network's mean score under (a) with its 95 % interval,
+    /// beside Study B's (Table 3).
+    public static func summaryFigures(_ summary: ReplicateSummary) throws -> [String] {
+        let runs = try summary.replicates(as: Results.self)
+        guard let first = runs.first else { return [] }
+        let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
+        func value(_ m: FoldMetrics, _ k: String) -> Double {
+            switch k {
+            case "accuracy": m.accuracy
+            case "precision": m.precision
+            case "recall": m.recall
+            case "f1": m.f1
+            default: m.auc
+            }
+        }
+        // A metric without a value in some replicate (precision with nothing predicted positive) averages the others.
+        func replicated(_ k: Int, _ metric: String) -> Replicated {
+            Replicated(runs.map { value($0.networks[k].studyProtocol, metric) }.filter(\.isFinite))
+        }
+        let ours = first.networks.indices.map { k in metricNames.map { replicated(k, $0) } }
+        var writer = try FigureWriter(summary.out)
+        try writer.save(BarChart(categories: metricNames.map { $0 == "f1" ? "F1" : $0 == "auc" ? "AUC" : $0.capitalized },
+                                 series: first.networks.indices.map { k in
+                                     .init(label: "\(first.networks[k].model) (ours, 70/30)", values: ours[k].map { $0.n > 0 ? $0.mean : .nan },
+                                           intervals: ours[k].map(\.ci95)) }
+                                     + first.networks.map { r in .init(label: "\(r.model) (Study B)", values: metricNames.map { r.reportedByStudy[$0]! }) },
+                                 valueLabel: "Score", categoryLabel: "Metric",
+                                 title: "\(first.study): networks, ours (mean, 95 % interval of \(runs.count)) vs Study B",
+                                 colors: (0..<3).map { Theme.standard.color($0) } + (0..<3).map { Theme.standard.color($0).withAlpha(0.4) },
+                                 valueCeiling: 1),
+                        "metrics-bars", size: Size(width: 640, height: 320))
+        return writer.files
     }
 }

@@ -10,7 +10,8 @@ import SummaryStatistics
 ///   replicate gave the same value, so that a metric always has one form;
 /// - any other number that differs between replicates (a count of negatives, say) becomes one too;
 ///   one that does not (a setting, a count fixed by the study) stays a number;
-/// - numbers the studies published (keys with `reported` or starting with `study_`) stay as they are;
+/// - numbers the studies published (keys with `reported`, `study_percent…`, `study_a_…`, `study_value`) stay
+///   as they are;
 /// - arrays of equal length merge element by element; arrays of text that differ become the union, in
 ///   order of first appearance (the statements of all replicates); anything else takes replicate 0's.
 ///
@@ -27,7 +28,9 @@ public enum ReplicateAggregation {
     }
 
     /// Whether a key holds a number the studies published (never replicated).
-    public static func isPublished(_ key: String) -> Bool { key.contains("reported") || key.hasPrefix("study_") }
+    public static func isPublished(_ key: String) -> Bool {
+        key.contains("reported") || key.hasPrefix("study_percent") || key.hasPrefix("study_a_") || key == "study_value"
+    }
 
     /// The merged tree of `trees` (JSON objects as read by `JSONSerialization`), one per replicate.
     public static func merge(_ trees: [Any]) -> Any { merge(trees, key: "", published: false) }
@@ -35,16 +38,7 @@ public enum ReplicateAggregation {
     /// Whether a value read by `JSONSerialization` is `true` or `false` (which bridge to 1 and 0).
     public static func isBoolean(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") }
 
-    static func number(_ v: Any) -> Double? {
-        if isBoolean(v) { return nil }
-        if let n = v as? NSNumber { return n.doubleValue }
-        switch v as? String {
-        case "nan": return .nan
-        case "inf": return .infinity
-        case "-inf": return -.infinity
-        default: return nil
-        }
-    }
+    static func number(_ v: Any) -> Double? { Replicated.jsonNumber(v) }
 
     private static func merge(_ trees: [Any], key: String, published: Bool) -> Any {
         guard let first = trees.first else { return NSNull() }
@@ -90,12 +84,5 @@ public enum ReplicateAggregation {
     }
 
     /// A replicated entry read back (nil when `v` is neither one nor a number; a number is n = 1).
-    public static func decode(_ v: Any?) -> Replicated? {
-        guard let v else { return nil }
-        if let d = v as? [String: Any], let values = d["values"] as? [Any] {
-            let xs = values.compactMap(number)
-            return xs.count == values.count ? Replicated(xs) : nil
-        }
-        return number(v).map { Replicated([$0]) }
-    }
+    public static func decode(_ v: Any?) -> Replicated? { Replicated(jsonObject: v) }
 }

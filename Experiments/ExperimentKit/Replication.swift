@@ -10,7 +10,8 @@ import SummaryStatistics
 /// run of before.
 ///
 /// Each replicate runs as its own process (the experiment's executable with `--replicate k`), writing
-/// `OUT/replicates/<k>/`: its results.json, figures, `stdout.txt` and `log.txt`. Up to `jobs` run at
+/// `OUT/replicates/<k>/`: its results.json, figures, `stdout.txt`, `log.txt` and, once it succeeded,
+/// `replicate.json` (``Stamp``): a rerun of the same commit with the same arguments keeps it. Up to `jobs` run at
 /// once. A replicate's results do not depend on how many replicates run, nor on how many at once, nor
 /// on the number of threads (the networks split their batches in a fixed way), which a test checks.
 /// The experiment's `OUT/results.json` is then the merge of the replicates'
@@ -77,11 +78,37 @@ public enum Replication {
     /// Runs replicates 0..<count of the running executable into `OUT/replicates/<k>`, `jobs` at a time.
     /// One replicate's progress lines are passed through; with several, a line as each starts and ends.
     /// Returns each replicate's seconds.
-    static func runWorkers(experiment: String, out: String, count: Int, jobs: Int,
+    /// What a finished replicate was run with (`replicate.json`, written when it succeeded): a later run
+    /// with the same stamp keeps its results instead of computing them again (a rerun resumes). Runs from
+    /// a checkout with uncommitted changes are never kept, since their code cannot be named.
+    struct Stamp: Codable, Equatable {
+        var arguments: [String]
+        var seed: UInt64
+        var gitCommit: String
+        var reusable: Bool
+    }
+
+    static func stamp(arguments: [String], seed: UInt64) -> Stamp {
+        let p = Provenance.current()
+        return Stamp(arguments: arguments, seed: seed, gitCommit: p.gitCommit, reusable: p.gitDirty == false && p.gitCommit != "unknown")
+    }
+
+    /// Whether replicate k's folder holds finished results of the same run.
+    static func finished(_ dir: String, _ stamp: Stamp) -> Bool {
+        guard stamp.reusable,
+              let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("replicate.json")),
+              let old = try? JSONDecoder().decode(Stamp.self, from: data) else { return false }
+        return old == stamp && FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("results.json"))
+    }
+
+    static func runWorkers(experiment: String, out: String, count: Int, jobs: Int, baseSeed: UInt64,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Double] {
         let fm = FileManager.default
         let root = (out as NSString).appendingPathComponent("replicates")
-        if fm.fileExists(atPath: root) { try fm.removeItem(atPath: root) }
+        // Folders of replicates beyond this run's count are an older run's: removed.
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Int(name).map({ $0 >= count }) ?? true {
+            try fm.removeItem(atPath: (root as NSString).appendingPathComponent(name))
+        }
         let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let base = workerArguments(Array(CommandLine.arguments.dropFirst()))
         let work = WorkList(count: count)
@@ -90,6 +117,15 @@ public enum Replication {
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
             while let k = work.take() {
                 let dir = directory(out, replicate: k)
+                let stamp = stamp(arguments: base, seed: seed(baseSeed, replicate: k))
+                if finished(dir, stamp) {
+                    progress("replicate \(k): kept from an earlier run of the same commit and arguments (\(dir))")
+                    let earlier = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("results.json"))
+                        .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                    work.finished(k, seconds: ((earlier?["results"] as? [String: Any])?["seconds"] as? Double) ?? 0, failure: nil)
+                    continue
+                }
+                try? FileManager.default.removeItem(atPath: dir)
                 let started = Date()
                 if echo == nil { progress("replicate \(k) of 0–\(count - 1) started") }
                 let log = (dir as NSString).appendingPathComponent("log.txt")
@@ -97,7 +133,11 @@ public enum Replication {
                 do {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     let status = try spawn(executable, base + ["--out", dir, "--replicate", String(k)], directory: dir, echo: echo)
-                    if status != 0 {
+                    if status == 0 {
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                        try AtomicFile.write(try encoder.encode(stamp), to: (dir as NSString).appendingPathComponent("replicate.json"))
+                    } else {
                         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                         failure = Failure(replicate: k, status: status, log: log,
                                           tail: text.split(separator: "\n").last.map(String.init) ?? "")

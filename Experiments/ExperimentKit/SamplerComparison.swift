@@ -6,6 +6,7 @@ import PublishedNumbers
 import Randomness
 import Stages
 import StudyCore
+import SummaryStatistics
 import SlopePhysics
 import Susceptibility
 import Terrain
@@ -67,6 +68,8 @@ public enum SamplerComparison {
         /// Where this run differs from Study B, from the settings actually used.
         public var deviations: [Deviation]
         public var samplers: [SamplerResult]
+        /// Every pair of samplers' models on the common test's points (difference of AUC, DeLong's test).
+        public var pairedCommonTest: [PairedAUC]
         public var figures: [String]
         public var seconds: Double
     }
@@ -138,6 +141,7 @@ public enum SamplerComparison {
         settings = settings.resolved(kind)
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
+        var commonScores: [[Double]] = []
         for (k, region) in regions.enumerated() {
             var samplerGenerator = g.split(.model(k))
             let candidates = region.candidates
@@ -156,7 +160,8 @@ public enum SamplerComparison {
                                                        moments: moments, settings: settings, patch: 17,
                                                        generator: &samplerGenerator)
             let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
-            let b = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
+            commonScores.append(Array(scores.dropFirst(testA.cells.count)))
+            let b = ROC(labels: common.labels.map(UInt8.init), scores: commonScores[k])
             results.append(SamplerResult(sampler: region.name, studyKey: region.key, candidateCells: overlap.candidateCells,
                                          overlapWithRandom: overlap, negatives: negatives.count, aucStudyProtocol: a.auc,
                                          aucCommonTest: b.auc, aucReportedByStudy: region.key.flatMap { reported[$0] }))
@@ -187,8 +192,32 @@ public enum SamplerComparison {
                             + (kind == .cnn1D ? Deviations.studyBEpochs("sampler-comparison", model: "CNN", paper: ModelSettings().resolved(.cnn1D).epochs!, ours: settings.epochs)
                                : [Deviation(experiment: "sampler-comparison", item: "model", paper: "Study B's CNN (1-D, 13 factors)",
                                             ours: "Study A's patch CNN", why: "--model patch-cnn")]),
-                        samplers: results, figures: writer.files.sorted(), seconds: setup.seconds)
+                        samplers: results,
+                        pairedCommonTest: PairedAUC.all(names: results.map(\.sampler), labels: common.labels, scores: commonScores),
+                        figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
+    }
+}
+
+extension SamplerComparison {
+    /// The AUC bars of a replicated run: each sampler's mean AUC under (a) and (b) with its 95 % interval.
+    public static func summaryFigures(_ summary: ReplicateSummary) throws -> [String] {
+        let runs = try summary.replicates(as: Results.self)
+        guard let first = runs.first else { return [] }
+        let n = runs.count
+        let a = first.samplers.indices.map { k in Replicated(runs.map { $0.samplers[k].aucStudyProtocol }) }
+        let b = first.samplers.indices.map { k in Replicated(runs.map { $0.samplers[k].aucCommonTest }) }
+        var writer = try FigureWriter(summary.out)
+        let modelName = first.model == .cnn1D ? "Study B's CNN" : first.model.rawValue
+        try writer.save(BarChart(categories: first.samplers.map { $0.studyKey.map { $0.replacingOccurrences(of: "_", with: " ") } ?? "POF (Study A)" },
+                                 series: [.init(label: "Study B (reported)", values: first.samplers.map { $0.aucReportedByStudy ?? .nan }),
+                                          .init(label: "(a) study protocol", values: a.map(\.mean), intervals: a.map(\.ci95)),
+                                          .init(label: "(b) common test", values: b.map(\.mean), intervals: b.map(\.ci95))],
+                                 valueLabel: "AUC", categoryLabel: "Negative sampler",
+                                 title: "\(first.study): AUC by sampler (\(modelName)), mean and 95 % interval of \(n)",
+                                 showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),
+                        "auc-bars", size: Size(width: 640, height: 320))
+        return writer.files
     }
 }

@@ -26,6 +26,9 @@ public enum StructureSensitivity {
         public var quick = false
         public var runs = 30
         public var optimizationEvaluations = 15
+        /// The seed of the design (the Latin hypercube and its surrogate); nil: the run's seed. Replicates
+        /// share the run's design, so that run i is the same setting in every replicate.
+        public var designSeed: UInt64?
         public init() {}
     }
 
@@ -122,7 +125,7 @@ public enum StructureSensitivity {
         // Latin hypercube over (threshold ∈ [0.3, 0.9], open ∈ kernels, close ∈ kernels).
         let n = options.quick ? min(options.runs, 8) : options.runs
         // The design (strata, jitter, surrogate, optimiser) draws from one stream; run i trains on its own.
-        var design = g.split(.design)
+        var design = options.designSeed.map { SeededGenerator(seed: $0).split(.design) } ?? g.split(.design)
         let strata = (0..<3).map { _ in Trainer.permutation(n, generator: &design) }
         var runs: [Run] = []
         for i in 0..<n {

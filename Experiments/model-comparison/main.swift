@@ -12,11 +12,16 @@ struct ModelComparisonCommand: ParsableCommand {
         commandName: "model-comparison",
         abstract: "Study A's model comparison: CNN, PPM, PPM-CNN(N/Y1/Y2) and a GLM baseline (ROC, AUC, maps).",
         discussion: """
-            Every model is evaluated twice: (a) the study's protocol — a 70/30 split of its own sampled set \
+            Every model is evaluated three ways: (a) the study's protocol — a 70/30 split of its own sampled set \
             (training landslides + 1:1 negatives from its sampler); (b) a common test — 30 % of the landslides \
-            held out before sampling, with the study's random non-landslide points — the same for every model. \
-            Writes OUT/results.json (each model's AUC under (a) and (b) beside Study A's reported value) and \
-            OUT/roc-*.png|pdf, OUT/auc-bars.png|pdf, OUT/susceptibility-maps.png|pdf.
+            held out at random before sampling, with the study's random non-landslide points (the random \
+            sampler's distribution) — the same for every model; (c) a spatially separated test — whole k-means \
+            blocks of landslides and points held out, nothing within a patch radius of them used in training. \
+            Every pair of models is compared on the shared points of (b) and (c) by DeLong's test. On a study \
+            with a known truth (the twin's truth_unstable layer) every map is also scored against the truth. \
+            Writes OUT/replicates/<k>/ per replicate and OUT/results.json (each metric as mean, sd, ci95, n and \
+            values, beside Study A's reported value), OUT/roc-*.png|pdf, OUT/auc-bars.png|pdf (95 % intervals), \
+            OUT/susceptibility-maps.png|pdf (replicate 0) and, with a truth, OUT/truth-auc.png|pdf.
             """)
 
     @OptionGroup var common: ExperimentOptions

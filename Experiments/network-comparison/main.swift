@@ -12,7 +12,7 @@ struct NetworkComparisonCommand: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() {
-        common.run("network-comparison") { context, seed, progress in
+        common.run("network-comparison", summary: NetworkComparison.summaryFigures) { context, seed, progress in
             let o = common.options(NetworkComparison.Options.self, seed: seed)
             let r = try NetworkComparison.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("network-comparison: \(r.study), seed \(r.seed)\(r.quick ? ", quick" : "")")

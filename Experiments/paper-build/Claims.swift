@@ -2,29 +2,121 @@ import Foundation
 import PublishedNumbers
 import SummaryStatistics
 
-/// A claim of one of the studies and how it fares in ours: under (a) the study's protocol and (b) the
-/// common test, on each study we ran.
+/// A claim of one of the studies and how it fares in ours, on each study we ran, under each protocol:
+/// (a) the study's own 70/30 split, (b) the common test, (c) the spatially separated test.
 struct Claim: Sendable {
     let source: String
     let text: String
     let published: String
-    /// For a study's results: (value a, value b, holds a, holds b), nil when the experiment is missing.
-    let evaluate: @Sendable (FigureResults, String) -> (String, String, Bool?, Bool?)?
+    /// The evidence on a study by protocol ("a", "b", "c"); nil when the experiment is missing.
+    let evaluate: @Sendable (FigureResults, String) -> [String: Evidence]?
+}
+
+/// What one protocol of one study says about a claim, over the replicates (issue G3).
+struct Evidence {
+    enum Kind {
+        /// The per-replicate difference in the claim's direction (positive: the claim holds by that much),
+        /// e.g. the winner's AUC minus the loser's.
+        case difference(Replicated, sides: (Double, Double)?)
+        /// A correlation over `n` pairs, with the sign the claim expects.
+        case correlation(r: Double, n: Int, sign: Double)
+    }
+    var kind: Kind
+    /// DeLong's test on each replicate's shared test points: replicates with p < 0.05 in the claim's
+    /// direction, and replicates tested.
+    var delong: (significant: Int, tested: Int)?
+    /// Where the value does not depend on the random draw (the PPM's classes), said in the cell.
+    var deterministic = false
+
+    var verdict: Verdict {
+        switch kind {
+        case let .difference(d, sides):
+            Verdict.paired(d, meanA: sides?.0 ?? 0, meanB: sides?.1 ?? 0)
+        case let .correlation(r, n, sign):
+            Verdict.correlation(r: r, n: n, sign: sign)
+        }
+    }
+
+    /// The table cell: the estimate with its interval, the verdict word, what would decide it, DeLong.
+    var cell: String {
+        let v = verdict
+        var parts: [String] = []
+        switch kind {
+        case let .difference(d, _):
+            let interval = d.n > 1 ? " [\(signed(d.ci95[0])), \(signed(d.ci95[1]))]" : ""
+            parts.append("Δ \(signed(d.mean))\(interval)")
+            parts.append("**\(v.rawValue)**")
+            if v == .inconclusive, d.n > 1 {
+                if let needed = Summary.replicatesNeeded(mean: d.mean, sd: d.sd) {
+                    parts.append("needs ≈ \(needed) replicates")
+                } else {
+                    parts.append("no difference to detect")
+                }
+            }
+        case let .correlation(r, n, _):
+            let ci = Summary.fisherInterval(r: r, n: n)
+            parts.append("r = \(signed(r)) [\(signed(ci[0])), \(signed(ci[1]))], n = \(n)")
+            parts.append("**\(v.rawValue)**")
+        }
+        if deterministic { parts.append("no random draw") }
+        if let delong { parts.append("DeLong p < 0.05: \(delong.significant) of \(delong.tested)") }
+        return parts.joined(separator: " · ")
+    }
+
+    func signed(_ x: Double) -> String {
+        guard x.isFinite else { return "–" }
+        return (x >= 0 ? "+" : "−") + String(format: "%.3f", abs(x))
+    }
 }
 
 extension FigureResults {
     func models(_ study: String) -> [String: [String: Any]] {
-        Dictionary(uniqueKeysWithValues: (results("model-comparison", study)?["models"] as? [[String: Any]] ?? []).compactMap { m in
-            (m["model"] as? String).map { ($0, m) }
-        })
+        rows(results("model-comparison", study)?["models"], key: "model")
     }
-    func auc(_ study: String, _ model: String, _ key: String) -> Double? { number(models(study)[model]?[key]) }
+
+    /// An experiment's list of objects by the text of `key`.
+    func rows(_ list: Any?, key: String) -> [String: [String: Any]] {
+        Dictionary((list as? [[String: Any]] ?? []).compactMap { m in (m[key] as? String).map { ($0, m) } },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The replicates of a study's model-comparison run (1 for a single run).
+    func replicateCount(_ experiment: String, _ study: String) -> Int {
+        ((results(experiment, study)?["replicates"] as? [String: Any])?["n"] as? Int) ?? 1
+    }
 }
 
-func comparison(_ r: FigureResults, _ study: String, _ winner: String, _ loser: String) -> (String, String, Bool?, Bool?)? {
-    guard let wa = r.auc(study, winner, "auc_study_protocol"), let la = r.auc(study, loser, "auc_study_protocol"),
-          let wb = r.auc(study, winner, "auc_common_test"), let lb = r.auc(study, loser, "auc_common_test") else { return nil }
-    return ("\(fmt(wa)) vs \(fmt(la))", "\(fmt(wb)) vs \(fmt(lb))", wa > la, wb > lb)
+/// The per-replicate values of an entry (a replicated entry or a number).
+func values(_ v: Any?) -> [Double]? { Replicated(jsonObject: v)?.values }
+
+/// "winner beats loser" from two lists of per-replicate AUCs, and DeLong's tests from the experiment's
+/// pair records for protocols with shared test points.
+func beats(_ winner: [Double]?, _ loser: [Double]?, pairs: Any? = nil, winnerName: String = "", loserName: String = "") -> Evidence? {
+    guard let w = winner, let l = loser, w.count == l.count, !w.isEmpty else { return nil }
+    let d = Replicated(zip(w, l).map { $0 - $1 })
+    var e = Evidence(kind: .difference(d, sides: (Summary.mean(w), Summary.mean(l))))
+    if let list = pairs as? [[String: Any]],
+       let pair = list.first(where: { ($0["a"] as? String, $0["b"] as? String) == (winnerName, loserName)
+                                      || ($0["a"] as? String, $0["b"] as? String) == (loserName, winnerName) }),
+       let p = values(pair["delong_p_value"]), let diff = values(pair["difference"]) {
+        let sign: Double = pair["a"] as? String == winnerName ? 1 : -1
+        e.delong = (zip(p, diff).filter { $0.0 < 0.05 && $0.1 * sign > 0 }.count, p.count)
+    }
+    return e
+}
+
+/// A model-comparison claim "winner beats loser" under (a), (b) and (c).
+func comparison(_ r: FigureResults, _ study: String, _ winner: String, _ loser: String) -> [String: Evidence]? {
+    let m = r.models(study)
+    guard let w = m[winner], let l = m[loser] else { return nil }
+    let mc = r.results("model-comparison", study)
+    var out: [String: Evidence] = [:]
+    out["a"] = beats(values(w["auc_study_protocol"]), values(l["auc_study_protocol"]))
+    out["b"] = beats(values(w["auc_common_test"]), values(l["auc_common_test"]), pairs: mc?["paired_common_test"],
+                     winnerName: winner, loserName: loser)
+    out["c"] = beats(values(w["auc_spatial_test"]), values(l["auc_spatial_test"]), pairs: mc?["paired_spatial_test"],
+                     winnerName: winner, loserName: loser)
+    return out
 }
 
 /// The studies' numbers the claims quote, from the one published-numbers file.
@@ -45,13 +137,38 @@ func ppmVeryHighText() -> String {
 }
 /// Study B's AUC of a network (Table 3).
 func studyBAUC(_ model: String) -> Double? { published.studyB.metrics[model]?["auc"] }
-/// Study B's Fig. 8: the information-value sampler's AUC against the others'.
-func samplerText() -> String {
+/// Study B's Fig. 8: two samplers' AUCs.
+func samplerText(_ other: String) -> String {
     let auc = published.studyB.samplerAuc
-    let others = ["random", "buffer", "slope"].map { fmt(auc[$0]) }.joined(separator: ", ")
-    return "IV \(fmt(auc["information_value"])) vs \(others)"
+    return "IV \(fmt(auc["information_value"])) vs \(fmt(auc[other]))"
 }
 enum Scenarios { static let covColumns = ["0.01", "0.10", "0.20", "0.30"] }
+
+/// A network-comparison claim "winner beats loser" under (a) and (b).
+func networkComparison(_ r: FigureResults, _ study: String, _ winner: String, _ loser: String) -> [String: Evidence]? {
+    let nc = r.results("network-comparison", study)
+    let nets = r.rows(nc?["networks"], key: "model")
+    guard let w = nets[winner], let l = nets[loser] else { return nil }
+    func auc(_ n: [String: Any], _ k: String) -> [Double]? { values((n[k] as? [String: Any])?["auc"]) }
+    var out: [String: Evidence] = [:]
+    out["a"] = beats(auc(w, "study_protocol"), auc(l, "study_protocol"))
+    out["b"] = beats(auc(w, "common_test"), auc(l, "common_test"), pairs: nc?["paired_common_test"], winnerName: winner, loserName: loser)
+    return out
+}
+
+/// A sampler-comparison claim "the information-value sampler beats `other`" under (a) and (b).
+func samplerComparison(_ r: FigureResults, _ study: String, _ other: String) -> [String: Evidence]? {
+    let sc = r.results("sampler-comparison", study)
+    let list = sc?["samplers"] as? [[String: Any]] ?? []
+    func find(_ key: String) -> [String: Any]? { list.first { $0["study_key"] as? String == key } }
+    guard let iv = find("information_value"), let o = find(other),
+          let ivName = iv["sampler"] as? String, let oName = o["sampler"] as? String else { return nil }
+    var out: [String: Evidence] = [:]
+    out["a"] = beats(values(iv["auc_study_protocol"]), values(o["auc_study_protocol"]))
+    out["b"] = beats(values(iv["auc_common_test"]), values(o["auc_common_test"]), pairs: sc?["paired_common_test"],
+                     winnerName: ivName, loserName: oName)
+    return out
+}
 
 let claims: [Claim] = [
     Claim(source: "A (Figs. 9–10)", text: "PPM-CNN(Y1) beats the CNN with random negatives", published: aucVersus("PPM-CNN(Y1)", "CNN")) {
@@ -69,45 +186,53 @@ let claims: [Claim] = [
     Claim(source: "A (Table 3)", text: "A larger COV shrinks the PPM's very-high area", published: ppmVeryHighText()) { r, s in
         guard let tables = r.results("cov-sweep", s)?["tables"] as? [[String: Any]] else { return nil }
         let ppm = tables.filter { $0["model"] as? String == "PPM" }
-        guard let first = (ppm.first?["percent_area"] as? [Any]).flatMap({ number($0.last) }),
-              let last = (ppm.last?["percent_area"] as? [Any]).flatMap({ number($0.last) }) else { return nil }
-        let text = "\(fmt(first, 2)) % → \(fmt(last, 2)) %"
-        return (text, text, last < first, last < first)
+        func veryHigh(_ row: [String: Any]?) -> [Double]? { values((row?["percent_area"] as? [Any])?.last) }
+        // The claim's direction: first minus last (positive when the area shrinks).
+        guard let first = veryHigh(ppm.first), let last = veryHigh(ppm.last), var e = beats(first, last) else { return nil }
+        e.kind = .difference(Replicated(zip(first, last).map { $0 - $1 }), sides: nil)
+        e.deterministic = Set(first).count == 1 && Set(last).count == 1
+        return ["a": e, "b": e]
     },
-    Claim(source: "B (Table 3)", text: "The CNN beats BP and LSTM", published: "AUC \(fmt(studyBAUC("CNN"))) vs \(fmt(studyBAUC("BP"))), \(fmt(studyBAUC("LSTM")))") { r, s in
+    Claim(source: "B (Table 3)", text: "The CNN beats BP", published: "AUC \(fmt(studyBAUC("CNN"))) vs \(fmt(studyBAUC("BP")))") {
+        networkComparison($0, $1, "CNN", "BP") },
+    Claim(source: "B (Table 3)", text: "The CNN beats the LSTM", published: "AUC \(fmt(studyBAUC("CNN"))) vs \(fmt(studyBAUC("LSTM")))") {
+        networkComparison($0, $1, "CNN", "LSTM") },
+    Claim(source: "B (Table 3)", text: "Networks on IV-sampled data reach AUC ≥ 0.98 (the best network, AUC − 0.98)",
+          published: "\(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.min())) – \(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.max()))") { r, s in
         guard let nets = r.results("network-comparison", s)?["networks"] as? [[String: Any]] else { return nil }
-        func auc(_ m: String, _ k: String) -> Double? {
-            nets.first { $0["model"] as? String == m }.flatMap { number(($0[k] as? [String: Any])?["auc"]) }
+        func best(_ k: String) -> Evidence? {
+            let all = nets.compactMap { values(($0[k] as? [String: Any])?["auc"]) }
+            guard let top = all.max(by: { Summary.mean($0) < Summary.mean($1) }) else { return nil }
+            return Evidence(kind: .difference(Replicated(top.map { $0 - 0.98 }), sides: nil))
         }
-        guard let ca = auc("CNN", "study_protocol"), let ba = auc("BP", "study_protocol"), let la = auc("LSTM", "study_protocol"),
-              let cb = auc("CNN", "common_test"), let bb = auc("BP", "common_test"), let lb = auc("LSTM", "common_test") else { return nil }
-        return ("\(fmt(ca)) vs \(fmt(ba)), \(fmt(la))", "\(fmt(cb)) vs \(fmt(bb)), \(fmt(lb))", ca > max(ba, la), cb > max(bb, lb))
+        var out: [String: Evidence] = [:]
+        out["a"] = best("study_protocol")
+        out["b"] = best("common_test")
+        return out
     },
-    Claim(source: "B (Table 3)", text: "Networks on IV-sampled data reach AUC ≥ 0.98", published: "\(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.min())) – \(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.max()))") { r, s in
-        guard let nets = r.results("network-comparison", s)?["networks"] as? [[String: Any]] else { return nil }
-        let a = nets.compactMap { number(($0["study_protocol"] as? [String: Any])?["auc"]) }.max() ?? .nan
-        let b = nets.compactMap { number(($0["common_test"] as? [String: Any])?["auc"]) }.max() ?? .nan
-        return ("best \(fmt(a))", "best \(fmt(b))", a >= 0.98, b >= 0.98)
-    },
-    Claim(source: "B (Fig. 8)", text: "The information-value sampler beats random, buffer and slope", published: samplerText()) { r, s in
-        guard let samplers = r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] else { return nil }
-        func best(_ k: String) -> (String, Bool) {
-            let pairs = samplers.compactMap { m -> (String, Double)? in
-                guard let n = m["sampler"] as? String, let v = number(m[k]), !n.hasPrefix("POF") else { return nil }
-                return (n, v)
-            }
-            let top = pairs.max { $0.1 < $1.1 }
-            return ("\(top?.0 ?? "–") \(fmt(top?.1))", top?.0.hasPrefix("information") ?? false)
-        }
-        let (ta, ha) = best("auc_study_protocol"), (tb, hb) = best("auc_common_test")
-        return ("best: \(ta)", "best: \(tb)", ha, hb)
-    },
+    Claim(source: "B (Fig. 8)", text: "The information-value sampler beats random", published: samplerText("random")) {
+        samplerComparison($0, $1, "random") },
+    Claim(source: "B (Fig. 8)", text: "The information-value sampler beats the buffer", published: samplerText("buffer")) {
+        samplerComparison($0, $1, "buffer") },
+    Claim(source: "B (Fig. 8)", text: "The information-value sampler beats the slope limit", published: samplerText("slope")) {
+        samplerComparison($0, $1, "slope") },
 ]
 
-func sensitivity(_ r: FigureResults, _ s: String, _ key: String) -> (String, String, Bool?, Bool?)? {
+/// "AUC falls as `key` rises": Pearson's r of the parameter with AUC over every design run of every
+/// replicate (the design is the same in each), with Fisher's interval.
+func sensitivity(_ r: FigureResults, _ s: String, _ key: String) -> [String: Evidence]? {
     guard let runs = r.results("structure-sensitivity", s)?["runs"] as? [[String: Any]], runs.count > 2 else { return nil }
-    let x = runs.compactMap { number($0[key == "threshold" ? "threshold" : key]) }
-    let a = Summary.pearson(x, runs.compactMap { number($0["auc_study_protocol"]) })
-    let b = Summary.pearson(x, runs.compactMap { number($0["auc_common_test"]) })
-    return ("r = \(fmt(a, 3))", "r = \(fmt(b, 3))", a < 0, b < 0)
+    func pooled(_ metric: String) -> Evidence? {
+        var x: [Double] = [], y: [Double] = []
+        for run in runs {
+            guard let p = number(run[key]), let aucs = values(run[metric]) else { continue }
+            for v in aucs where v.isFinite { x.append(p); y.append(v) }
+        }
+        guard x.count > 3 else { return nil }
+        return Evidence(kind: .correlation(r: Summary.pearson(x, y), n: x.count, sign: -1))
+    }
+    var out: [String: Evidence] = [:]
+    out["a"] = pooled("auc_study_protocol")
+    out["b"] = pooled("auc_common_test")
+    return out
 }

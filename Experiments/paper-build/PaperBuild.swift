@@ -4,6 +4,7 @@
 // `--summary` prints the table `make figures` ends with.
 import ArgumentParser
 import Foundation
+import SummaryStatistics
 import Ink
 import Mustache
 import PublishedNumbers
@@ -49,36 +50,40 @@ struct PaperBuild: ParsableCommand {
         for s in r.studies {
             var st: [String: Any] = ["name": s, "is_twin": s == "twin"]
             let mc = (r.results("model-comparison", s)?["models"] as? [[String: Any]] ?? []).map { m -> [String: Any] in
-                ["model": m["model"] ?? "", "a": fmt(number(m["auc_study_protocol"])), "b": fmt(number(m["auc_common_test"])),
-                 "reported": fmt(number(m["auc_reported_by_study"]), 2), "sampler": m["sampler"] ?? "",
-                 "high": fmt(number(m["high_and_very_high_percent"]), 1)]
+                ["model": m["model"] ?? "", "a": est(m["auc_study_protocol"]), "b": est(m["auc_common_test"]),
+                 "c": est(m["auc_spatial_test"]), "truth": m["auc_truth"] == nil ? "–" : est(m["auc_truth"]),
+                 "truth_classes": (m["truth_unstable_percent_by_class"] as? [Any] ?? []).map { est($0, 1) }.joined(separator: " | "),
+                 "reported": est(m["auc_reported_by_study"], 2), "sampler": m["sampler"] ?? "",
+                 "high": est(m["high_and_very_high_percent"], 1)]
             }
             st["model_comparison"] = mc
             if let m = r.results("model-comparison", s) {
                 st["held_out"] = m["held_out_landslides"] ?? ""; st["common_negatives"] = m["common_test_non_landslides"] ?? ""
                 st["landslides"] = m["landslides"] ?? ""
+                st["replicates"] = r.replicateCount("model-comparison", s)
+                st["has_truth"] = (m["models"] as? [[String: Any]])?.first?["auc_truth"] != nil
             }
             for e in ["cov-sweep", "correlation-grid"] {
                 let rows = (r.results(e, s)?["tables"] as? [[String: Any]] ?? []).map { t -> [String: Any] in
-                    func row(_ k: String) -> String { (t[k] as? [Any] ?? []).map { fmt(number($0), 2) }.joined(separator: " | ") }
+                    func row(_ k: String) -> String { (t[k] as? [Any] ?? []).map { est($0, 2) }.joined(separator: " | ") }
                     return ["model": t["model"] ?? "", "scenario": t["scenario"] ?? "", "landslides": row("percent_landslides"),
                             "area": row("percent_area"), "study_landslides": row("study_percent_landslides"),
                             "study_area": row("study_percent_area"), "has_study": t["study_percent_area"] != nil,
-                            "auc": fmt(number(t["auc_common_test"])), "nsv_mean": fmt(number(t["nsv_mean"])),
-                            "nsv_sd": fmt(number(t["nsv_sd"]))]
+                            "auc": est(t["auc_common_test"]), "nsv_mean": est(t["nsv_mean"]),
+                            "nsv_sd": est(t["nsv_sd"])]
                 }
                 st[e.replacingOccurrences(of: "-", with: "_")] = rows
             }
             st["samplers"] = (r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? []).map {
                 let overlap = $0["overlap_with_random"] as? [String: Any] ?? [:]
-                return ["sampler": $0["sampler"] ?? "", "a": fmt(number($0["auc_study_protocol"])), "b": fmt(number($0["auc_common_test"])),
-                        "candidates": $0["candidate_cells"] ?? "", "reported": fmt(number($0["auc_reported_by_study"])),
+                return ["sampler": $0["sampler"] ?? "", "a": est($0["auc_study_protocol"]), "b": est($0["auc_common_test"]),
+                        "candidates": $0["candidate_cells"] ?? "", "reported": est($0["auc_reported_by_study"]),
                         "excluded": overlap["random_cells_excluded"] ?? ""]
             }
             if let sc = r.results("sampler-comparison", s) {
                 st["sampler_model"] = sc["model"] as? String == "cnn-1d" ? "Study B's CNN (1-D, over its factors)" : "Study A's patch CNN"
                 st["sampler_settings"] = (sc["sampler_settings"] as? [[String: Any]] ?? []).map {
-                    ["name": $0["name"] ?? "", "paper": fmt(number($0["study_value"]), 0), "ours": fmt(number($0["used_value"]), 0),
+                    ["name": $0["name"] ?? "", "paper": est($0["study_value"], 0), "ours": est($0["used_value"], 0),
                      "candidates": $0["candidates_at_study_value"] ?? ""]
                 }
             }
@@ -102,9 +107,9 @@ struct PaperBuild: ParsableCommand {
             if let mc = r.results("model-comparison", s), let reg = mc["infiltration"] as? [String: Any] {
                 let cells = number(reg["cells"]) ?? 0
                 st["infiltration"] = ["supply_limited": fmt(100 * (number(reg["supply_limited_cells"]) ?? 0) / max(cells, 1), 1),
-                                      "peak": fmt(number(reg["peak_rain_millimeters_per_hour"]), 1),
-                                      "ks": fmt(number(reg["saturated_conductivity_millimeters_per_hour"]), 0),
-                                      "runoff": fmt(number(reg["routed_runoff_cubic_meters"]), 0),
+                                      "peak": est(reg["peak_rain_millimeters_per_hour"], 1),
+                                      "ks": est(reg["saturated_conductivity_millimeters_per_hour"], 0),
+                                      "runoff": est(reg["routed_runoff_cubic_meters"], 0),
                                       "pof_above_half": fmt(100 * (number(mc["share_pof_above_half"]) ?? 0), 1)]
             }
             for e in ["cov-sweep", "correlation-grid"] {
@@ -125,35 +130,39 @@ struct PaperBuild: ParsableCommand {
                 return ["area": shares("class_area_km2"), "slides": shares("class_landslides"),
                         "rep_area": (n["reported_class_area_percent"] as? [Any] ?? []).compactMap(number).map { fmt($0, 1) }.joined(separator: " | "),
                         "rep_slides": (n["reported_class_landslide_percent"] as? [Any] ?? []).compactMap(number).map { fmt($0, 1) }.joined(separator: " | "),
-                        "model": n["model"] ?? "", "accuracy": fmt(number(a["accuracy"])), "precision": fmt(number(a["precision"])),
-                        "recall": fmt(number(a["recall"])), "f1": fmt(number(a["f1"])), "auc": fmt(number(a["auc"])),
-                        "auc_b": fmt(number(b["auc"])), "rep_accuracy": fmt(number(rep["accuracy"])), "rep_f1": fmt(number(rep["f1"])),
-                        "rep_auc": fmt(number(rep["auc"]))]
+                        "model": n["model"] ?? "", "accuracy": est(a["accuracy"]), "precision": est(a["precision"]),
+                        "recall": est(a["recall"]), "f1": est(a["f1"]), "auc": est(a["auc"]),
+                        "auc_b": est(b["auc"]), "rep_accuracy": est(rep["accuracy"]), "rep_f1": est(rep["f1"]),
+                        "rep_auc": est(rep["auc"])]
             }
             if let ss = r.results("structure-sensitivity", s) {
                 let p = ss["pearson"] as? [String: Any] ?? [:]
                 let reported = ss["pearson_reported_by_study"] as? [String: Any] ?? [:]
                 let studyR = ["threshold", "kernel_open", "kernel_close"].map {
-                    fmt(number(reported[$0]), 4).replacingOccurrences(of: "-", with: "−")
+                    est(reported[$0], 4).replacingOccurrences(of: "-", with: "−")
                 }.joined(separator: ", ")
                 let final = ss["final_model"] as? [String: Any] ?? [:]
                 st["structure"] = ["runs": (ss["runs"] as? [Any])?.count ?? 0, "study_r": studyR,
-                                   "final_a": fmt(number(final["auc_study_protocol"])), "final_b": fmt(number(final["auc_common_test"])),
+                                   "final_a": est(final["auc_study_protocol"]), "final_b": est(final["auc_common_test"]),
                                    "final_n": final["training_samples"] ?? "",
-                                   "r_threshold": fmt(number(p["threshold"]), 4),
-                                   "r_open": fmt(number(p["kernel_open"]), 4), "r_close": fmt(number(p["kernel_close"]), 4),
+                                   "r_threshold": est(p["threshold"], 4),
+                                   "r_open": est(p["kernel_open"], 4), "r_close": est(p["kernel_close"], 4),
                                    "best": (ss["best_hyperparameters"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
                                        .map { "\(md($0.key)) = \(String(format: "%g", number($0.value) ?? .nan))" }.joined(separator: ", ")]
             }
             studies.append(st)
         }
         var claimRows: [[String: Any]] = []
+        let experimentOf: [String: String] = ["A (Figs. 9–10)": "model-comparison", "A (Fig. 8)": "structure-sensitivity",
+                                              "A (Table 3)": "cov-sweep", "B (Table 3)": "network-comparison",
+                                              "B (Fig. 8)": "sampler-comparison"]
         for c in claims {
             for s in r.studies {
-                guard let (a, b, ha, hb) = c.evaluate(r, s) else { continue }
-                func verdict(_ h: Bool?) -> String { h.map { $0 ? "holds" : "does not hold" } ?? "–" }
-                claimRows.append(["source": c.source, "claim": c.text, "published": c.published, "study": s, "a": a, "b": b,
-                                  "holds_a": verdict(ha), "holds_b": verdict(hb)])
+                guard let evidence = c.evaluate(r, s), !evidence.isEmpty else { continue }
+                let n = r.replicateCount(experimentOf[c.source] ?? "model-comparison", s)
+                claimRows.append(["source": c.source, "claim": c.text, "published": c.published, "study": s, "replicates": n,
+                                  "a": evidence["a"]?.cell ?? "–", "b": evidence["b"]?.cell ?? "–",
+                                  "c": evidence["c"]?.cell ?? "–"])
             }
         }
         let auditRows = (r.audit?["checks"] as? [[String: Any]] ?? []).filter { ($0["consistent"] as? Bool) == false }.map {
@@ -176,12 +185,12 @@ struct PaperBuild: ParsableCommand {
         var twin: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: "\(figures)/twin/twin.json"),
            let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let t = doc["results"] as? [String: Any] {
-            twin = ["area": fmt(number(t["area_km2"]), 2), "min": fmt(number(t["elevation_min_m"]), 1),
-                    "max": fmt(number(t["elevation_max_m"]), 1), "mean": fmt(number(t["elevation_mean_m"]), 1),
-                    "landslides": t["landslides"] ?? "", "unstable": fmt(number(t["unstable_percent"]), 2),
-                    "slope_mean": fmt(number(t["slope_mean_deg"]), 1)]
+            twin = ["area": est(t["area_km2"], 2), "min": est(t["elevation_min_m"], 1),
+                    "max": est(t["elevation_max_m"], 1), "mean": est(t["elevation_mean_m"], 1),
+                    "landslides": t["landslides"] ?? "", "unstable": est(t["unstable_percent"], 2),
+                    "slope_mean": est(t["slope_mean_deg"], 1)]
         }
-        return ["studies": studies, "claims": claimRows, "audit": auditRows, "audit_count": auditRows.count, "twin": twin,
+        return ["studies": studies, "claims": claimRows, "verdict_rule": Verdict.rule, "audit": auditRows, "audit_count": auditRows.count, "twin": twin,
                 "audit_by_check": byCheck, "coverage": coverage,
                 "figures": figures]
     }
@@ -214,14 +223,14 @@ struct PaperBuild: ParsableCommand {
         for s in r.studies {
             lines.append("  \(s):")
             for m in r.results("model-comparison", s)?["models"] as? [[String: Any]] ?? [] {
-                lines.append("    model-comparison  \(String(describing: m["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(fmt(number(m["auc_study_protocol"]))) / \(fmt(number(m["auc_common_test"])))")
+                lines.append("    model-comparison  \(String(describing: m["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(est(m["auc_study_protocol"])) / \(est(m["auc_common_test"]))")
             }
             for m in r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? [] {
-                lines.append("    sampler           \(String(describing: m["sampler"] ?? "").padding(toLength: 30, withPad: " ", startingAt: 0)) \(fmt(number(m["auc_study_protocol"]))) / \(fmt(number(m["auc_common_test"])))")
+                lines.append("    sampler           \(String(describing: m["sampler"] ?? "").padding(toLength: 30, withPad: " ", startingAt: 0)) \(est(m["auc_study_protocol"])) / \(est(m["auc_common_test"]))")
             }
             for n in r.results("network-comparison", s)?["networks"] as? [[String: Any]] ?? [] {
                 let a = n["study_protocol"] as? [String: Any] ?? [:], b = n["common_test"] as? [String: Any] ?? [:]
-                lines.append("    network           \(String(describing: n["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(fmt(number(a["auc"]))) / \(fmt(number(b["auc"])))")
+                lines.append("    network           \(String(describing: n["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(est(a["auc"])) / \(est(b["auc"]))")
             }
             for e in FigureResults.experiments {
                 if let x = r.results(e, s), let sec = number(x["seconds"]) {

@@ -1,4 +1,5 @@
 import Foundation
+import SummaryStatistics
 
 /// The results of `make figures`, read back from `figures/<experiment>/<study>/results.json`.
 struct FigureResults {
@@ -29,16 +30,25 @@ struct FigureResults {
         }
     }
 
-    /// Studies with results, the twin first.
+    /// Studies with results: the twin first, then its mis-specified variants, then the real studies.
     var studies: [String] {
         let all = Set(byExperiment.values.flatMap(\.keys))
-        return all.sorted { ($0 == "twin" ? 0 : 1, $0) < ($1 == "twin" ? 0 : 1, $1) }
+        func rank(_ s: String) -> Int { s == "twin" ? 0 : s.hasPrefix("twin") ? 1 : 2 }
+        return all.sorted { (rank($0), $0) < (rank($1), $1) }
     }
 
     func results(_ experiment: String, _ study: String) -> [String: Any]? { byExperiment[experiment]?[study] }
 }
 
-func number(_ v: Any?) -> Double? { (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue }
+/// A number from a results file: a plain number, or the mean of a replicated entry.
+func number(_ v: Any?) -> Double? { Replicated(jsonObject: v)?.mean }
+/// A results value as "mean ± SD" over replicates; a single value (or one that did not vary) as itself.
+func est(_ v: Any?, _ d: Int = 3) -> String {
+    guard let r = Replicated(jsonObject: v) else { return "–" }
+    guard r.n > 1, r.sd.isFinite, r.sd > 0 else { return fmt(r.mean, d) }
+    return "\(fmt(r.mean, d)) ± \(fmt(r.sd, d))"
+}
+
 func fmt(_ v: Double?, _ d: Int = 3) -> String {
     guard let v, v.isFinite else { return "–" }
     return String(format: "%.\(d)f", v)

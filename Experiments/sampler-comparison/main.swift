@@ -25,7 +25,7 @@ struct SamplerComparisonCommand: ParsableCommand {
     var model: String = "cnn-1d"
 
     func run() {
-        common.run("sampler-comparison") { context, seed, progress in
+        common.run("sampler-comparison", summary: SamplerComparison.summaryFigures) { context, seed, progress in
             var o = common.options(SamplerComparison.Options.self, seed: seed)
             if let b = bufferMeters { o.bufferMeters = b }
             if let s = maximumSlopeDegrees { o.maximumSlopeDegrees = s }

@@ -18,6 +18,7 @@ struct StructureSensitivityCommand: ParsableCommand {
             var o = common.options(StructureSensitivity.Options.self, seed: seed)
             o.runs = runs
             o.optimizationEvaluations = evaluations
+            o.designSeed = common.seed ?? context.config.seed  // the same design in every replicate
             let r = try StructureSensitivity.run(context, options: o, outputDirectory: common.out, progress: progress)
             print("structure-sensitivity: \(r.study), seed \(r.seed), \(r.runs.count) runs\(r.quick ? ", quick" : "")")
             for k in ["threshold", "kernel_open", "kernel_close"] {

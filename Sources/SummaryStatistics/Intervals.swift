@@ -23,6 +23,36 @@ public struct Replicated: Codable, Sendable, Equatable {
     }
 }
 
+extension Replicated {
+    /// A number as read by `JSONSerialization`, or as results files write non-finite ones ("nan", "inf",
+    /// "-inf"); nil for anything else, `true` and `false` included (which bridge to 1 and 0).
+    public static func jsonNumber(_ x: Any) -> Double? {
+        if String(describing: type(of: x)).contains("Boolean") { return nil }
+        if let n = x as? NSNumber { return n.doubleValue }
+        switch x as? String {
+        case "nan": return .nan
+        case "inf": return .infinity
+        case "-inf": return -.infinity
+        default: return nil
+        }
+    }
+
+    /// A replicated entry as read by `JSONSerialization` ({"mean", "sd", "ci95", "n", "values"}, with
+    /// non-finite numbers as "nan", "inf", "-inf"), or a plain number as one value; nil otherwise.
+    public init?(jsonObject v: Any?) {
+        let number = Self.jsonNumber
+        if let d = v as? [String: Any], let values = d["values"] as? [Any] {
+            let xs = values.compactMap(number)
+            guard xs.count == values.count else { return nil }
+            self.init(xs)
+        } else if let v, let x = number(v) {
+            self.init([x])
+        } else {
+            return nil
+        }
+    }
+}
+
 extension Summary {
     /// P(T ≤ t) for Student's t with ν degrees of freedom: 1 − ½ I_{ν/(ν+t²)}(ν/2, ½) for t ≥ 0
     /// (I the regularised incomplete beta function), by symmetry below 0.

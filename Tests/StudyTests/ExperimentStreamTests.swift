@@ -8,7 +8,8 @@ import Testing
 @Suite struct ExperimentStreamTests {
     @Test func labelsAreDistinct() {
         let streams: [ExperimentStream] = (0..<300).map { .model($0) } + (0..<300).map { .negatives($0) }
-            + [.randomPoints, .design, .optimisation, .optimisationNegatives]
+            + (0..<300).map { .spatialModel($0) } + (0..<300).map { .spatialNegatives($0) }
+            + [.randomPoints, .design, .optimisation, .optimisationNegatives, .spatialTest]
         #expect(Set(streams.map(\.label)).count == streams.count)
     }
 

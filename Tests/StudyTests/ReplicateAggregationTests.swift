@@ -52,6 +52,7 @@ struct ReplicateAggregationTests {
                     "very_high_mean_slope_deg", "roc_common_test_tpr"] {
             #expect(ReplicateAggregation.isMetric(key), "\(key)")
         }
+        #expect(!ReplicateAggregation.isPublished("study_protocol"), "protocol (a)'s metrics are ours, not the study's")
         for key in ["shared_with_random", "negatives", "candidate_cells", "seed", "auc_reported_by_study", "study_percent_area"] {
             #expect(!ReplicateAggregation.isMetric(key), "\(key)")
         }
