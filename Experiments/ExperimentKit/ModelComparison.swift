@@ -69,15 +69,6 @@ public enum ModelComparison {
         public var percentAreaByClass: [Double]
     }
 
-    /// Protocol (c)'s test, as drawn in this replicate.
-    public struct SpatialTestSummary: Codable, Sendable {
-        public var clusters: Int
-        public var heldOutClusters: Int
-        public var landslides: Int
-        public var nonLandslides: Int
-        public var trainingLandslides: Int
-        public var bufferCells: Int
-    }
 
     /// One soil parameter as run, beside Study A's Table 2 mean.
     public struct Parameter: Codable, Sendable {
@@ -226,18 +217,12 @@ public enum ModelComparison {
                                                            generator: &modelGenerator)
             // (c): the same sampler outside the test blocks and their buffer, the same 70 % share, its own streams.
             var generatorC = g.split(.spatialModel(k)), negativeGeneratorC = g.split(.spatialNegatives(k))
-            let candidatesC = zip(candidates, spatial.excluded).map { $0 && !$1 }
-            let negativesC = try NegativeSampling.draw(candidates: candidatesC, geoTransform: dem.geoTransform, rows: dem.rows,
-                                                       cols: dem.cols, count: spatial.trainingLandslides.count, spacingMeters: 0,
-                                                       avoid: landslides, generator: &negativeGeneratorC, sampler: region.sampler)
-            if k == 0 { randomNegativesC = negativesC }
-            let setC = cellSet(spatial.trainingLandslides + negativesC,
-                               spatial.trainingLandslides.map { _ in 1 } + negativesC.map { _ in 0 })
-            let splitC = Validation.stratifiedSplit(labels: setC.labels, trainFraction: 0.7, generator: &generatorC)
             progress("\(region.name): protocol (c) training")
-            let (scoresC, _) = try TrainRun.fitAndScore(.patchCNN, train: setC.subset(splitC.train), test: testC, factors: factors,
-                                                        raster: raster, moments: moments, settings: settings, patch: patch,
-                                                        generator: &generatorC)
+            let (scoresC, negativesC) = try spatial.trainAndScore(.patchCNN, candidates: candidates, sampler: region.sampler, grid: dem,
+                                                                  avoid: landslides, factors: factors, raster: raster, moments: moments,
+                                                                  settings: settings, patch: patch, model: &generatorC,
+                                                                  negatives: &negativeGeneratorC)
+            if k == 0 { randomNegativesC = negativesC }
             progress("\(region.name): dense map")
             let map = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)
             let scoresB = Array(scores.dropFirst(testA.cells.count))
@@ -368,9 +353,7 @@ public enum ModelComparison {
                                   + Deviations.channels("model-comparison", channels, settings: studyA)
                                   + Deviations.network("model-comparison", settings, quick: options.quick),
                               models: scored.map(\.result), pairedCommonTest: pairedB, pairedSpatialTest: pairedC,
-                              spatialTest: SpatialTestSummary(clusters: spatial.clusters, heldOutClusters: spatial.heldOutClusters,
-                                                              landslides: spatial.heldOut.count, nonLandslides: spatial.negatives.count,
-                                                              trainingLandslides: spatial.trainingLandslides.count, bufferCells: patch / 2),
+                              spatialTest: spatial.summary,
                               truthUnstableCells: truth.map { $0.filter { $0 == true }.count },
                               figures: writer.files.sorted(),
                               seconds: setup.seconds)

@@ -24,6 +24,8 @@ public enum NetworkComparison {
         public var model: String
         public var studyProtocol: FoldMetrics
         public var commonTest: FoldMetrics
+        /// AUC under (c), whole spatial blocks held out (NaN where the sampler had too few candidates outside them).
+        public var aucSpatialTest: Double
         /// Study B's printed accuracy, precision, recall, F1, AUC.
         public var reportedByStudy: [String: Double]
         public var classAreaKm2: [Double]
@@ -74,6 +76,8 @@ public enum NetworkComparison {
         public var networks: [NetworkResult]
         /// Every pair of networks on the common test's points (difference of AUC, DeLong's test).
         public var pairedCommonTest: [PairedAUC]
+        public var pairedSpatialTest: [PairedAUC]
+        public var spatialTest: SpatialTestSummary
         public var figures: [String]
         public var seconds: Double
     }
@@ -137,7 +141,14 @@ public enum NetworkComparison {
         var results: [NetworkResult] = []
         var deviations = Deviations.studyBFactors("network-comparison", names)
         var curves: [ROCCurve] = [], curvesA: [ROCCurve] = []
-        var commonScores: [[Double]] = []
+        var commonScores: [[Double]] = [], spatialScores: [[Double]] = [], spatialNames: [String] = []
+        // Protocol (c): k-means blocks held out; the information-value model refitted without their landslides;
+        // one set of negatives and one split for the three networks, as under (a) and (b).
+        var spatialGenerator = g.split(.spatialTest)
+        let spatial = SpatialTest(landslides: landslides, negatives: setup.commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
+                                  bufferCells: 17 / 2, generator: &spatialGenerator)
+        let ivVeryLowC = try spatial.informationValueVeryLow(names: names, columns: columns, base: zip(base, valid).map { $0 && $1 })
+        var notesC: [String] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")
             var networkGenerator = g.split(.model(k))  // one stream per network, same split
@@ -154,6 +165,21 @@ public enum NetworkComparison {
             commonScores.append(Array(scores.dropFirst(testA.cells.count)))
             let roc = ROC(labels: common.labels.map(UInt8.init), scores: Array(scores.dropFirst(testA.cells.count)))
             curves.append(ROCCurve(label: label, falsePositiveRate: roc.falsePositiveRate, truePositiveRate: roc.truePositiveRate, auc: roc.auc))
+            var modelC = g.split(.spatialModel(0)), negativesC = g.split(.spatialNegatives(0))
+            var aucC = Double.nan
+            do {
+                let (scoresC, _) = try spatial.trainAndScore(kind, candidates: ivVeryLowC, sampler: "information value (c)", grid: dem,
+                                                             avoid: landslides, factors: factors, raster: nil, moments: moments,
+                                                             settings: s, patch: 17, model: &modelC, negatives: &negativesC)
+                aucC = ROC(labels: spatial.test.labels.map(UInt8.init), scores: scoresC).auc
+                spatialScores.append(scoresC)
+                spatialNames.append(label)
+            } catch let error as SamplingError {
+                if notesC.isEmpty {
+                    notesC.append("protocol (c): the information-value sampler has \(formatCount(error.candidates)) candidate cells outside "
+                                  + "the test blocks for \(error.requested) negatives; no (c) scores in this replicate")
+                }
+            }
             progress("\(label): map")
             let map = try MapRun.score(model, factors: factors)
             let cells = (0..<dem.count).filter { valid[$0] && map[$0].isFinite }
@@ -166,7 +192,7 @@ public enum NetworkComparison {
             zoningMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: label))
             for c in landslides where map[c].isFinite { slides[breaks.classIndex(of: Double(map[c]))] += 1 }
             let total = area.reduce(0, +), rep = reportedAreas[label]!, repTotal = rep.reduce(0, +)
-            results.append(NetworkResult(model: label, studyProtocol: a, commonTest: b, reportedByStudy: reported[label]!,
+            results.append(NetworkResult(model: label, studyProtocol: a, commonTest: b, aucSpatialTest: aucC, reportedByStudy: reported[label]!,
                                          classAreaKm2: area, classAreaPercent: area.map { 100 * $0 / total }, classLandslides: slides,
                                          reportedClassAreaPercent: rep.map { 100 * $0 / repTotal },
                                          reportedClassLandslidePercent: percentages(reportedLandslides[label] ?? [])))
@@ -210,8 +236,10 @@ public enum NetworkComparison {
         let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names,
                         factorWeights: zip(fit.pca.names, fit.pca.weights).map { FactorWeight(factor: $0, weight: $1, kept: $1 >= fit.pca.threshold) },
                         pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
-                        statements: statements, deviations: deviations, networks: results,
+                        statements: statements + notesC, deviations: deviations, networks: results,
                         pairedCommonTest: PairedAUC.all(names: results.map(\.model), labels: common.labels, scores: commonScores),
+                        pairedSpatialTest: PairedAUC.all(names: spatialNames, labels: spatial.test.labels, scores: spatialScores),
+                        spatialTest: spatial.summary,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r

@@ -51,6 +51,8 @@ public enum SamplerComparison {
         public var negatives: Int
         public var aucStudyProtocol: Double
         public var aucCommonTest: Double
+        /// (c) whole spatial blocks held out (NaN where the sampler has too few candidates outside them).
+        public var aucSpatialTest: Double
         /// Study B's published AUC (Fig. 8), when it has one for this sampler.
         public var aucReportedByStudy: Double?
     }
@@ -70,6 +72,8 @@ public enum SamplerComparison {
         public var samplers: [SamplerResult]
         /// Every pair of samplers' models on the common test's points (difference of AUC, DeLong's test).
         public var pairedCommonTest: [PairedAUC]
+        public var pairedSpatialTest: [PairedAUC]
+        public var spatialTest: SpatialTestSummary
         public var figures: [String]
         public var seconds: Double
     }
@@ -141,7 +145,12 @@ public enum SamplerComparison {
         settings = settings.resolved(kind)
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
-        var commonScores: [[Double]] = []
+        var commonScores: [[Double]] = [], spatialScores: [[Double]] = [], spatialNames: [String] = []
+        // Protocol (c): k-means blocks held out; the information-value model refitted without their landslides.
+        var spatialGenerator = g.split(.spatialTest)
+        let spatial = SpatialTest(landslides: landslides, negatives: setup.commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
+                                  bufferCells: 17 / 2, generator: &spatialGenerator)
+        let ivVeryLowC = try spatial.informationValueVeryLow(names: names, columns: ivLayers.columns, base: base)
         for (k, region) in regions.enumerated() {
             var samplerGenerator = g.split(.model(k))
             let candidates = region.candidates
@@ -162,9 +171,23 @@ public enum SamplerComparison {
             let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             commonScores.append(Array(scores.dropFirst(testA.cells.count)))
             let b = ROC(labels: common.labels.map(UInt8.init), scores: commonScores[k])
+            var modelC = g.split(.spatialModel(k)), negativesC = g.split(.spatialNegatives(k))
+            var aucC = Double.nan
+            do {
+                let (scoresC, _) = try spatial.trainAndScore(kind, candidates: region.key == "information_value" ? ivVeryLowC : candidates,
+                                                             sampler: region.name, grid: dem, avoid: landslides, factors: factors,
+                                                             raster: raster, moments: moments, settings: settings, patch: 17,
+                                                             model: &modelC, negatives: &negativesC)
+                aucC = ROC(labels: spatial.test.labels.map(UInt8.init), scores: scoresC).auc
+                spatialScores.append(scoresC)
+                spatialNames.append(region.name)
+            } catch let error as SamplingError {
+                statements.append("protocol (c): the \(region.name) sampler has \(formatCount(error.candidates)) candidate cells outside the test blocks "
+                                  + "for \(error.requested) negatives; it has no (c) score in this replicate")
+            }
             results.append(SamplerResult(sampler: region.name, studyKey: region.key, candidateCells: overlap.candidateCells,
                                          overlapWithRandom: overlap, negatives: negatives.count, aucStudyProtocol: a.auc,
-                                         aucCommonTest: b.auc, aucReportedByStudy: region.key.flatMap { reported[$0] }))
+                                         aucCommonTest: b.auc, aucSpatialTest: aucC, aucReportedByStudy: region.key.flatMap { reported[$0] }))
             curvesA.append(ROCCurve(label: region.name, falsePositiveRate: a.falsePositiveRate, truePositiveRate: a.truePositiveRate, auc: a.auc))
             curvesB.append(ROCCurve(label: region.name, falsePositiveRate: b.falsePositiveRate, truePositiveRate: b.truePositiveRate, auc: b.auc))
         }
@@ -194,6 +217,8 @@ public enum SamplerComparison {
                                             ours: "Study A's patch CNN", why: "--model patch-cnn")]),
                         samplers: results,
                         pairedCommonTest: PairedAUC.all(names: results.map(\.sampler), labels: common.labels, scores: commonScores),
+                        pairedSpatialTest: PairedAUC.all(names: spatialNames, labels: spatial.test.labels, scores: spatialScores),
+                        spatialTest: spatial.summary,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)
         return r
@@ -208,12 +233,15 @@ extension SamplerComparison {
         let n = runs.count
         let a = first.samplers.indices.map { k in Replicated(runs.map { $0.samplers[k].aucStudyProtocol }) }
         let b = first.samplers.indices.map { k in Replicated(runs.map { $0.samplers[k].aucCommonTest }) }
+        let c = first.samplers.indices.map { k in Replicated(runs.map { $0.samplers[k].aucSpatialTest }.filter(\.isFinite)) }
         var writer = try FigureWriter(summary.out)
         let modelName = first.model == .cnn1D ? "Study B's CNN" : first.model.rawValue
         try writer.save(BarChart(categories: first.samplers.map { $0.studyKey.map { $0.replacingOccurrences(of: "_", with: " ") } ?? "POF (Study A)" },
                                  series: [.init(label: "Study B (reported)", values: first.samplers.map { $0.aucReportedByStudy ?? .nan }),
                                           .init(label: "(a) study protocol", values: a.map(\.mean), intervals: a.map(\.ci95)),
-                                          .init(label: "(b) common test", values: b.map(\.mean), intervals: b.map(\.ci95))],
+                                          .init(label: "(b) common test", values: b.map(\.mean), intervals: b.map(\.ci95)),
+                                          .init(label: "(c) spatial blocks", values: c.map { $0.n > 0 ? $0.mean : .nan },
+                                                intervals: c.map(\.ci95))],
                                  valueLabel: "AUC", categoryLabel: "Negative sampler",
                                  title: "\(first.study): AUC by sampler (\(modelName)), mean and 95 % interval of \(n)",
                                  showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance")),

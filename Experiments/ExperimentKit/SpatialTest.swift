@@ -1,6 +1,8 @@
+import GeoRaster
 import NeuralNet
 import Randomness
 import Stages
+import Susceptibility
 
 /// Protocol (c): a spatially separated test (issue G3). The landslides and the common test's
 /// non-landslide points are clustered by k-means on their coordinates (the `spatial-cv` protocol's
@@ -23,6 +25,7 @@ package struct SpatialTest {
     let excluded: [Bool]
     let clusters: Int
     let heldOutClusters: Int
+    let bufferCells: Int
 
     var test: SampleSet {
         SampleSet.cells(heldOut + negatives, labels: heldOut.map { _ in 1 } + negatives.map { _ in 0 }, columns: columns)
@@ -68,6 +71,7 @@ package struct SpatialTest {
         trainingLandslides = landslides.filter { !widened.indices.contains($0) || widened[$0] == 0 }
         clusters = k
         heldOutClusters = chosen.count
+        self.bufferCells = bufferCells
     }
 
     /// The set cells widened by `radius` cells in every direction (a square element; separable maximum).
@@ -87,4 +91,50 @@ package struct SpatialTest {
         }
         return out
     }
+}
+
+extension SpatialTest {
+    /// `candidates` without the test region and its buffer: where protocol (c) may draw negatives.
+    func outside(_ candidates: [Bool]) -> [Bool] { zip(candidates, excluded).map { $0 && !$1 } }
+
+    /// Study B's information-value sampler for protocol (c): the model fitted on (c)'s training landslides
+    /// only (the test blocks' landslides never shape it), its very-low zone within `base`.
+    func informationValueVeryLow(names: [String], columns: [[Double]], base: [Bool]) throws -> [Bool] {
+        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        let breaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
+        return base.indices.map { base[$0] && !iv.total[$0].isNaN && breaks.classIndex(of: iv.total[$0]) == 0 }
+    }
+
+    /// Trains `kind` on (c)'s training landslides and `count` negatives drawn from `candidates` outside the
+    /// test region (a 70/30 split, the 70 % training, as under (a) and (b)) and scores (c)'s test points.
+    func trainAndScore(_ kind: ModelKind, candidates: [Bool], sampler: String, grid dem: Grid<Float>, avoid landslides: [Int],
+                       factors: FactorLayers, raster: FactorRaster?, moments: [(mean: Double, sd: Double)],
+                       settings: ModelSettings, patch: Int, model: inout SeededGenerator,
+                       negatives negativeGenerator: inout SeededGenerator) throws -> (scores: [Double], negatives: [Int]) {
+        let negatives = try NegativeSampling.draw(candidates: outside(candidates), geoTransform: dem.geoTransform, rows: dem.rows,
+                                                  cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                  avoid: landslides, generator: &negativeGenerator, sampler: sampler)
+        let set = SampleSet.cells(trainingLandslides + negatives,
+                                  labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 }, columns: dem.cols)
+        let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &model)
+        let (scores, _) = try TrainRun.fitAndScore(kind, train: set.subset(split.train), test: test, factors: factors, raster: raster,
+                                                   moments: moments, settings: settings, patch: patch, generator: &model)
+        return (scores, negatives)
+    }
+
+    /// What the results record of the test.
+    var summary: SpatialTestSummary {
+        SpatialTestSummary(clusters: clusters, heldOutClusters: heldOutClusters, landslides: heldOut.count,
+                           nonLandslides: negatives.count, trainingLandslides: trainingLandslides.count, bufferCells: bufferCells)
+    }
+}
+
+/// Protocol (c)'s test as drawn in one replicate.
+public struct SpatialTestSummary: Codable, Sendable {
+    public var clusters: Int
+    public var heldOutClusters: Int
+    public var landslides: Int
+    public var nonLandslides: Int
+    public var trainingLandslides: Int
+    public var bufferCells: Int
 }

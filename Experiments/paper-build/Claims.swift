@@ -92,7 +92,11 @@ func values(_ v: Any?) -> [Double]? { Replicated(jsonObject: v)?.values }
 /// "winner beats loser" from two lists of per-replicate AUCs, and DeLong's tests from the experiment's
 /// pair records for protocols with shared test points.
 func beats(_ winner: [Double]?, _ loser: [Double]?, pairs: Any? = nil, winnerName: String = "", loserName: String = "") -> Evidence? {
-    guard let w = winner, let l = loser, w.count == l.count, !w.isEmpty else { return nil }
+    guard let wAll = winner, let lAll = loser, wAll.count == lAll.count else { return nil }
+    // A replicate without a value on either side (no (c) score) is left out of the pair.
+    let kept = wAll.indices.filter { wAll[$0].isFinite && lAll[$0].isFinite }
+    let w = kept.map { wAll[$0] }, l = kept.map { lAll[$0] }
+    guard !kept.isEmpty else { return nil }
     let d = Replicated(zip(w, l).map { $0 - $1 })
     var e = Evidence(kind: .difference(d, sides: (Summary.mean(w), Summary.mean(l))))
     if let list = pairs as? [[String: Any]],
@@ -153,6 +157,8 @@ func networkComparison(_ r: FigureResults, _ study: String, _ winner: String, _ 
     var out: [String: Evidence] = [:]
     out["a"] = beats(auc(w, "study_protocol"), auc(l, "study_protocol"))
     out["b"] = beats(auc(w, "common_test"), auc(l, "common_test"), pairs: nc?["paired_common_test"], winnerName: winner, loserName: loser)
+    out["c"] = beats(values(w["auc_spatial_test"]), values(l["auc_spatial_test"]), pairs: nc?["paired_spatial_test"],
+                     winnerName: winner, loserName: loser)
     return out
 }
 
@@ -166,6 +172,8 @@ func samplerComparison(_ r: FigureResults, _ study: String, _ other: String) -> 
     var out: [String: Evidence] = [:]
     out["a"] = beats(values(iv["auc_study_protocol"]), values(o["auc_study_protocol"]))
     out["b"] = beats(values(iv["auc_common_test"]), values(o["auc_common_test"]), pairs: sc?["paired_common_test"],
+                     winnerName: ivName, loserName: oName)
+    out["c"] = beats(values(iv["auc_spatial_test"]), values(o["auc_spatial_test"]), pairs: sc?["paired_spatial_test"],
                      winnerName: ivName, loserName: oName)
     return out
 }
@@ -201,13 +209,15 @@ let claims: [Claim] = [
           published: "\(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.min())) – \(fmt(published.studyB.metrics.values.compactMap { $0["auc"] }.max()))") { r, s in
         guard let nets = r.results("network-comparison", s)?["networks"] as? [[String: Any]] else { return nil }
         func best(_ k: String) -> Evidence? {
-            let all = nets.compactMap { values(($0[k] as? [String: Any])?["auc"]) }
+            let all = nets.compactMap { k == "c" ? values($0["auc_spatial_test"])?.filter(\.isFinite) : values(($0[k] as? [String: Any])?["auc"]) }
+                .filter { !$0.isEmpty }
             guard let top = all.max(by: { Summary.mean($0) < Summary.mean($1) }) else { return nil }
             return Evidence(kind: .difference(Replicated(top.map { $0 - 0.98 }), sides: nil))
         }
         var out: [String: Evidence] = [:]
         out["a"] = best("study_protocol")
         out["b"] = best("common_test")
+        out["c"] = best("c")
         return out
     },
     Claim(source: "B (Fig. 8)", text: "The information-value sampler beats random", published: samplerText("random")) {

@@ -9,7 +9,8 @@ public enum Specimens {
     public static func all() -> [(name: String, chart: any Chart)] {
         [("roc", roc()), ("histogram", histogram()), ("radar", radar()), ("ternary", ternary()),
          ("box", box()), ("dumbbell", dumbbell()), ("heatmap", heatmap()), ("beeswarm", beeswarm()),
-         ("bars-grouped", groupedBars()), ("bars-stacked", stackedBars()), ("line", line()),
+         ("bars-grouped", groupedBars()), ("bars-intervals", barsWithIntervals()), ("bars-stacked", stackedBars()),
+         ("roc-replicates", rocReplicates()), ("line", line()),
          ("map-classed", classedMap()), ("map-continuous", continuousMap()), ("panels", panels())]
     }
 
@@ -43,6 +44,20 @@ public enum Specimens {
             return ROCCurve(label: name, falsePositiveRate: fpr, truePositiveRate: tpr, auc: phi(a / (1 + b * b).squareRoot()))
         }
         return ROCChart(curves: curves, title: "ROC curves (specimen data)")
+    }
+
+    /// Binormal curves over replicates: the mean curve at a, the band between the curves at a ∓ 0.25,
+    /// and the AUC's interval Φ((a ∓ 0.25) / √(1 + b²)) in the legend (issue G3's replicated ROC).
+    public static func rocReplicates() -> ROCChart {
+        let models: [(String, Double, Double)] = [("PPM-CNN", 1.75, 0.9), ("CNN", 1.2, 1.0), ("PPM", 0.6, 1.1)]
+        let fpr = (0...100).map { Double($0) / 100 }
+        func tpr(_ a: Double, _ b: Double) -> [Double] { fpr.map { f in f <= 0 ? 0 : f >= 1 ? 1 : phi(a + b * phiInverse(f)) } }
+        let curves = models.map { name, a, b -> ROCCurve in
+            let s = (1 + b * b).squareRoot()
+            return ROCCurve(label: name, falsePositiveRate: fpr, truePositiveRate: tpr(a, b), auc: phi(a / s),
+                            band: (tpr(a - 0.25, b), tpr(a + 0.25, b)), aucInterval: [phi((a - 0.25) / s), phi((a + 0.25) / s)])
+        }
+        return ROCChart(curves: curves, title: "ROC over replicates (specimen data)")
     }
 
     public static func histogram() -> HistogramChart {
@@ -128,6 +143,17 @@ public enum Specimens {
                           .init(label: "CNN", values: [0.84, 0.87, 0.88, 0.92, 0.94])],
                  valueLabel: "AUC", categoryLabel: "Negative-sample strategy", title: "AUC by sampler and network (specimen data)",
                  showValues: true, valueDecimals: 2)
+    }
+
+    /// Grouped bars with a 95 % interval each (issue G3's replicated AUCs); one published series without.
+    public static func barsWithIntervals() -> BarChart {
+        let ours = [0.78, 0.84, 0.86, 0.81], half = [0.04, 0.02, 0.05, 0.08]
+        return BarChart(categories: ["CNN", "PPM", "PPM-CNN(Y1)", "GLM"],
+                        series: [.init(label: "published", values: [0.61, 0.74, 0.85, .nan]),
+                                 .init(label: "ours (mean, 95 % interval)", values: ours,
+                                       intervals: zip(ours, half).map { [$0 - $1, $0 + $1] })],
+                        valueLabel: "AUC", categoryLabel: "Model", title: "AUC over replicates (specimen data)",
+                        showValues: true, valueDecimals: 2, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance"))
     }
 
     public static func stackedBars() -> BarChart {

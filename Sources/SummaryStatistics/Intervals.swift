@@ -2,6 +2,9 @@ import Foundation
 
 /// A metric over replicates: its values, mean, sample SD and the 95 % interval of the mean
 /// (mean ± t(0.975, n − 1) · SD / √n). With one value the interval is that value, and SD is NaN.
+///
+/// A replicate without a value (NaN: an AUC on a test without both classes, a sampler without enough
+/// candidates) keeps its place in `values`; the statistics are over the others, and `n` counts them.
 public struct Replicated: Codable, Sendable, Equatable {
     public var mean: Double
     public var sd: Double
@@ -11,9 +14,10 @@ public struct Replicated: Codable, Sendable, Equatable {
 
     public init(_ values: [Double]) {
         self.values = values
-        n = values.count
-        mean = Summary.mean(values)
-        sd = Summary.standardDeviation(values)
+        let present = values.filter { !$0.isNaN }
+        n = present.count
+        mean = n > 0 ? Summary.mean(present) : .nan
+        sd = Summary.standardDeviation(present)
         if n > 1 {
             let half = Summary.studentTQuantile(0.975, degreesOfFreedom: Double(n - 1)) * sd / Double(n).squareRoot()
             ci95 = [mean - half, mean + half]

@@ -43,7 +43,7 @@ struct ReplicateAggregationTests {
         let f1 = try #require(merged?["f1"] as? [String: Any])
         #expect(f1["values"] as? [Any] != nil && (f1["values"] as? [Any])?.first as? String == "nan")
         let back = try #require(ReplicateAggregation.decode(f1))
-        #expect(back.n == 2 && back.values[0].isNaN && back.values[1] == 0.5)
+        #expect(back.n == 1 && back.values.count == 2 && back.values[0].isNaN && back.values[1] == 0.5 && back.mean == 0.5)
         #expect(ReplicateAggregation.decode(0.8)?.n == 1)
     }
 

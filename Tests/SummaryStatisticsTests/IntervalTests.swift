@@ -29,6 +29,9 @@ import Testing
         #expect(abs(r.ci95[0] - (3 - 1.963243)) < 1e-5 && abs(r.ci95[1] - (3 + 1.963243)) < 1e-5)
         let one = Replicated([0.7])
         #expect(one.ci95 == [0.7, 0.7] && one.sd.isNaN)
+        // A replicate without a value keeps its place but does not count.
+        let gap = Replicated([1, .nan, 2, 3, 4, 5])
+        #expect(gap.n == 5 && gap.mean == 3 && gap.ci95 == r.ci95 && gap.values.count == 6 && gap.values[1].isNaN)
     }
 
     /// r = 0.5 from 30 pairs: z = 0.549306, se = 1/√27 = 0.192450, interval tanh(0.172103, 0.926509) = (0.170, 0.729).
