@@ -57,7 +57,7 @@ public struct ExperimentOptions: ParsableArguments {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             if replicates > 1 { progress("\(replicates) replicates, \(min(jobs, replicates)) at once") }
             let seconds = try Replication.runWorkers(experiment: experiment, out: out, count: replicates, jobs: jobs,
-                                                     baseSeed: baseSeed, progress: progress)
+                                                     baseSeed: baseSeed, configDigest: config.configDigest, progress: progress)
             var merged = try Replication.aggregate(out: out, count: replicates, baseSeed: baseSeed, jobs: jobs,
                                                    replicateSeconds: seconds, seconds: Date().timeIntervalSince(started))
             if let summary {

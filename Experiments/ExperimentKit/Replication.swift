@@ -11,7 +11,7 @@ import SummaryStatistics
 ///
 /// Each replicate runs as its own process (the experiment's executable with `--replicate k`), writing
 /// `OUT/replicates/<k>/`: its results.json, figures, `stdout.txt`, `log.txt` and, once it succeeded,
-/// `replicate.json` (``Stamp``): a rerun of the same commit with the same arguments keeps it. Up to `jobs` run at
+/// `replicate.json` (``Stamp``): a rerun of the same executable with the same arguments keeps it. Up to `jobs` run at
 /// once. A replicate's results do not depend on how many replicates run, nor on how many at once, nor
 /// on the number of threads (the networks split their batches in a fixed way), which a test checks.
 /// The experiment's `OUT/results.json` is then the merge of the replicates'
@@ -79,29 +79,31 @@ public enum Replication {
     /// One replicate's progress lines are passed through; with several, a line as each starts and ends.
     /// Returns each replicate's seconds.
     /// What a finished replicate was run with (`replicate.json`, written when it succeeded): a later run
-    /// with the same stamp keeps its results instead of computing them again (a rerun resumes). Runs from
-    /// a checkout with uncommitted changes are never kept, since their code cannot be named.
+    /// with the same stamp keeps its results instead of computing them again, so a rerun resumes. The
+    /// code is named by the SHA-256 of the executable itself, so a commit that changes only documents
+    /// keeps the replicates, and an uncommitted change to the code does not.
+    /// The study config is named by its digest too (the data it points to are taken as unchanged).
     struct Stamp: Codable, Equatable {
         var arguments: [String]
         var seed: UInt64
-        var gitCommit: String
-        var reusable: Bool
+        var executableSHA256: String
+        var configSHA256: String
     }
 
-    static func stamp(arguments: [String], seed: UInt64) -> Stamp {
-        let p = Provenance.current()
-        return Stamp(arguments: arguments, seed: seed, gitCommit: p.gitCommit, reusable: p.gitDirty == false && p.gitCommit != "unknown")
+    /// The SHA-256 of a file's bytes ("unknown" when it cannot be read: nothing is then kept).
+    static func digest(of path: String) -> String {
+        FileManager.default.contents(atPath: path).map { ConfigDigest.sha256Hex($0) } ?? "unknown"
     }
 
     /// Whether replicate k's folder holds finished results of the same run.
     static func finished(_ dir: String, _ stamp: Stamp) -> Bool {
-        guard stamp.reusable,
+        guard stamp.executableSHA256 != "unknown",
               let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("replicate.json")),
               let old = try? JSONDecoder().decode(Stamp.self, from: data) else { return false }
         return old == stamp && FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("results.json"))
     }
 
-    static func runWorkers(experiment: String, out: String, count: Int, jobs: Int, baseSeed: UInt64,
+    static func runWorkers(experiment: String, out: String, count: Int, jobs: Int, baseSeed: UInt64, configDigest: String,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Double] {
         let fm = FileManager.default
         let root = (out as NSString).appendingPathComponent("replicates")
@@ -112,14 +114,16 @@ public enum Replication {
         let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let base = workerArguments(Array(CommandLine.arguments.dropFirst()))
         let work = WorkList(count: count)
+        let executableDigest = digest(of: executable)
         let passThrough: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let echo: (@Sendable (String) -> Void)? = count == 1 ? passThrough : nil
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
             while let k = work.take() {
                 let dir = directory(out, replicate: k)
-                let stamp = stamp(arguments: base, seed: seed(baseSeed, replicate: k))
+                let stamp = Stamp(arguments: base, seed: seed(baseSeed, replicate: k), executableSHA256: executableDigest,
+                                  configSHA256: configDigest)
                 if finished(dir, stamp) {
-                    progress("replicate \(k): kept from an earlier run of the same commit and arguments (\(dir))")
+                    progress("replicate \(k): kept from an earlier run of the same executable and arguments (\(dir))")
                     let earlier = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("results.json"))
                         .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
                     work.finished(k, seconds: ((earlier?["results"] as? [String: Any])?["seconds"] as? Double) ?? 0, failure: nil)
