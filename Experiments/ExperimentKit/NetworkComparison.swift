@@ -141,7 +141,7 @@ public enum NetworkComparison {
         var results: [NetworkResult] = []
         var deviations = Deviations.studyBFactors("network-comparison", names)
         var curves: [ROCCurve] = [], curvesA: [ROCCurve] = []
-        var commonScores: [[Double]] = [], spatialScores: [[Double]] = [], spatialNames: [String] = []
+        var commonScores: [[Double]] = [], spatialScores: [[Double]?] = []
         // Protocol (c): k-means blocks held out; the information-value model refitted without their landslides;
         // one set of negatives and one split for the three networks, as under (a) and (b).
         var spatialGenerator = g.split(.spatialTest)
@@ -173,8 +173,8 @@ public enum NetworkComparison {
                                                              settings: s, patch: 17, model: &modelC, negatives: &negativesC)
                 aucC = ROC(labels: spatial.test.labels.map(UInt8.init), scores: scoresC).auc
                 spatialScores.append(scoresC)
-                spatialNames.append(label)
             } catch let error as SamplingError {
+                spatialScores.append(nil)
                 if notesC.isEmpty {
                     notesC.append("protocol (c): the information-value sampler has \(formatCount(error.candidates)) candidate cells outside "
                                   + "the test blocks for \(error.requested) negatives; no (c) scores in this replicate")
@@ -238,7 +238,7 @@ public enum NetworkComparison {
                         pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
                         statements: statements + notesC, deviations: deviations, networks: results,
                         pairedCommonTest: PairedAUC.all(names: results.map(\.model), labels: common.labels, scores: commonScores),
-                        pairedSpatialTest: PairedAUC.all(names: spatialNames, labels: spatial.test.labels, scores: spatialScores),
+                        pairedSpatialTest: PairedAUC.all(names: results.map(\.model), labels: spatial.test.labels, scores: spatialScores),
                         spatialTest: spatial.summary,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)

@@ -13,13 +13,19 @@ public struct PairedAUC: Codable, Sendable {
     /// Two-sided p-value of DeLong's z.
     public var delongPValue: Double
 
-    /// Every pair (i < j) of `names`, scored on the same `labels`.
-    static func all(names: [String], labels: [Int], scores: [[Double]]) -> [PairedAUC] {
+    /// Every pair (i < j) of `names`, scored on the same `labels`. A model without scores (nil), or a pair
+    /// DeLong's test cannot compare, gives NaN, so that every replicate lists the same pairs in the same
+    /// order.
+    static func all(names: [String], labels: [Int], scores: [[Double]?]) -> [PairedAUC] {
         let y = labels.map(UInt8.init)
         var out: [PairedAUC] = []
         for i in names.indices {
             for j in names.indices where j > i {
-                guard let c = try? DeLong.compare(labels: y, scoresA: scores[i], scoresB: scores[j]) else { continue }
+                guard let a = scores[i], let b = scores[j], let c = try? DeLong.compare(labels: y, scoresA: a, scoresB: b) else {
+                    out.append(PairedAUC(a: names[i], b: names[j], difference: .nan, delongStandardError: .nan, delongZ: .nan,
+                                         delongPValue: .nan))
+                    continue
+                }
                 out.append(PairedAUC(a: names[i], b: names[j], difference: c.difference, delongStandardError: c.standardError,
                                      delongZ: c.z, delongPValue: c.pValue))
             }

@@ -145,7 +145,7 @@ public enum SamplerComparison {
         settings = settings.resolved(kind)
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
-        var commonScores: [[Double]] = [], spatialScores: [[Double]] = [], spatialNames: [String] = []
+        var commonScores: [[Double]] = [], spatialScores: [[Double]?] = []
         // Protocol (c): k-means blocks held out; the information-value model refitted without their landslides.
         var spatialGenerator = g.split(.spatialTest)
         let spatial = SpatialTest(landslides: landslides, negatives: setup.commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
@@ -180,8 +180,8 @@ public enum SamplerComparison {
                                                              model: &modelC, negatives: &negativesC)
                 aucC = ROC(labels: spatial.test.labels.map(UInt8.init), scores: scoresC).auc
                 spatialScores.append(scoresC)
-                spatialNames.append(region.name)
             } catch let error as SamplingError {
+                spatialScores.append(nil)
                 statements.append("protocol (c): the \(region.name) sampler has \(formatCount(error.candidates)) candidate cells outside the test blocks "
                                   + "for \(error.requested) negatives; it has no (c) score in this replicate")
             }
@@ -217,7 +217,7 @@ public enum SamplerComparison {
                                             ours: "Study A's patch CNN", why: "--model patch-cnn")]),
                         samplers: results,
                         pairedCommonTest: PairedAUC.all(names: results.map(\.sampler), labels: common.labels, scores: commonScores),
-                        pairedSpatialTest: PairedAUC.all(names: spatialNames, labels: spatial.test.labels, scores: spatialScores),
+                        pairedSpatialTest: PairedAUC.all(names: results.map(\.sampler), labels: spatial.test.labels, scores: spatialScores),
                         spatialTest: spatial.summary,
                         figures: writer.files.sorted(), seconds: setup.seconds)
         try writer.writeResults(r, config: config, seed: options.seed)

@@ -104,7 +104,7 @@ func beats(_ winner: [Double]?, _ loser: [Double]?, pairs: Any? = nil, winnerNam
                                       || ($0["a"] as? String, $0["b"] as? String) == (loserName, winnerName) }),
        let p = values(pair["delong_p_value"]), let diff = values(pair["difference"]) {
         let sign: Double = pair["a"] as? String == winnerName ? 1 : -1
-        e.delong = (zip(p, diff).filter { $0.0 < 0.05 && $0.1 * sign > 0 }.count, p.count)
+        e.delong = (zip(p, diff).filter { $0.0 < 0.05 && $0.1 * sign > 0 }.count, p.filter(\.isFinite).count)
     }
     return e
 }
