@@ -63,9 +63,12 @@ struct Evidence {
         return parts.joined(separator: " · ")
     }
 
+    /// A signed number to three decimals; one that rounds to zero is "0.000", without a sign.
     func signed(_ x: Double) -> String {
         guard x.isFinite else { return "–" }
-        return (x >= 0 ? "+" : "−") + String(format: "%.3f", abs(x))
+        let text = String(format: "%.3f", abs(x))
+        if text == "0.000" { return text }
+        return (x >= 0 ? "+" : "−") + text
     }
 }
 
