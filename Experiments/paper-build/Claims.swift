@@ -116,13 +116,19 @@ func beats(_ winner: [Double]?, _ loser: [Double]?, pairs: Any? = nil, winnerNam
 func comparison(_ r: FigureResults, _ study: String, _ winner: String, _ loser: String) -> [String: Evidence]? {
     let m = r.models(study)
     guard let w = m[winner], let l = m[loser] else { return nil }
-    let mc = r.results("model-comparison", study)
+    return protocols(w, l, experiment: r.results("model-comparison", study), winnerName: winner, loserName: loser)
+}
+
+/// "winner beats loser" under (a), (b) and (c) from two rows that carry `auc_study_protocol`,
+/// `auc_common_test` and `auc_spatial_test`, with DeLong's tests from the experiment's pair records.
+func protocols(_ w: [String: Any], _ l: [String: Any], experiment: [String: Any]?, winnerName: String,
+               loserName: String) -> [String: Evidence] {
     var out: [String: Evidence] = [:]
     out["a"] = beats(values(w["auc_study_protocol"]), values(l["auc_study_protocol"]))
-    out["b"] = beats(values(w["auc_common_test"]), values(l["auc_common_test"]), pairs: mc?["paired_common_test"],
-                     winnerName: winner, loserName: loser)
-    out["c"] = beats(values(w["auc_spatial_test"]), values(l["auc_spatial_test"]), pairs: mc?["paired_spatial_test"],
-                     winnerName: winner, loserName: loser)
+    out["b"] = beats(values(w["auc_common_test"]), values(l["auc_common_test"]), pairs: experiment?["paired_common_test"],
+                     winnerName: winnerName, loserName: loserName)
+    out["c"] = beats(values(w["auc_spatial_test"]), values(l["auc_spatial_test"]), pairs: experiment?["paired_spatial_test"],
+                     winnerName: winnerName, loserName: loserName)
     return out
 }
 
@@ -165,20 +171,14 @@ func networkComparison(_ r: FigureResults, _ study: String, _ winner: String, _ 
     return out
 }
 
-/// A sampler-comparison claim "the information-value sampler beats `other`" under (a) and (b).
+/// A sampler-comparison claim "the information-value sampler beats `other`" under (a), (b) and (c).
 func samplerComparison(_ r: FigureResults, _ study: String, _ other: String) -> [String: Evidence]? {
     let sc = r.results("sampler-comparison", study)
     let list = sc?["samplers"] as? [[String: Any]] ?? []
     func find(_ key: String) -> [String: Any]? { list.first { $0["study_key"] as? String == key } }
     guard let iv = find("information_value"), let o = find(other),
           let ivName = iv["sampler"] as? String, let oName = o["sampler"] as? String else { return nil }
-    var out: [String: Evidence] = [:]
-    out["a"] = beats(values(iv["auc_study_protocol"]), values(o["auc_study_protocol"]))
-    out["b"] = beats(values(iv["auc_common_test"]), values(o["auc_common_test"]), pairs: sc?["paired_common_test"],
-                     winnerName: ivName, loserName: oName)
-    out["c"] = beats(values(iv["auc_spatial_test"]), values(o["auc_spatial_test"]), pairs: sc?["paired_spatial_test"],
-                     winnerName: ivName, loserName: oName)
-    return out
+    return protocols(iv, o, experiment: sc, winnerName: ivName, loserName: oName)
 }
 
 let claims: [Claim] = [
