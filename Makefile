@@ -5,7 +5,7 @@ SWIFT        ?= swift
 STUDIES      := $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test figures figures-prep gallery paper bench audit clean FORCE
+.PHONY: help deps build test test-slurm figures figures-prep gallery paper bench audit clean FORCE
 FORCE:
 
 help: ## List the targets
@@ -38,12 +38,24 @@ MISSPECIFIED := inventory-bias
 RUNS         := $(foreach e,$(EXPERIMENTS),$(foreach s,$(FIGURE_STUDIES),figures/$(e)/$(s)/results.json)) \
                 figures/model-comparison/twin-$(MISSPECIFIED)/results.json
 study_config = $(if $(filter twin%,$(1)),figures/$(1)/study/twin.yaml,Experiments/studies/$(1).yaml)
-# Replicates of every experiment (see README: about 30 minutes on 2 cores); `make figures REPLICATES=20` for more.
+# Replicates of every experiment (see README: about 40 minutes on 2 cores); `make figures REPLICATES=20` for more.
 REPLICATES   ?= 3
+# Where the replicates run: local (this machine's cores) or slurm (README, "Running on a cluster").
+EXECUTOR     ?= local
+ifeq ($(filter $(EXECUTOR),local slurm),)
+$(error EXECUTOR=$(EXECUTOR): expected local or slurm)
+endif
 
-figures: figures-prep $(RUNS) figures/paper-audit/results.json ## Regenerate every figure and results file (make -j2 runs experiments in parallel)
+figures: figures-prep $(RUNS) figures/paper-audit/results.json ## Regenerate every figure and results file (make -j2 runs experiments in parallel; EXECUTOR=slurm submits them)
+ifeq ($(EXECUTOR),slurm)
+	@ids=$$(for r in $(RUNS); do sed -n 's/.*"aggregate_job" : "\([0-9]*\)".*/\1/p' $$(dirname $$r)/slurm/jobs.json; done | paste -sd:); \
+	job=$$(sbatch --parsable --job-name=figures-summary --dependency=afterok:$$ids --kill-on-invalid-dep=yes \
+	  --output=figures/slurm-summary.out --wrap ".build/release/paper-build --summary") || exit 1; \
+	echo "figures: submitted; job $${job%%;*} prints the summary after the aggregation jobs $$ids (figures/slurm-summary.out); then make paper"
+else
 	@.build/release/paper-build --summary
 	@echo "figures: done in $$(( $$(date +%s) - $$(cat figures/.started) )) s"
+endif
 
 figures-prep: deps gallery
 	@date +%s > figures/.started
@@ -66,13 +78,19 @@ figures-prep: deps gallery
 figures/%/results.json: FORCE | figures-prep
 	@exp=$(word 2,$(subst /, ,$@)); study=$(word 3,$(subst /, ,$@)); \
 	echo "== $$exp on $$study"; \
-	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --replicates $(REPLICATES) --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
+	.build/release/$$exp --study $(call study_config,$(word 3,$(subst /, ,$@))) --replicates $(REPLICATES) --executor $(EXECUTOR) \
+	  --out figures/$$exp/$$study > figures/$$exp-$$study.log 2>&1 \
 	  || { echo "figures: $$exp on $$study failed; see figures/$$exp-$$study.log" >&2; tail -3 figures/$$exp-$$study.log >&2; exit 1; }; \
 	tail -1 figures/$$exp-$$study.log
 
 figures/paper-audit/results.json: FORCE | figures-prep
 	@mkdir -p figures/paper-audit
 	@.build/release/paper-audit --papers $(DATA_ROOT)/../papers --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
+
+test-slurm: deps ## Start a private one-node Slurm cluster (root; installs slurm-wlm, munge), run the Slurm tests on it, stop it
+	$(SWIFT) build -c release
+	$(SWIFT) build --build-tests
+	@scripts/test-slurm.sh
 
 paper: ## Build the write-up from the results of make figures: paper/build/paper.md and paper.html
 	$(SWIFT) build -c release --product paper-build

@@ -22,6 +22,7 @@ public struct ExperimentOptions: ParsableArguments {
     public var jobs: Int?
     /// Set by the experiment itself when it runs one replicate in a process of its own.
     @Option(help: .hidden) public var replicate: Int?
+    @OptionGroup(title: "Cluster (--executor slurm)") public var cluster: SlurmOptions
 
     public init() {}
 
@@ -50,6 +51,12 @@ public struct ExperimentOptions: ParsableArguments {
             }
             if let k = replicate {
                 try body(try StudyContext(config), Replication.seed(baseSeed, replicate: k), progress)
+                try Replication.stampFinished(out: out, baseSeed: baseSeed, replicate: k, configDigest: config.configDigest)
+                return
+            }
+            if cluster.executor == .slurm {
+                try SlurmExecutor.submit(experiment: experiment, out: out, count: replicates, baseSeed: baseSeed,
+                                         configDigest: config.configDigest, settings: cluster, progress: progress)
                 return
             }
             let started = Date()

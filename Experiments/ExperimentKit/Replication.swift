@@ -11,7 +11,8 @@ import SummaryStatistics
 ///
 /// Each replicate runs as its own process (the experiment's executable with `--replicate k`), writing
 /// `OUT/replicates/<k>/`: its results.json, figures, `stdout.txt`, `log.txt` and, once it succeeded,
-/// `replicate.json` (``Stamp``): a rerun of the same executable with the same arguments keeps it. Up to `jobs` run at
+/// `replicate.json` (``Stamp``): a rerun of the same executable with the same arguments keeps it. With
+/// `--executor slurm` the same replicates run as the tasks of a Slurm array job (``SlurmExecutor``). Up to `jobs` run at
 /// once. A replicate's results do not depend on how many replicates run, nor on how many at once, nor
 /// on the number of threads (the networks split their batches in a fixed way), which a test checks.
 /// The experiment's `OUT/results.json` is then the merge of the replicates'
@@ -27,20 +28,50 @@ public enum Replication {
         (out as NSString).appendingPathComponent("replicates/\(k)")
     }
 
-    /// The experiment's own arguments without `--out`, `--replicates`, `--jobs` and `--replicate`
-    /// (each as `--name value` or `--name=value`), to hand to a replicate's process.
+    /// The experiment's own arguments without `--out`, `--replicates`, `--jobs`, `--replicate` and the
+    /// executor's options (`--executor`, the Slurm flags), to hand to a replicate's process: what a
+    /// replicate computes, and so what its ``Stamp`` names, wherever it runs.
     static func workerArguments(_ arguments: [String]) -> [String] {
-        let dropped = ["--out", "--replicates", "--jobs", "--replicate"]
+        dropping(arguments, values: ["--out", "--replicates", "--jobs", "--replicate"] + SlurmOptions.valueOptions,
+                 flags: SlurmOptions.flags)
+    }
+
+    /// `arguments` without the options `values` (as `--name value` or `--name=value`) and the flags `flags`.
+    static func dropping(_ arguments: [String], values: [String], flags: [String]) -> [String] {
         var out: [String] = []
         var i = 0
         while i < arguments.count {
             let a = arguments[i]
-            if dropped.contains(a) { i += 2; continue }
-            if dropped.contains(where: { a.hasPrefix($0 + "=") }) { i += 1; continue }
+            if values.contains(a) { i += 2; continue }
+            if flags.contains(a) || values.contains(where: { a.hasPrefix($0 + "=") }) { i += 1; continue }
             out.append(a)
             i += 1
         }
         return out
+    }
+
+    /// The running executable's path.
+    static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Removes the folders of replicates beyond this run's count (an older run's).
+    static func pruneReplicates(out: String, count: Int) throws {
+        let fm = FileManager.default
+        let root = (out as NSString).appendingPathComponent("replicates")
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Int(name).map({ $0 >= count }) ?? true {
+            try fm.removeItem(atPath: (root as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// Written by a replicate's own process as its last act, once it succeeded: `replicate.json` in its
+    /// folder, so a finished replicate is recognised wherever it ran (here or as a Slurm task).
+    static func stampFinished(out dir: String, baseSeed: UInt64, replicate k: Int, configDigest: String) throws {
+        let stamp = Stamp(arguments: workerArguments(Array(CommandLine.arguments.dropFirst())), seed: seed(baseSeed, replicate: k),
+                          executableSHA256: digest(of: currentExecutable), configSHA256: configDigest)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(stamp), to: (dir as NSString).appendingPathComponent("replicate.json"))
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -105,13 +136,8 @@ public enum Replication {
 
     static func runWorkers(experiment: String, out: String, count: Int, jobs: Int, baseSeed: UInt64, configDigest: String,
                            progress: @escaping @Sendable (String) -> Void) throws -> [Double] {
-        let fm = FileManager.default
-        let root = (out as NSString).appendingPathComponent("replicates")
-        // Folders of replicates beyond this run's count are an older run's: removed.
-        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Int(name).map({ $0 >= count }) ?? true {
-            try fm.removeItem(atPath: (root as NSString).appendingPathComponent(name))
-        }
-        let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        try pruneReplicates(out: out, count: count)
+        let executable = currentExecutable
         let base = workerArguments(Array(CommandLine.arguments.dropFirst()))
         let work = WorkList(count: count)
         let executableDigest = digest(of: executable)
@@ -136,12 +162,9 @@ public enum Replication {
                 var failure: Failure?
                 do {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    // The replicate's process writes its replicate.json (``stampFinished``) when it succeeded.
                     let status = try spawn(executable, base + ["--out", dir, "--replicate", String(k)], directory: dir, echo: echo)
-                    if status == 0 {
-                        let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                        try AtomicFile.write(try encoder.encode(stamp), to: (dir as NSString).appendingPathComponent("replicate.json"))
-                    } else {
+                    if status != 0 {
                         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                         failure = Failure(replicate: k, status: status, log: log,
                                           tail: text.split(separator: "\n").last.map(String.init) ?? "")

@@ -63,8 +63,12 @@ public enum DenseMap {
         case fft
     }
 
+    ///
+    /// With `rows`, only the internal blocks of rows that meet that range are computed (the rest stay
+    /// NaN): a map tile. The blocks are those of the whole map, so the tile's cells equal the whole map's
+    /// bit for bit (the FFT's rounding depends on where a cell lies in its block).
     public static func probabilities(_ net: Network<Float>, factors: FactorRaster, tileRows: Int? = nil,
-                                     head method: HeadMethod = .fft) throws -> [Float] {
+                                     head method: HeadMethod = .fft, rows band: Range<Int>? = nil) throws -> [Float] {
         BLASThreads.useOneThread()
         guard net.inputShape.count == 3, net.inputShape[0] == factors.channels, net.inputShape[1] == net.inputShape[2] else {
             throw DenseMapError.unsupported("network input \(net.inputShape) for \(factors.channels) channels")
@@ -102,10 +106,11 @@ public enum DenseMap {
         let pc = factors.columns + 2 * half, pr = factors.rows + 2 * half
         var out = [Float](repeating: .nan, count: factors.rows * factors.columns)
         let tiles = (factors.rows + tileRows - 1) / tileRows
+        let blocks = band.map { b in min(tiles, b.lowerBound / tileRows)..<min(tiles, (b.upperBound + tileRows - 1) / tileRows) } ?? 0..<tiles
         out.withUnsafeMutableBufferPointer { op in
             nonisolated(unsafe) let ob = op.baseAddress!
-            forEachChunk(tiles, chunks: 2) { _, range in
-                for tile in range {
+            forEachChunk(blocks.count, chunks: 2) { _, range in
+                for tile in range.map({ blocks.lowerBound + $0 }) {
                     let r0 = tile * tileRows, rows = min(tileRows, factors.rows - r0)
                     let inRows = rows + p - 1
                     var tileData = [Float](repeating: 0, count: factors.channels * inRows * pc)

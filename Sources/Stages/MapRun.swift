@@ -21,19 +21,39 @@ public enum MapRun {
         }
     }
 
-    /// P(landslide) per cell (NaN where a factor is missing), as a grid like the DEM.
-    public static func run(_ context: StudyContext, model: TrainedModel, progress: (String) -> Void = { _ in }) throws -> Grid<Float> {
+    /// P(landslide) per cell (nodata where a factor is missing), as a grid like the DEM; with a tile,
+    /// the tile's band of rows only, georeferenced where it lies.
+    ///
+    /// A tile scores only its band's cells and equals the whole map's there bit for bit: the factor
+    /// layers are read whole (their hydrology needs the whole basin), the patch CNN's dense map runs the
+    /// whole map's blocks of rows that meet the band (each reading the patch radius of rows around it),
+    /// and the pointwise models score the whole map's batches that hold a band cell.
+    public static func run(_ context: StudyContext, model: TrainedModel, tile: RasterTile? = nil,
+                           progress: (String) -> Void = { _ in }) throws -> Grid<Float> {
+        let dem = context.dem
+        if let tile, !tile.fits(rows: dem.rows) {
+            throw RasterTileError("--tile \(tile): the study's grid has only \(dem.rows) rows; use at most \(dem.rows) tiles")
+        }
         let factors = try FactorLayers.load(context, names: model.factors)
-        let scores = try score(model, factors: factors, progress: progress)
+        let scores = try score(model, factors: factors, rows: tile?.rows(of: dem.rows), progress: progress)
         let nodata: Float = -9999
-        return Grid(like: context.dem, nodata: nodata, values: scores.map { $0.isNaN ? nodata : $0 })
+        return Grid(like: dem, nodata: nodata, values: scores.map { $0.isNaN ? nodata : $0 }).slice(tile)
     }
 
-    /// P(landslide) for every analysed cell of `factors` (NaN where a factor is missing or outside the study area).
-    public static func score(_ model: TrainedModel, factors: FactorLayers, progress: (String) -> Void = { _ in }) throws -> [Float] {
+    /// P(landslide) for every analysed cell of `factors` (NaN where a factor is missing or outside the study area);
+    /// with `rows`, for the cells of those rows (and whatever else their blocks or batches hold).
+    public static func score(_ model: TrainedModel, factors: FactorLayers, rows band: Range<Int>? = nil,
+                             progress: (String) -> Void = { _ in }) throws -> [Float] {
         let moments = zip(model.means, model.sds).map { (mean: $0, sd: $1) }
         let valid = factors.valid
-        let cells = valid.indices.filter { valid[$0] }
+        var cells = valid.indices.filter { valid[$0] }
+        if let band {
+            // The whole map's batches of `batch` cells that hold a cell of the band.
+            let columns = factors.template.cols, batch = 256
+            let first = cells.firstIndex { $0 >= band.lowerBound * columns } ?? cells.count
+            let end = cells.firstIndex { $0 >= band.upperBound * columns } ?? cells.count
+            cells = first < end ? Array(cells[(first / batch * batch)..<min(cells.count, (end + batch - 1) / batch * batch)]) : []
+        }
         var scores = [Float](repeating: .nan, count: valid.count)
         var g = SeededGenerator(seed: 0)
         switch model.kind {
@@ -58,7 +78,7 @@ public enum MapRun {
             net.restoreBatchNormState(model.batchNorm.map { $0.map { Float($0) } })
             if model.kind == .patchCNN {
                 progress("dense map over \(cells.count) cells")
-                scores = try DenseMap.probabilities(net, factors: factors.raster(moments: moments))
+                scores = try DenseMap.probabilities(net, factors: factors.raster(moments: moments), rows: band)
                 for i in scores.indices where !valid[i] { scores[i] = .nan }
             } else {
                 let x = TrainRun.inputs(model.kind, cells: cells, factors: factors, raster: nil, moments: moments, patch: model.patch)

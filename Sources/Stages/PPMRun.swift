@@ -53,6 +53,10 @@ public struct PPMSummary: Codable, Sendable {
     /// Said when almost every cell is stable, so the POF sampler is close to the random one.
     public var warnings: [String]
     public var layers: [String]
+    /// With a tile (`--tile i/N`): the tile and its rows (first, count) in the whole grid; the counts,
+    /// shares, histogram and FORM check above are then the band's.
+    public var tile: String?
+    public var tileRows: [Int]?
 }
 
 /// The physically-based probabilistic model on a study: terrain → PRL-STIM at the means → FORM per cell.
@@ -67,6 +71,8 @@ public enum PPMRun {
         public var seed: UInt64?
         /// Iteration cap of the active-set FORM solver (kinked cells; ``FORMOptions/maxActiveSetIterations``).
         public var maxIterations = 10_000
+        /// Run FORM on one band of rows only and write that band (see ``run(_:options:outputPath:progress:)``).
+        public var tile: RasterTile?
         public init() {}
     }
 
@@ -117,6 +123,13 @@ public enum PPMRun {
                       rainMillimeters: hyetograph.totalMillimeters(until: hours), regime: regime)
     }
 
+    /// Runs the PPM and writes its maps and `ppm.json`, all-or-nothing.
+    ///
+    /// With a tile, PRL-STIM still routes the storm over the whole grid (a cell's run-on comes from the
+    /// whole basin upslope), and FORM — the per-cell work, nearly all of the time — runs on the band's
+    /// cells only; FORM needs no halo (each cell is solved on its own), and slope's one-cell halo is
+    /// read from the rows around the band. Every map is written as the band, so the tiles' mosaic
+    /// (`gdalbuildvrt`) equals the whole map cell for cell.
     public static func run(_ context: StudyContext, options: Options, outputPath: String,
                            progress: (String) -> Void) throws -> PPMSummary {
         let config = context.config
@@ -129,7 +142,20 @@ public enum PPMRun {
             return value
         }
         let prepared = try timed("terrain + PRL-STIM (means)") { try inputs(context) }
-        let (dem, slope, soilDepth, soil, storm) = (prepared.dem, prepared.slope, prepared.soilDepth, prepared.soil, prepared.storm)
+        let (dem, soilDepth, soil, storm) = (prepared.dem, prepared.soilDepth, prepared.soil, prepared.storm)
+        var slope = prepared.slope
+        let tile = options.tile
+        if let tile {
+            guard tile.fits(rows: dem.rows) else {
+                throw RasterTileError("--tile \(tile): the study's grid has only \(dem.rows) rows; use at most \(dem.rows) tiles")
+            }
+            // FORM runs where slope is valid: outside the band, nowhere.
+            let band = tile.rows(of: dem.rows)
+            for r in 0..<dem.rows where !band.contains(r) {
+                for c in 0..<dem.cols { slope.values[r * dem.cols + c] = slope.nodata ?? .nan }
+            }
+            progress("ppm: tile \(tile): FORM on rows \(band.lowerBound)–\(band.upperBound - 1)")
+        }
         progress("ppm: \(config.name), scenario \(options.scenario.rawValue), profile \(options.profile.rawValue), "
                  + "\(String(format: "%.1f", prepared.rainMillimeters)) mm in \(storm.stepSeconds.count) steps")
         let map = try timed("FORM per cell") {
@@ -164,13 +190,15 @@ public enum PPMRun {
             layers.append(("design_\(name)", "FORM design point: \(name)", map.designPoint[i]))
         }
         for (name, description, grid) in layers {
-            try output.writeGeoTIFF(grid, name: "\(name).tif", provenance: provenance, description: description)
+            try output.writeGeoTIFF(grid.slice(tile), name: "\(name).tif", provenance: provenance, description: description)
         }
-        try output.writeGeoTIFF(map.iterations, name: "iterations.tif", provenance: provenance, description: "FORM iterations")
-        try output.writeGeoTIFF(map.status, name: "status.tif", provenance: provenance,
+        try output.writeGeoTIFF(map.iterations.slice(tile), name: "iterations.tif", provenance: provenance, description: "FORM iterations")
+        try output.writeGeoTIFF(map.status.slice(tile), name: "status.tif", provenance: provenance,
                                 description: "0 not converged, 1 converged, 2 stable by definition (dry or flat)")
 
-        let pofs = (0..<dem.count).compactMap { i -> Float? in
+        let bandCells = tile.map { t -> Range<Int> in let b = t.rows(of: dem.rows); return (b.lowerBound * dem.cols)..<(b.upperBound * dem.cols) }
+            ?? 0..<dem.count
+        let pofs = bandCells.compactMap { i -> Float? in
             map.status.values[i] == CellStatus.converged.rawValue || map.status.values[i] == CellStatus.stableByDefinition.rawValue
                 ? map.pof.values[i] : nil
         }
@@ -182,17 +210,18 @@ public enum PPMRun {
         for w in warnings { progress("ppm: warning: \(w)") }
         var histogram = [Int](repeating: 0, count: 10)
         for v in pofs { histogram[min(9, Int(v * 10))] += 1 }
-        let fosValues = map.fos.values.enumerated().filter { map.fos.isValid(at: $0.offset) }.map(\.element)
+        let fosValues = bandCells.filter { map.fos.isValid(at: $0) }.map { map.fos.values[$0] }
         let summary = PPMSummary(
             study: config.name, scenario: options.scenario.rawValue, profile: options.profile.rawValue,
             rainMillimeters: prepared.rainMillimeters, hours: storm.stepSeconds.reduce(0, +) / 3600,
-            waterBalanceRelativeError: storm.balanceError, validCells: dem.validCount, converged: map.converged,
+            waterBalanceRelativeError: storm.balanceError, validCells: bandCells.filter { dem.isValid(at: $0) }.count, converged: map.converged,
             notConverged: map.notConverged, stableByDefinition: map.stableByDefinition,
             lineSearchCells: map.lineSearchCells, settledCells: map.settledCells,
             shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
             sharePofAboveHalf: shareAboveHalf,
             pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,
-            formCheck: check, infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"])
+            formCheck: check, infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"],
+            tile: tile?.description, tileRows: tile.map { [$0.rows(of: dem.rows).lowerBound, $0.rows(of: dem.rows).count] })
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("ppm.json"))
         try output.commit()
         return summary

@@ -30,23 +30,42 @@ public struct TerrainSummary: Codable, Sendable {
     public var streamCells: Int
     public var layers: [String]
     public var stages: [Stage]
+    /// With `--tile i/N`: the tile and its rows (first, count) in the whole grid. The checks above are
+    /// the whole basin's (hydrology runs on the whole grid in every tile).
+    public var tile: String?
+    public var tileRows: [Int]?
 }
 
 /// Runs the terrain pipeline on a DEM and writes every layer, all-or-nothing.
+///
+/// With a tile (`--tile i/N`) it writes the tile's band of rows of every layer, georeferenced where the
+/// band lies, so `gdalbuildvrt` puts the N tiles together into the whole map. Depression filling, D8
+/// routing, accumulation, distance to streams and the Z-model soil depth are not local — a cell's value
+/// depends on the whole basin upslope or on the whole grid — so every tile runs them on the whole grid
+/// (they are linear in the cells: seconds on Loja); the band is cut from that pass, and its 3 × 3 and
+/// window operators see their neighbours across the band's edges. Each tile therefore equals the whole
+/// map's rows exactly; what tiles divide is the per-cell work of `landslide ppm` and `landslide map`.
 public enum TerrainRun {
     public static func run(demPath: String, options: TerrainOptions, outputPath: String, provenance: Provenance,
-                           progress: (String) -> Void) throws -> TerrainSummary {
+                           tile: RasterTile? = nil, progress: (String) -> Void) throws -> TerrainSummary {
         let dem = try StudyInputs.readDEM(demPath)
         progress("terrain: \(demPath): \(dem.cols) × \(dem.rows) cells, \(dem.validCount) valid")
+        if let tile {
+            guard tile.fits(rows: dem.rows) else {
+                throw RasterTileError("--tile \(tile): \(demPath) has only \(dem.rows) rows; use at most \(dem.rows) tiles")
+            }
+            let band = tile.rows(of: dem.rows)
+            progress("terrain: tile \(tile): rows \(band.lowerBound)–\(band.upperBound - 1) (whole-grid hydrology, band written)")
+        }
         let products = try TerrainProducts.compute(dem, options: options, progress: progress)
         let output = try OutputDirectory(outputPath)
         var names: [String] = []
         for (spec, layer) in products.layers {
             let (file, description) = ("\(spec.name).tif", spec.description)
             switch layer {
-            case let .float(grid): try output.writeGeoTIFF(grid, name: file, provenance: provenance, description: description)
-            case let .uint8(grid): try output.writeGeoTIFF(grid, name: file, provenance: provenance, description: description)
-            case let .int32(grid): try output.writeGeoTIFF(grid, name: file, provenance: provenance, description: description)
+            case let .float(grid): try output.writeGeoTIFF(grid.slice(tile), name: file, provenance: provenance, description: description)
+            case let .uint8(grid): try output.writeGeoTIFF(grid.slice(tile), name: file, provenance: provenance, description: description)
+            case let .int32(grid): try output.writeGeoTIFF(grid.slice(tile), name: file, provenance: provenance, description: description)
             }
             names.append(file)
         }
@@ -71,7 +90,8 @@ public enum TerrainRun {
             cellsFilled: filledCells, maxFillDepthM: maxRaise, outlets: directions.outlets, sinks: directions.sinks,
             flatCellsResolved: directions.flatCellsResolved, accumulationAtOutlets: atOutlets,
             streamCells: products.streams.values.filter { $0 == 1 }.count, layers: names,
-            stages: products.timings.map { TerrainSummary.Stage(stage: $0.stage, seconds: $0.seconds) })
+            stages: products.timings.map { TerrainSummary.Stage(stage: $0.stage, seconds: $0.seconds) },
+            tile: tile?.description, tileRows: tile.map { [$0.rows(of: dem.rows).lowerBound, $0.rows(of: dem.rows).count] })
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("terrain.json"))
         try output.commit()
         return summary

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoRaster
 import SlopePhysics
 import Stages
 import StudyCore
@@ -34,6 +35,11 @@ struct PPMCommand: ParsableCommand {
             help: "Iteration cap of the active-set FORM solver at kinked cells (a few far-tail cells creep for thousands).")
     var maxIterations = 10_000
     @Option(help: "Output folder.") var out: String
+    @Option(help: ArgumentHelp("""
+        Run FORM on tile i of N only (a band of whole rows) and write that band of every map, georeferenced \
+        where it lies; PRL-STIM still routes the storm over the whole grid. `gdalbuildvrt` puts the N tiles together.
+        """, valueName: "i/N"), transform: { try RasterTile(parsing: $0) })
+    var tile: RasterTile?
 
     func validate() throws {
         guard checkCells >= 0 else { throw ValidationError("--check-cells must be ≥ 0") }
@@ -49,6 +55,7 @@ struct PPMCommand: ParsableCommand {
             runOptions.checkCells = checkCells
             runOptions.seed = seed
             runOptions.maxIterations = maxIterations
+            runOptions.tile = tile
             let summary = try PPMRun.run(try StudyContext(try options.load()), options: runOptions, outputPath: out) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }

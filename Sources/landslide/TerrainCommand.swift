@@ -47,6 +47,12 @@ struct TerrainCommand: ParsableCommand {
     @Option(name: .customLong("soil-max-m"), help: "Z-model maximum soil depth (m) with --dem (a study uses its own).")
     var soilMaxM: Double = 3.0
 
+    @Option(help: ArgumentHelp("""
+        Write only tile i of N: a band of whole rows (rows ⌊(i−1)R/N⌋ ..< ⌊iR/N⌋), georeferenced where it lies; \
+        `gdalbuildvrt` puts the N tiles together. Hydrology runs on the whole grid in every tile.
+        """, valueName: "i/N"), transform: { try RasterTile(parsing: $0) })
+    var tile: RasterTile?
+
     func validate() throws {
         guard (study == nil) != (dem == nil) else {
             throw ValidationError("give either a study configuration or --dem DEM.tif, not both or neither")
@@ -80,10 +86,10 @@ struct TerrainCommand: ParsableCommand {
                 provenance = .current()
             }
             let summary = try TerrainRun.run(demPath: demPath, options: options, outputPath: out,
-                                             provenance: provenance) { line in
+                                             provenance: provenance, tile: tile) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
-            print("terrain: wrote \(summary.layers.count) layers and terrain.json to \(out)")
+            print("terrain: wrote \(summary.layers.count) layers\(tile.map { " (tile \($0), rows \(summary.tileRows![0])–\(summary.tileRows![0] + summary.tileRows![1] - 1))" } ?? "") and terrain.json to \(out)")
             print("terrain: \(summary.validCells) valid cells; \(summary.cellsFilled) filled (max \(String(format: "%.2f", summary.maxFillDepthM)) m); "
                 + "\(summary.outlets) outlets, \(summary.sinks) sinks, \(summary.flatCellsResolved) flat cells routed; "
                 + "accumulation at outlets \(summary.accumulationAtOutlets)")

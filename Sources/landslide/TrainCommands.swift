@@ -94,18 +94,26 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var options: StudyOptions
     @Option(help: "Model JSON from `landslide train --save-model`.") var model: String
     @Option(help: "Output GeoTIFF.") var out: String
+    @Option(help: ArgumentHelp("""
+        Score and write only tile i of N: a band of whole rows, georeferenced where it lies (the CNN reads \
+        the patch radius of rows around it); `gdalbuildvrt` puts the N tiles together into the whole map.
+        """, valueName: "i/N"), transform: { try RasterTile(parsing: $0) })
+    var tile: RasterTile?
 
     func run() throws {
         try reportingErrors {
             let config = try options.load()
             let trained = try MapRun.readModel(model)
             let start = Date()
-            let grid = try MapRun.run(try StudyContext(config), model: trained) { FileHandle.standardError.write(Data("map: \($0)\n".utf8)) }
+            let grid = try MapRun.run(try StudyContext(config), model: trained, tile: tile) {
+                FileHandle.standardError.write(Data("map: \($0)\n".utf8))
+            }
             let provenance = Provenance.current(configDigest: config.configDigest, seed: config.seed)
             try RasterIO.writeGeoTIFF(grid, to: out, metadata: provenance.geoTIFFMetadata,
                                       bandDescription: "P(landslide), \(trained.kind.rawValue)")
             let valid = (0..<grid.count).filter { grid.isValid(at: $0) }.count
-            print(String(format: "map: %@ scored %d cells in %.1f s → %@", trained.kind.rawValue, valid,
+            print(String(format: "map: %@ scored %d cells%@ in %.1f s → %@", trained.kind.rawValue, valid,
+                         tile.map { " (tile \($0))" } ?? "",
                          Date().timeIntervalSince(start), out))
         }
     }
