@@ -56,12 +56,14 @@ public struct SlurmOptions: ParsableArguments, Sendable {
 /// draws) as a job that starts after all of them succeeded (`--dependency=afterok`, cancelled if one
 /// fails). A rerun submits only what is missing, so a killed or failed run resumes.
 ///
-/// Files, all under OUT/slurm/: `replicate.sh` and `aggregate.sh` (the job scripts), `replicate-<k>.out`
-/// and `aggregate.out` (Slurm's logs), `aggregate.status` (the aggregation's exit status), `jobs.json`.
+/// Files, all under OUT/slurm/: `replicate.sh`, `aggregate.sh` and `failures.sh` (the job scripts),
+/// `replicate-<k>.out`, `aggregate.out` and `failures.out` (Slurm's logs), `aggregate.status` (the
+/// aggregation's exit status), `failed.txt` (the failed replicates, when a task failed), `jobs.json`.
 enum SlurmExecutor {
     struct Submission: Codable {
         var arrayJob: String?
         var aggregateJob: String
+        var failureJob: String?
         var replicates: [Int]
         var kept: [Int]
     }
@@ -143,7 +145,7 @@ enum SlurmExecutor {
                                                    executableSHA256: executableDigest, configSHA256: configDigest))
         }
         let missing = (0..<count).filter { !kept.contains($0) }
-        for name in ["aggregate.status", "jobs.json"] { try? fm.removeItem(atPath: (slurmDir as NSString).appendingPathComponent(name)) }
+        for name in ["aggregate.status", "jobs.json", "failed.txt"] { try? fm.removeItem(atPath: (slurmDir as NSString).appendingPathComponent(name)) }
 
         let workerCommand = ([executable] + base).map(quoted).joined(separator: " ")
         let replicateScript = """
@@ -190,7 +192,27 @@ enum SlurmExecutor {
         let aggregateJob = try sbatch(["--job-name=\(experiment)-aggregate", "--output=\(slurmDir)/aggregate.out",
                                        "--kill-on-invalid-dep=yes"]
                                       + (arrayJob.map { ["--dependency=afterok:\($0)"] } ?? []) + common + [aggregatePath])
-        let submission = Submission(arrayJob: arrayJob, aggregateJob: aggregateJob, replicates: missing, kept: kept)
+        // If a task fails (or is killed), a job after it (afternotok) lists the unfinished replicates with
+        // their array indices and logs in OUT/slurm/failed.txt; it is cancelled when every task succeeded.
+        var failureJob: String?
+        if let arrayJob {
+            let failedPath = (slurmDir as NSString).appendingPathComponent("failed.txt")
+            let report = """
+                #!/usr/bin/env bash
+                # Written by `\(experiment) --executor slurm`: runs only if a task of array job \(arrayJob) failed.
+                for k in \(missing.map(String.init).joined(separator: " ")); do
+                  [ -f \(quoted(outPath))/replicates/$k/replicate.json ] ||
+                    echo "replicate $k (array job \(arrayJob), index $k) failed: see \(slurmDir)/replicate-$k.out and \(outPath)/replicates/$k/log.txt"
+                done | tee \(quoted(failedPath))
+                echo "rerun the same command to resume: finished replicates are kept"
+
+                """
+            let reportPath = (slurmDir as NSString).appendingPathComponent("failures.sh")
+            try writeScript(report, to: reportPath)
+            failureJob = try sbatch(["--job-name=\(experiment)-failures", "--output=\(slurmDir)/failures.out",
+                                     "--kill-on-invalid-dep=yes", "--dependency=afternotok:\(arrayJob)"] + common + [reportPath])
+        }
+        let submission = Submission(arrayJob: arrayJob, aggregateJob: aggregateJob, failureJob: failureJob, replicates: missing, kept: kept)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -201,12 +223,13 @@ enum SlurmExecutor {
                   + "(task k: \(slurmDir)/replicate-<k>.out, \(outPath)/replicates/<k>/log.txt)")
         }
         print("\(experiment): aggregation job \(aggregateJob)" + (arrayJob.map { " after array job \($0) (afterok)" } ?? "")
-              + " → \(outPath)/results.json (log \(slurmDir)/aggregate.out)")
+              + " → \(outPath)/results.json (log \(slurmDir)/aggregate.out)"
+              + (failureJob.map { "; if a task fails, job \($0) lists it in \(slurmDir)/failed.txt" } ?? ""))
         fflush(nil)  // the job ids before any waiting
         guard settings.wait else { return }
 
         // Wait until both jobs have left the queue, reporting replicates as they finish.
-        let jobs = [arrayJob, aggregateJob].compactMap { $0 }
+        let jobs = [arrayJob, aggregateJob, failureJob].compactMap { $0 }
         var done = kept.count, failures = 0
         while true {
             let queue: String

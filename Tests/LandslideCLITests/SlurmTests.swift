@@ -91,6 +91,9 @@ struct SlurmTests {
         #expect(submitter.terminationStatus != 0, "the run with a killed task reported success")
         #expect(stderr.contains("replicate 1 (array job \(arrayJob), index 1) did not finish"), "\(stderr)")
         #expect(stderr.contains("\(out)/slurm/replicate-1.out") && stderr.contains("\(out)/replicates/1/log.txt"))
+        // The afternotok job wrote the same report for whoever did not wait.
+        let failed = (try? String(contentsOfFile: "\(out)/slurm/failed.txt", encoding: .utf8)) ?? ""
+        #expect(failed.contains("replicate 1 (array job \(arrayJob), index 1) failed") && !failed.contains("replicate 0"), "\(failed)")
         #expect(!FileManager.default.fileExists(atPath: "\(out)/results.json"), "no results from a run that failed")
         #expect(!FileManager.default.fileExists(atPath: "\(out)/replicates/1/replicate.json"))
 
