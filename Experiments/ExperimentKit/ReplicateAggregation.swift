@@ -36,8 +36,6 @@ public enum ReplicateAggregation {
     public static func merge(_ trees: [Any]) -> Any { merge(trees, key: "", published: false) }
 
     /// Whether a value read by `JSONSerialization` is `true` or `false` (which bridge to 1 and 0).
-    public static func isBoolean(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") }
-
     static func number(_ v: Any) -> Double? { Replicated.jsonNumber(v) }
 
     private static func merge(_ trees: [Any], key: String, published: Bool) -> Any {

@@ -46,7 +46,9 @@ func number(_ v: Any?) -> Double? { Replicated(jsonObject: v)?.mean }
 func est(_ v: Any?, _ d: Int = 3) -> String {
     guard let r = Replicated(jsonObject: v) else { return "–" }
     guard r.n > 1, r.sd.isFinite, r.sd > 0 else { return fmt(r.mean, d) }
-    return "\(fmt(r.mean, d)) ± \(fmt(r.sd, d))"
+    // An SD that rounds to zero is said to be below the last digit, not printed as ± 0.000.
+    let sd = fmt(r.sd, d) == fmt(0, d) ? "<" + fmt(pow(10, -Double(d)), d) : fmt(r.sd, d)
+    return "\(fmt(r.mean, d)) ± \(sd)"
 }
 
 func fmt(_ v: Double?, _ d: Int = 3) -> String {

@@ -59,9 +59,11 @@ public struct BarChart: Chart {
         let t = canvas.theme
         func color(_ i: Int) -> Color { colors.map { $0[i % $0.count] } ?? t.color(i) }
         let totals = categories.indices.map { c in series.reduce(0) { $0 + $1.values[c] } }
+        // Whiskers raise the axis's top (up to the ceiling) but never lower its bottom: the bars' origin
+        // stays where it was, and a whisker that reaches below the axis is cut there and marked.
         let whiskers = series.flatMap { $0.intervals?.flatMap { $0 } ?? [] }.filter(\.isFinite)
-        let all = series.flatMap(\.values).filter(\.isFinite) + whiskers + (reference.map { [$0.value] } ?? [])
-        let top = mode == .stacked ? totals.max()! : all.max()!
+        let all = series.flatMap(\.values).filter(\.isFinite) + (reference.map { [$0.value] } ?? [])
+        let top = mode == .stacked ? totals.max()! : (all + whiskers).max()!
         var bottom = mode == .stacked ? 0 : min(baseline ?? 0, all.min()!)
         // A reference at the bars' origin stays visible: the axis starts a little below it.
         if mode == .grouped, let reference, reference.value <= bottom { bottom = reference.value - 0.06 * (top - reference.value) }
@@ -107,13 +109,23 @@ public struct BarChart: Chart {
                 canvas.strokeRect(r, .white, width: 0.5)
                 // The interval's whisker; the value label goes above it.
                 var labelTop = r.minY
+                var labelInside = false
                 if mode == .grouped, let iv = ser.intervals, c < iv.count, iv[c].count == 2, iv[c].allSatisfy(\.isFinite) {
                     let lo = area.py(max(y.lo, iv[c][0])), hi = area.py(min(y.hi, iv[c][1]))
                     let cap = min(4, r.width * 0.3)
                     canvas.strokeLine(Point(r.midX, lo), Point(r.midX, hi), color: t.axisColor, width: 1)
-                    canvas.strokeLine(Point(r.midX - cap, lo), Point(r.midX + cap, lo), color: t.axisColor, width: 1)
-                    canvas.strokeLine(Point(r.midX - cap, hi), Point(r.midX + cap, hi), color: t.axisColor, width: 1)
+                    // A cap where the interval ends; an arrowhead where the axis cuts it.
+                    for (end, cut, inward) in [(lo, iv[c][0] < y.lo, -1.0), (hi, iv[c][1] > y.hi, 1.0)] {
+                        if cut {
+                            canvas.strokeLine(Point(r.midX - cap, end + inward * cap), Point(r.midX, end), color: t.axisColor, width: 1)
+                            canvas.strokeLine(Point(r.midX + cap, end + inward * cap), Point(r.midX, end), color: t.axisColor, width: 1)
+                        } else {
+                            canvas.strokeLine(Point(r.midX - cap, end), Point(r.midX + cap, end), color: t.axisColor, width: 1)
+                        }
+                    }
                     labelTop = min(labelTop, hi)
+                    // Above a whisker cut at the axis's top there is no room: the label goes inside the bar.
+                    labelInside = iv[c][1] > y.hi && v >= base
                 }
                 if showValues {
                     let label = formatNumber(v, decimals: valueDecimals)
@@ -121,7 +133,12 @@ public struct BarChart: Chart {
                     let natural = canvas.textWidth(label, size: t.tickSize - 1)
                     let size = min(t.tickSize - 1, (t.tickSize - 1) * r.width * 0.95 / max(natural, 1e-9))
                     if size < 5 { continue }
-                    if mode == .grouped {
+                    if mode == .grouped && labelInside {
+                        let width = canvas.textWidth(label, size: size)
+                        canvas.fillRect(Rect(x: r.midX - width / 2 - 1, y: r.minY + 1.5, width: width + 2, height: size + 1),
+                                        Color.white.withAlpha(0.9))
+                        canvas.text(label, at: Point(r.midX, r.minY + 2), size: size, align: .center, vAlign: .top)
+                    } else if mode == .grouped {
                         canvas.text(label, at: Point(r.midX, v >= base ? labelTop - 1.5 : r.maxY + 1.5), size: size,
                                     align: .center, vAlign: v >= base ? .bottom : .top)
                     } else if r.height > size * 1.2 && canvas.textWidth(label, size: size) < r.width {

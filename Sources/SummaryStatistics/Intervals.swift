@@ -28,10 +28,14 @@ public struct Replicated: Codable, Sendable, Equatable {
 }
 
 extension Replicated {
+    /// Whether a value read by `JSONSerialization` is a JSON `true` or `false` (an NSNumber whose class
+    /// is the Boolean one): such a value is a setting, never a number to average.
+    public static func isJSONBoolean(_ x: Any) -> Bool { String(describing: type(of: x)).contains("Boolean") }
+
     /// A number as read by `JSONSerialization`, or as results files write non-finite ones ("nan", "inf",
     /// "-inf"); nil for anything else, `true` and `false` included (which bridge to 1 and 0).
     public static func jsonNumber(_ x: Any) -> Double? {
-        if String(describing: type(of: x)).contains("Boolean") { return nil }
+        if isJSONBoolean(x) { return nil }
         if let n = x as? NSNumber { return n.doubleValue }
         switch x as? String {
         case "nan": return .nan

@@ -1,5 +1,6 @@
 import ExperimentKit
 import Foundation
+import SummaryStatistics
 import Testing
 
 /// How replicates' results merge (issue G3): metrics become {mean, sd, ci95, n, values} by the t
@@ -24,7 +25,7 @@ struct ReplicateAggregationTests {
         // A count the same in every replicate stays a number; so does a published value and a flag.
         #expect(cnn["negatives"] as? Int == 122 && cnn["auc_reported_by_study"] as? Double == 0.61)
         #expect(merged?["landslides"] as? Int == 365)
-        #expect(ReplicateAggregation.isBoolean(try #require(merged?["quick"])))
+        #expect(Replicated.isJSONBoolean(try #require(merged?["quick"])))
         #expect(cnn["model"] as? String == "CNN")
     }
 
