@@ -37,7 +37,7 @@ public enum ModelComparison {
         var cnnSettings: ModelSettings {
             var s = ModelSettings()
             if quick { s.channels = 8; s.epochs = 4; s.patience = 2; s.batchSize = 32 }
-            return s.resolved(.patchCNN)
+            return studyA.network(s).resolved(.patchCNN)
         }
     }
 

@@ -116,7 +116,7 @@ public enum ScenarioSweep {
         let setupRaster = setup.raster
         var settings = ModelSettings()
         if options.quick { settings.channels = 8; settings.epochs = 4; settings.patience = 2; settings.batchSize = 32 }
-        settings = settings.resolved(.patchCNN)
+        settings = studyA.network(settings).resolved(.patchCNN)
 
         var tables: [ClassTable] = []
         var nsvHistograms: [any Chart] = []

@@ -23,7 +23,21 @@ public struct StudyASettings: Sendable, Codable, Equatable {
     public var pofThreshold: Float = 0.5
     public var kernelOpen = 3
     public var kernelClose = 3
+    /// The patch CNN's Table 1 settings, replaced (nil: Table 1's, or the reduced network of `--quick`):
+    /// convolution channels, kernel side and training epochs.
+    public var cnnChannels: Int?
+    public var cnnKernel: Int?
+    public var cnnEpochs: Int?
     public init() {}
+
+    /// `settings` with this study's CNN replacements applied.
+    public func network(_ settings: ModelSettings) -> ModelSettings {
+        var s = settings
+        if let cnnChannels { s.channels = cnnChannels }
+        if let cnnKernel { s.kernel = cnnKernel }
+        if let cnnEpochs { s.epochs = cnnEpochs }
+        return s
+    }
 
     /// The CNN's channels on this study: the five DEM channels, the soil type where the study has that
     /// layer, and `pof` when ``pofChannel`` is on (supplied as an extra grid).
@@ -53,6 +67,16 @@ public struct StudyAFlags: ParsableArguments {
     public var soilTypeLayer = "soil_type"
     @Option(name: .customLong("pof-threshold"), help: "POF sampler threshold: POF below it is stable (default 0.5).")
     public var pofThreshold: Float = 0.5
+    @Option(name: .customLong("open-kernel"), help: "Side (odd cells) of the opening's square kernel, in the POF sampler and Step 6 (default 3).")
+    public var openKernel = 3
+    @Option(name: .customLong("close-kernel"), help: "Side (odd cells) of the closing's square kernel, in the POF sampler and Step 6 (default 3).")
+    public var closeKernel = 3
+    @Option(name: .customLong("cnn-channels"), help: "The patch CNN's convolution channels (default: Table 1's 64; 8 with --quick).")
+    public var cnnChannels: Int?
+    @Option(name: .customLong("cnn-kernel"), help: "The patch CNN's convolution kernel side (default: Table 1's 3).")
+    public var cnnKernel: Int?
+    @Option(name: .customLong("cnn-epochs"), help: "The patch CNN's training epochs (default: Table 1's 40; 4 with --quick).")
+    public var cnnEpochs: Int?
 
     public init() {}
 
@@ -60,12 +84,20 @@ public struct StudyAFlags: ParsableArguments {
         guard pofThreshold > 0, pofThreshold < 1 else {
             throw ValidationError("--pof-threshold \(pofThreshold): expected a probability strictly between 0 and 1")
         }
+        for (name, k) in [("--open-kernel", openKernel), ("--close-kernel", closeKernel)] where k < 1 || k > 15 || k % 2 == 0 {
+            throw ValidationError("\(name) \(k): expected an odd kernel side from 1 to 15")
+        }
+        if let c = cnnChannels, !(1...256).contains(c) { throw ValidationError("--cnn-channels \(c): expected 1 to 256") }
+        if let k = cnnKernel, !(1...7).contains(k) || k % 2 == 0 { throw ValidationError("--cnn-kernel \(k): expected an odd side from 1 to 7") }
+        if let e = cnnEpochs, !(1...1000).contains(e) { throw ValidationError("--cnn-epochs \(e): expected 1 to 1000") }
     }
 
     public var settings: StudyASettings {
         var s = StudyASettings()
         s.profile = profile; s.pofChannel = pofChannel; s.cleanOutputMap = !noCleanMap
         s.soilTypeLayer = soilTypeLayer; s.pofThreshold = pofThreshold
+        s.kernelOpen = openKernel; s.kernelClose = closeKernel
+        s.cnnChannels = cnnChannels; s.cnnKernel = cnnKernel; s.cnnEpochs = cnnEpochs
         return s
     }
 }

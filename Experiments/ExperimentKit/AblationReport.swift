@@ -1,0 +1,165 @@
+import Charts
+import Foundation
+import StudyCore
+import SummaryStatistics
+
+/// The report of an ablation (issue G5): each metric per grid point and model (mean and 95 %
+/// interval over the replicates), each varied key's main effect with intervals, and what moves the
+/// result — the paired difference between a key's levels, and whether the models' order changes.
+///
+/// Replicate k of every point draws from the same seed (the run's seed and k), so a difference between
+/// two points is paired by replicate: its interval is the t interval of the per-replicate differences.
+public enum AblationReport {
+    /// The metrics of a model-comparison row, as results.json names them, and as the report labels them.
+    public static let metrics: [(key: String, label: String)] = [
+        ("auc_study_protocol", "AUC (a) study protocol"), ("auc_common_test", "AUC (b) common test"),
+        ("auc_spatial_test", "AUC (c) spatial blocks"), ("auc_truth", "AUC vs truth"),
+    ]
+    /// The metric the effects and the ranking are read from: (b), the same test for every model.
+    public static let primary = "auc_common_test"
+
+    /// One model's metric at one point: the replicates' values (NaN where a replicate has none).
+    public struct Cell: Sendable {
+        public let values: [Double]
+        public var estimate: Replicated { Replicated(values) }
+    }
+
+    /// model → metric → values, for one point's results.json.
+    static func read(_ run: AblationRun.PointRun) throws -> [String: [String: Cell]] {
+        let path = (run.results as NSString).appendingPathComponent("results.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let results = doc["results"] as? [String: Any], let models = results["models"] as? [[String: Any]] else {
+            throw AblationError("\(path): no model results to report")
+        }
+        var out: [String: [String: Cell]] = [:]
+        for m in models {
+            guard let name = m["model"] as? String else { continue }
+            for (key, _) in metrics {
+                guard let entry = m[key] else { continue }
+                if let d = entry as? [String: Any], let values = d["values"] as? [Any] {
+                    out[name, default: [:]][key] = Cell(values: values.map { Replicated.jsonNumber($0) ?? .nan })
+                } else if let x = Replicated.jsonNumber(entry) {
+                    out[name, default: [:]][key] = Cell(values: [x])
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per-replicate mean of `metric` for `model` over the points where `key` has `level`.
+    static func marginal(_ table: [[String: [String: Cell]]], points: [AblationPoint], key: String, level: String,
+                         model: String, metric: String) -> [Double] {
+        let cells = points.indices.filter { points[$0].values[key] == level }.compactMap { table[$0][model]?[metric]?.values }
+        guard let n = cells.map(\.count).max(), !cells.isEmpty else { return [] }
+        return (0..<n).map { k in
+            let xs = cells.compactMap { k < $0.count ? $0[k] : nil }.filter(\.isFinite)
+            return xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count)
+        }
+    }
+
+    static func interval(_ r: Replicated) -> [Double] { r.ci95 }
+    static func fmt3(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
+    static func est(_ r: Replicated) -> String {
+        guard r.n > 0 else { return "–" }
+        return r.n > 1 ? "\(fmt3(r.mean)) [\(fmt3(r.ci95[0])), \(fmt3(r.ci95[1]))]" : fmt3(r.mean)
+    }
+
+    /// Writes DIR/results.json, DIR/report.md and the figures; returns the report's Markdown.
+    @discardableResult
+    public static func write(_ runs: [AblationRun.PointRun], factors: [AblationFactor], options: AblationRun.Options,
+                             design: String) throws -> String {
+        let table = try runs.map(read)
+        let points = runs.map(\.point)
+        let models = Array(Set(table.flatMap(\.keys))).sorted { a, b in
+            let order = ["CNN", "PPM", "PPM-CNN(N)", "PPM-CNN(Y1)", "PPM-CNN(Y2)", "GLM"]
+            return (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
+        }
+        let present = metrics.filter { m in table.contains { $0.values.contains { $0[m.key] != nil } } }
+        var md = "# Ablation: \(options.experiment) on \(URL(fileURLWithPath: options.study).lastPathComponent)\n\n"
+        md += "\(points.count) grid points (\(design)), \(options.replicates) replicates each\(options.quick ? ", quick networks" : ""). "
+        md += "Varied: " + factors.map { "`\($0.key.name)` (\($0.key.summary))" }.joined(separator: "; ") + ". "
+        md += "Each cell is the mean over the replicates with its 95 % t interval; replicate k of every point draws from "
+        md += "the same seed, so differences between points are paired by replicate.\n\n"
+
+        // The table: a row per point and model.
+        md += "## Every point\n\n| " + factors.map { "`\($0.key.name)`" }.joined(separator: " | ") + " | model | "
+        md += present.map(\.label).joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: factors.count + 1 + present.count) + "\n"
+        var pointRows: [[String: Any]] = []
+        for (i, p) in points.enumerated() {
+            var modelRows: [[String: Any]] = []
+            for model in models {
+                guard let row = table[i][model] else { continue }
+                md += "| " + factors.map { p.values[$0.key.name]! }.joined(separator: " | ") + " | \(model) | "
+                md += present.map { row[$0.key].map { est($0.estimate) } ?? "–" }.joined(separator: " | ") + " |\n"
+                var entry: [String: Any] = ["model": model]
+                for (key, _) in present { if let c = row[key] { entry[key] = ReplicateAggregation.encode(Replicated(c.values)) } }
+                modelRows.append(entry)
+            }
+            pointRows.append(["point": String(format: "p%03d", i + 1), "values": p.values, "models": modelRows])
+        }
+
+        // Main effects and what moves the result, on (b).
+        md += "\n## What moves the result (AUC (b), common test)\n\n"
+        var effects: [[String: Any]] = []
+        var figures: [String] = []
+        for f in factors {
+            let levels = Array(NSOrderedSet(array: points.compactMap { $0.values[f.key.name] })) as? [String] ?? []
+            guard levels.count >= 2 else { continue }
+            md += "**`\(f.key.name)`** (\(levels.joined(separator: " → "))): "
+            var parts: [String] = []
+            var perModel: [[String: Any]] = []
+            var series: [BarChart.Series] = []
+            for model in models {
+                let marginals = levels.map { marginal(table, points: points, key: f.key.name, level: $0, model: model, metric: primary) }
+                guard marginals.allSatisfy({ !$0.isEmpty }) else { continue }
+                let means = marginals.map { Replicated($0) }
+                series.append(.init(label: model, values: means.map(\.mean), intervals: means.map(\.ci95)))
+                let first = marginals[0], last = marginals[levels.count - 1]
+                let d = Replicated(zip(last, first).map { $0 - $1 })
+                perModel.append(["model": model, "difference_last_minus_first": ReplicateAggregation.encode(d)])
+                parts.append("\(model) \(d.mean >= 0 ? "+" : "")\(fmt3(d.mean)) [\(fmt3(d.ci95[0])), \(fmt3(d.ci95[1]))]")
+            }
+            md += parts.joined(separator: "; ") + " (last level minus first).\n"
+            // Whether the order of each pair of models changes across the key's levels.
+            var changes: [String] = []
+            let key = f.key.name
+            for (ai, a) in models.enumerated() { for b in models[(ai + 1)...] {
+                let verdicts = levels.map { level -> String in
+                    let x = marginal(table, points: points, key: key, level: level, model: a, metric: primary)
+                    let y = marginal(table, points: points, key: key, level: level, model: b, metric: primary)
+                    guard !x.isEmpty, x.count == y.count else { return "?" }
+                    let d = Replicated(zip(x, y).map { $0 - $1 })
+                    guard d.n > 1 else { return "?" }
+                    return d.ci95[0] > 0 ? ">" : d.ci95[1] < 0 ? "<" : "≈"
+                }
+                if Set(verdicts).count > 1 && !verdicts.contains("?") {
+                    changes.append("\(a) vs \(b): " + zip(levels, verdicts).map { "\($1) at \($0)" }.joined(separator: ", "))
+                }
+            } }
+            md += changes.isEmpty ? "No pair of models changes order across its levels (by the 95 % intervals).\n\n"
+                : "The order changes — " + changes.joined(separator: "; ") + ".\n\n"
+            effects.append(["key": f.key.name, "levels": levels, "models": perModel, "order_changes": changes])
+            // Main-effect figure: AUC (b) per level, a bar per model with its interval.
+            if !series.isEmpty {
+                let name = "effect-" + f.key.name.replacingOccurrences(of: ".", with: "-")
+                let chart = BarChart(categories: levels, series: series, valueLabel: "AUC (b), common test",
+                                     categoryLabel: f.key.name, title: "Main effect of \(f.key.name) (mean and 95 % interval)",
+                                     showValues: false, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance"))
+                let base = (options.out as NSString).appendingPathComponent(name)
+                try chart.render(to: base + ".png", size: Size(width: 520, height: 300))
+                try chart.render(to: base + ".pdf", size: Size(width: 520, height: 300))
+                figures += [name + ".png", name + ".pdf"]
+                md += "![Main effect of \(f.key.name)](\(name).png)\n\n"
+            }
+        }
+        let doc: [String: Any] = [
+            "experiment": options.experiment, "study": options.study, "replicates": options.replicates, "quick": options.quick,
+            "design": design, "keys": factors.map { ["key": $0.key.name, "levels": $0.levels] as [String: Any] },
+            "points": pointRows, "effects": effects, "figures": figures, "metric_for_effects": primary,
+        ]
+        try Replication.write(doc, to: (options.out as NSString).appendingPathComponent("results.json"))
+        try AtomicFile.write(Data(md.utf8), to: (options.out as NSString).appendingPathComponent("report.md"))
+        return md
+    }
+}

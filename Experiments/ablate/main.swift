@@ -1,0 +1,93 @@
+// ablate: vary any setting of an experiment over a grid, each point over replicates, into a report
+// (issue G5). A thin command over ExperimentKit's AblationKeys, AblationDesign, AblationRun and
+// AblationReport.
+import ArgumentParser
+import ExperimentKit
+import Foundation
+
+enum Design: String, ExpressibleByArgument, CaseIterable { case factorial, lhs }
+
+@main
+struct AblateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ablate",
+        abstract: "Vary settings of an experiment over a grid, each point over replicates; write a report with intervals.",
+        discussion: """
+            Each grid point runs the experiment (its own executable, beside this one) with --replicates N into \
+            DIR/points/pNNN/run/; a point's finished replicates are kept when it runs again. Config keys are set \
+            in a derived study config (DIR/points/pNNN/study.yaml); experiment settings are passed as the \
+            experiment's options. Writes DIR/report.md, DIR/results.json and a main-effect figure per key \
+            (PNG and PDF). Keys are checked, values against their ranges, before anything runs.
+
+            \(AblationKeys.helpText())
+            """)
+
+    @Option(help: "Study config (YAML).") var study: String
+    @Option(help: "Experiment to vary: \(AblationKeys.experiments.joined(separator: ", ")).") var experiment = "model-comparison"
+    @Option(help: ArgumentHelp("A key and its levels, KEY=V1,V2,… (or KEY=lo:hi with --design lhs); repeat for more keys.",
+                               valueName: "KEY=values"))
+    var vary: [String] = []
+    @Option(help: "factorial (every combination; default) or lhs (a Latin hypercube of --points points).") var design: Design = .factorial
+    @Option(help: "Points of a Latin hypercube.") var points = 10
+    @Option(help: ArgumentHelp("Replicates per point.", valueName: "n")) var replicates = 2
+    @Flag(help: "Reduced networks (the experiment's --quick).") var quick = false
+    @Option(help: "Seed (default: the study's); replicate k of every point draws from the same seed.") var seed: UInt64?
+    @Option(help: ArgumentHelp("Replicates run at once within a point (the experiment's --jobs).", valueName: "n")) var jobs: Int?
+    @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).") var dataRoot: String?
+    @Option(help: ArgumentHelp("Where replicates run: local or slurm (passed to the experiment with the sbatch flags below).",
+                               valueName: "local|slurm"))
+    var executor = "local"
+    @Option(help: "Slurm partition (with --executor slurm).") var partition: String?
+    @Option(help: "Slurm account (with --executor slurm).") var account: String?
+    @Option(help: "Slurm time limit per task (with --executor slurm).") var time: String?
+    @Option(help: "Slurm memory per task (with --executor slurm).") var mem: String?
+    @Option(help: "Output folder.") var out: String
+
+    func validate() throws {
+        guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=V1,V2,…") }
+        guard replicates >= 1 else { throw ValidationError("--replicates must be at least 1") }
+        guard ["local", "slurm"].contains(executor) else { throw ValidationError("--executor \(executor): expected local or slurm") }
+        do {
+            let factors = try vary.map { try AblationFactor(parsing: $0, experiment: experiment) }
+            guard Set(factors.map(\.key.name)).count == factors.count else { throw ValidationError("a key is given twice") }
+            if design == .factorial { _ = try AblationDesign.factorial(factors) }
+        } catch let e as AblationError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    func run() {
+        let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("ablate: \($0)\n".utf8)) }
+        do {
+            let factors = try vary.map { try AblationFactor(parsing: $0, experiment: experiment) }
+            var options = AblationRun.Options()
+            options.experiment = experiment; options.study = study; options.dataRoot = dataRoot
+            options.replicates = replicates; options.quick = quick; options.seed = seed; options.jobs = jobs
+            options.out = out
+            if executor == "slurm" {
+                options.passThrough = ["--executor", "slurm", "--wait"]
+                    + [("--partition", partition), ("--account", account), ("--time", time), ("--mem", mem)]
+                        .compactMap { flag, value in value.map { "\(flag)=\($0)" } }
+            }
+            let grid: [AblationPoint]
+            let designText: String
+            switch design {
+            case .factorial:
+                grid = try AblationDesign.factorial(factors)
+                designText = "full factorial"
+            case .lhs:
+                grid = try AblationDesign.latinHypercube(factors, count: points, seed: seed ?? 1)
+                designText = "Latin hypercube of \(grid.count) points"
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            progress("\(grid.count) points (\(designText)) × \(replicates) replicates of \(experiment)")
+            let runs = try AblationRun.run(grid, factors: factors, options: options, progress: progress)
+            let md = try AblationReport.write(runs, factors: factors, options: options, design: designText)
+            print(md, terminator: "")
+            print("ablate: report.md, results.json and figures in \(out)")
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue G5's acceptance: `ablate` on a twin, varying the POF threshold, with two replicates.
+@Suite(.serialized)
+struct AblateTests {
+    static func results(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    @Test func pofThresholdAblationOnTheTwin() throws {
+        let dir = try TemporaryDirectory()
+        try TileTests.run(TileTests.binary("landslide"), ["twin", "--out", dir.path("twin")])
+        let arguments = ["--study", dir.path("twin/twin.yaml"), "--experiment", "model-comparison",
+                         "--vary", "sampler.pof_threshold=0.3,0.7", "--replicates", "2", "--quick", "--out", dir.path("ab")]
+        let first = try TileTests.run(TileTests.binary("ablate"), arguments)
+        // report.md: a row per threshold and model, each with intervals; a main-effect figure.
+        let report = try String(contentsOfFile: dir.path("ab/report.md"), encoding: .utf8)
+        #expect(first.stdout.contains("| 0.3 | PPM-CNN(Y1) |") && first.stdout.contains("| 0.7 | PPM-CNN(Y1) |"))
+        for threshold in ["0.3", "0.7"] { for model in ["CNN", "PPM", "PPM-CNN(N)", "PPM-CNN(Y1)", "PPM-CNN(Y2)", "GLM"] {
+            let row = report.split(separator: "\n").first { $0.hasPrefix("| \(threshold) | \(model) |") }
+            #expect(row?.contains("[") == true, "no row with an interval for \(model) at \(threshold)")
+        } }
+        #expect(report.contains("What moves the result"))
+        for ext in ["png", "pdf"] {
+            #expect(FileManager.default.fileExists(atPath: dir.path("ab/effect-sampler-pof_threshold.\(ext)")))
+        }
+        // The threshold reaches the sampler: PPM-CNN(Y1)'s candidate cells differ between the points.
+        func candidates(_ point: String) throws -> Int? {
+            let r = try Self.results(dir.path("ab/points/\(point)/run/results.json"))["results"] as? [String: Any]
+            return (r?["models"] as? [[String: Any]])?.first { $0["model"] as? String == "PPM-CNN(Y1)" }?["candidate_cells"] as? Int
+        }
+        let low = try #require(try candidates("p001")), high = try #require(try candidates("p002"))
+        #expect(low < high, "candidates at POF < 0.3: \(low), at POF < 0.7: \(high)")
+        // The same command again gives the same results.json (its replicates are kept).
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path("ab/results.json")))
+        try TileTests.run(TileTests.binary("ablate"), arguments)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("ab/results.json"))) == before)
+    }
+
+    @Test func unknownKeyIsRefusedBeforeAnythingRuns() throws {
+        let dir = try TemporaryDirectory()
+        let r = try runProcess(TileTests.binary("ablate"), ["--study", "Experiments/studies/loja.yaml", "--vary", "cnn.colour=red",
+                                                            "--out", dir.path("ab")], currentDirectory: TestPaths.repositoryRoot)
+        #expect(r.status != 0 && r.stderr.contains("unknown key 'cnn.colour'"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("ab")))
+    }
+}

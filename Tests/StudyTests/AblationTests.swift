@@ -1,0 +1,101 @@
+import ExperimentKit
+import Foundation
+import Randomness
+import Stages
+import StudyCore
+import Testing
+import TestSupport
+
+/// Issue G5: the keys an ablation can vary, their checks, the designs, and that a key reaches the stage
+/// it names.
+@Suite struct AblationKeyTests {
+    /// A value inside each key's range, as a user would write it.
+    static func validValue(_ key: AblationKey) -> String {
+        switch key.type {
+        case let .real(r, _, _): String((r.lowerBound + r.upperBound) / 2)
+        case let .integer(r, odd): String(odd && r.lowerBound % 2 == 0 ? r.lowerBound + 1 : r.lowerBound)
+        case .boolean: "true"
+        case let .choice(c): c.last!
+        }
+    }
+
+    @Test func everyListedKeyIsAcceptedWithAValueInItsRange() throws {
+        let keys = try AblationKeys.keys(for: "model-comparison")
+        #expect(keys.count >= 25)
+        #expect(Set(keys.map(\.name)).count == keys.count, "a key is listed twice")
+        for key in keys {
+            let factor = try AblationFactor(parsing: "\(key.name)=\(Self.validValue(key))", experiment: "model-comparison")
+            #expect(factor.key == key && factor.levels.count == 1)
+            #expect(AblationKeys.helpText().contains(key.name), "\(key.name) is missing from --help")
+        }
+    }
+
+    @Test func badKeysAndValuesAreRefusedWithTheirNames() {
+        let bad = ["foo.bar=1", "sampler.pof_threshold=1.5", "sampler.pof_threshold=0", "morphology.open_kernel=4",
+                   "cnn.kernel=9", "cnn.pof_channel=maybe", "ppm.profile=d", "cnn.channels=0", "parameters.porosity.mean=2",
+                   "sampler.pof_threshold", "cnn.channels=8,8", "ppm.profile=a:c"]
+        for text in bad {
+            let name = String(text.split(separator: "=").first!)
+            #expect {
+                _ = try AblationFactor(parsing: text, experiment: "model-comparison")
+            } throws: { error in
+                (error as? AblationError)?.description.contains(name) == true
+            }
+        }
+        #expect(throws: AblationError.self) { try AblationKeys.keys(for: "cov-sweep-typo") }
+    }
+
+    @Test func factorialCrossesEveryLevelFirstKeySlowest() throws {
+        let a = try AblationFactor(parsing: "ppm.profile=a,b,c", experiment: "model-comparison")
+        let b = try AblationFactor(parsing: "cnn.pof_channel=false,true", experiment: "model-comparison")
+        let grid = try AblationDesign.factorial([a, b])
+        #expect(grid.map(\.label) == ["ppm.profile=a, cnn.pof_channel=false", "ppm.profile=a, cnn.pof_channel=true",
+                                      "ppm.profile=b, cnn.pof_channel=false", "ppm.profile=b, cnn.pof_channel=true",
+                                      "ppm.profile=c, cnn.pof_channel=false", "ppm.profile=c, cnn.pof_channel=true"])
+        let range = try AblationFactor(parsing: "sampler.pof_threshold=0.1:0.9", experiment: "model-comparison")
+        #expect(throws: AblationError.self) { try AblationDesign.factorial([range]) }
+    }
+
+    /// A Latin hypercube puts exactly one point in each of the K strata of every range, odd keys stay odd,
+    /// and the same seed gives the same design.
+    @Test func latinHypercubeStratifiesEveryRange() throws {
+        let t = try AblationFactor(parsing: "sampler.pof_threshold=0.1:0.9", experiment: "model-comparison")
+        let k = try AblationFactor(parsing: "morphology.open_kernel=1:15", experiment: "model-comparison")
+        let grid = try AblationDesign.latinHypercube([t, k], count: 8, seed: 3)
+        #expect(grid.count == 8)
+        let strata = grid.map { Int((Double($0.values["sampler.pof_threshold"]!)! - 0.1) / 0.8 * 8) }
+        #expect(Set(strata) == Set(0..<8))
+        #expect(grid.allSatisfy { Int($0.values["morphology.open_kernel"]!)! % 2 == 1 })
+        #expect(try AblationDesign.latinHypercube([t, k], count: 8, seed: 3) == grid)
+        #expect(try AblationDesign.latinHypercube([t, k], count: 8, seed: 4) != grid)
+    }
+
+    /// `cnn.channels` reaches the network: the patch CNN's parameter count changes with it.
+    @Test func cnnChannelsChangeTheParameterCount() throws {
+        func parameters(_ channels: String) throws -> Int {
+            let flags = try StudyAFlags.parse(["--cnn-channels", channels])
+            var g = SeededGenerator(seed: 1)
+            let settings = flags.settings.network(ModelSettings()).resolved(.patchCNN)
+            return try #require(TrainRun.network(.patchCNN, inputs: 5, settings: settings, patch: 17, generator: &g).float).parameterCount
+        }
+        let four = try parameters("4"), eight = try parameters("8")
+        #expect(four < eight, "4 channels: \(four) parameters, 8: \(eight)")
+    }
+
+    /// A config key is set in the derived config, which keeps the study's data (absolute paths).
+    @Test(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+    func configKeyIsSetInTheDerivedConfig() throws {
+        let dir = try TemporaryDirectory()
+        let key = try AblationKeys.key("parameters.cohesion_kPa.mean", experiment: "model-comparison")
+        let cov = try AblationKeys.key("soil_depth.max_m", experiment: "model-comparison")
+        try AblationRun.writeDerivedConfig(study: TestPaths.lojaConfig, dataRoot: nil, keys: [(key, "30.0"), (cov, "2.5")],
+                                           to: dir.path("study.yaml"))
+        let original = try StudyConfig.load(TestPaths.lojaConfig)
+        let derived = try StudyConfig.load(dir.path("study.yaml"))
+        #expect(derived.parameters[.cohesion].mean == 30 && original.parameters[.cohesion].mean == 18.5)
+        #expect(derived.parameters[.frictionAngle].mean == original.parameters[.frictionAngle].mean)
+        func path(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        #expect(path(derived.demPath) == path(original.demPath) && derived.name == original.name)
+        #expect(derived.configDigest != original.configDigest)
+    }
+}
