@@ -111,6 +111,9 @@ public enum AblationKeys {
         keys.append(AblationKey(name: "soil_depth.max_m", kind: .config(["soil_depth", "max_m"]),
                                 type: .real(0...20, openLower: true, openUpper: false), defaultValue: "config",
                                 summary: "Z-model maximum soil depth (m)"))
+        keys.append(AblationKey(name: "rainfall.scale", kind: .config(["rainfall", "scale"]),
+                                type: .real(0...100, openLower: true, openUpper: false), defaultValue: "1",
+                                summary: "every intensity of the storm multiplied by this"))
         keys.append(AblationKey(name: "rainfall.evaluate_at_h", kind: .config(["rainfall", "evaluate_at_h"]),
                                 type: .real(0...240, openLower: true, openUpper: false), defaultValue: "config",
                                 summary: "hour of the hyetograph at which slopes are evaluated"))

@@ -76,13 +76,19 @@ public enum PPMRun {
         public init() {}
     }
 
+    /// The study's storm, with every intensity multiplied by the config's `rainfall.scale`.
     public static func storm(_ config: StudyConfig) throws -> (hyetograph: Hyetograph, hours: Double?) {
+        let (hyetograph, hours): (Hyetograph, Double?)
         switch config.rainfall {
         case let .constant(intensity, duration):
-            return (try Hyetograph.constant(millimetersPerHour: intensity, durationHours: duration), nil)
-        case let .hyetograph(path, hours):
-            return (try Hyetograph.read(csv: path), hours)
+            (hyetograph, hours) = (try Hyetograph.constant(millimetersPerHour: intensity, durationHours: duration), nil)
+        case let .hyetograph(path, evaluateAt):
+            (hyetograph, hours) = (try Hyetograph.read(csv: path), evaluateAt)
         }
+        guard config.rainfallScale != 1 else { return (hyetograph, hours) }
+        return (try Hyetograph(endHours: hyetograph.endHours,
+                               intensityMillimetersPerHour: hyetograph.intensityMillimetersPerHour.map { $0 * config.rainfallScale }),
+                hours)
     }
 
     /// Everything FORM needs per cell: the DEM, slope, soil depth, soil means and the storm at the means.

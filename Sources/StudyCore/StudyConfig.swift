@@ -38,6 +38,9 @@ public struct StudyConfig: Sendable {
     public var correlationConvention: CorrelationConvention
     /// The storm.
     public var rainfall: RainfallSpec
+    /// `rainfall.scale`: every intensity of the storm multiplied by this (default 1; an ablation's "what if
+    /// the storm were twice as strong").
+    public var rainfallScale: Double
     /// The study's base seed; every stochastic stage derives its generator from it.
     public var seed: UInt64
 }
@@ -278,6 +281,8 @@ extension StudyConfig {
             correlations: try decodeCorrelations(top),
             correlationConvention: try top.choice("correlation_convention", default: CorrelationConvention.equivalentNormal),
             rainfall: try decodeRainfall(top, configDirectory: configDirectory.path),
+            rainfallScale: try top.mapping("rainfall", allowed: ["constant", "hyetograph", "evaluate_at_h", "scale"])
+                .optionalDouble("scale", NumberRange.positive.named("rainfall scale")) ?? 1,
             seed: try top.unsignedInteger("seed"))
     }
 
@@ -351,7 +356,7 @@ extension StudyConfig {
     }
 
     static func decodeRainfall(_ top: ConfigMapping, configDirectory: String) throws -> RainfallSpec {
-        let m = try top.mapping("rainfall", allowed: ["constant", "hyetograph", "evaluate_at_h"])
+        let m = try top.mapping("rainfall", allowed: ["constant", "hyetograph", "evaluate_at_h", "scale"])
         switch (m.has("constant"), m.has("hyetograph")) {
         case (true, false):
             let c = try m.mapping("constant", allowed: ["intensity_mm_per_h", "duration_h"])

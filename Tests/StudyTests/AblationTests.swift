@@ -5,6 +5,7 @@ import Stages
 import StudyCore
 import Testing
 import TestSupport
+import Twin
 
 /// Issue G5: the keys an ablation can vary, their checks, the designs, and that a key reaches the stage
 /// it names.
@@ -97,5 +98,29 @@ import TestSupport
         func path(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
         #expect(path(derived.demPath) == path(original.demPath) && derived.name == original.name)
         #expect(derived.configDigest != original.configDigest)
+    }
+}
+
+/// `rainfall.scale` reaches PRL-STIM: the twin's storm twice as strong wets the slopes deeper.
+@Suite struct RainfallScaleTests {
+    @Test func scaledStormWetsDeeper() throws {
+        let dir = try TemporaryDirectory()
+        var o = TwinTests.smallOptions()
+        o.seed = 9
+        _ = try Twin.generate(o, directory: dir.path("twin"))
+        let key = try AblationKeys.key("rainfall.scale", experiment: "model-comparison")
+        try AblationRun.writeDerivedConfig(study: dir.path("twin/twin.yaml"), dataRoot: nil, keys: [(key, "2.0")],
+                                           to: dir.path("scaled.yaml"))
+        let base = try StudyConfig.load(dir.path("twin/twin.yaml")), scaled = try StudyConfig.load(dir.path("scaled.yaml"))
+        #expect(base.rainfallScale == 1 && scaled.rainfallScale == 2)
+        let (h1, _) = try PPMRun.storm(base), (h2, _) = try PPMRun.storm(scaled)
+        #expect(zip(h1.intensityMillimetersPerHour, h2.intensityMillimetersPerHour).allSatisfy { abs($1 - 2 * $0) < 1e-12 })
+        // Twice the rain wets deeper: the mean wetting front grows (by less than twice: it stops at the soil depth).
+        func meanFront(_ c: StudyConfig) throws -> Double {
+            let fronts = try PPMRun.inputs(try StudyContext(c)).storm.wettingFrontMeters.filter(\.isFinite)
+            return fronts.reduce(0) { $0 + Double($1) } / Double(fronts.count)
+        }
+        let front1 = try meanFront(base), front2 = try meanFront(scaled)
+        #expect(front2 > front1 + 0.05, "mean wetting front \(front1) m at ×1, \(front2) m at ×2")
     }
 }
