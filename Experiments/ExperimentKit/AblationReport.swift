@@ -50,7 +50,14 @@ public enum AblationReport {
     /// Per-replicate mean of `metric` for `model` over the points where `key` has `level`.
     static func marginal(_ table: [[String: [String: Cell]]], points: [AblationPoint], key: String, level: String,
                          model: String, metric: String) -> [Double] {
-        let cells = points.indices.filter { points[$0].values[key] == level }.compactMap { table[$0][model]?[metric]?.values }
+        marginal(table, points: points, where: [key: level], model: model, metric: metric)
+    }
+
+    /// Per-replicate mean of `metric` for `model` over the points whose values include `fixed`.
+    static func marginal(_ table: [[String: [String: Cell]]], points: [AblationPoint], where fixed: [String: String],
+                         model: String, metric: String) -> [Double] {
+        let cells = points.indices.filter { i in fixed.allSatisfy { points[i].values[$0.key] == $0.value } }
+            .compactMap { table[$0][model]?[metric]?.values }
         guard let n = cells.map(\.count).max(), !cells.isEmpty else { return [] }
         return (0..<n).map { k in
             let xs = cells.compactMap { k < $0.count ? $0[k] : nil }.filter(\.isFinite)
@@ -153,10 +160,37 @@ public enum AblationReport {
                 md += "![Main effect of \(f.key.name)](\(name).png)\n\n"
             }
         }
+        // Two-key interactions: Study A's central claim, PPM-CNN(Y1) − CNN on (b), over each pair of keys' levels.
+        let (claimA, claimB) = ("PPM-CNN(Y1)", "CNN")
+        var interactions: [[String: Any]] = []
+        if models.contains(claimA) && models.contains(claimB) {
+            let varied = factors.map(\.key.name).filter { k in Set(points.compactMap { $0.values[k] }).count >= 2 }
+            for (ai, a) in varied.enumerated() { for b in varied[(ai + 1)...] {
+                let rows = Array(NSOrderedSet(array: points.compactMap { $0.values[a] })) as? [String] ?? []
+                let cols = Array(NSOrderedSet(array: points.compactMap { $0.values[b] })) as? [String] ?? []
+                let matrix = rows.map { r in cols.map { c -> Double in
+                    let x = marginal(table, points: points, where: [a: r, b: c], model: claimA, metric: primary)
+                    let y = marginal(table, points: points, where: [a: r, b: c], model: claimB, metric: primary)
+                    return x.count == y.count && !x.isEmpty ? Replicated(zip(x, y).map { $0 - $1 }).mean : .nan
+                } }
+                let largest = max(0.05, matrix.flatMap { $0 }.filter(\.isFinite).map(abs).max() ?? 0)
+                let name = "interaction-" + [a, b].map { $0.replacingOccurrences(of: ".", with: "-") }.joined(separator: "-x-")
+                let chart = HeatmapChart(labels: rows.map { "\(a)=\($0)" }, matrix: matrix, range: -largest...largest,
+                                         valueLabel: "AUC (b): \(claimA) − \(claimB)", decimals: 3,
+                                         title: "\(claimA) − \(claimB) by \(a) × \(b)", columnLabels: cols.map { "\(b)=\($0)" })
+                let base = (options.out as NSString).appendingPathComponent(name)
+                try chart.render(to: base + ".png", size: Size(width: 460, height: 320))
+                try chart.render(to: base + ".pdf", size: Size(width: 460, height: 320))
+                figures += [name + ".png", name + ".pdf"]
+                md += "![\(claimA) − \(claimB) by \(a) × \(b)](\(name).png)\n\n"
+                interactions.append(["keys": [a, b], "rows": rows, "columns": cols, "difference": matrix.map { $0.map { $0.isFinite ? $0 as Any : "nan" } },
+                                     "models": [claimA, claimB]])
+            } }
+        }
         let doc: [String: Any] = [
             "experiment": options.experiment, "study": options.study, "replicates": options.replicates, "quick": options.quick,
             "design": design, "keys": factors.map { ["key": $0.key.name, "levels": $0.levels] as [String: Any] },
-            "points": pointRows, "effects": effects, "figures": figures, "metric_for_effects": primary,
+            "points": pointRows, "effects": effects, "interactions": interactions, "figures": figures, "metric_for_effects": primary,
         ]
         try Replication.write(doc, to: (options.out as NSString).appendingPathComponent("results.json"))
         try AtomicFile.write(Data(md.utf8), to: (options.out as NSString).appendingPathComponent("report.md"))

@@ -1,5 +1,6 @@
-/// A correlation heatmap: a square matrix in a diverging palette centred on 0, each cell printed with
-/// its value, and a colour bar.
+/// A heatmap in a diverging palette centred on 0, each cell printed with its value, and a colour bar:
+/// a correlation matrix (square, the same labels on both sides), or with `columnLabels` a rows ×
+/// columns table, e.g. a difference over the levels of two varied settings.
 public struct HeatmapChart: Chart {
     public var labels: [String]
     public var matrix: [[Double]]
@@ -7,32 +8,38 @@ public struct HeatmapChart: Chart {
     public var valueLabel: String
     public var decimals: Int
     public var title: String?
+    /// Labels of the columns when they differ from the rows' (nil: a square matrix).
+    public var columnLabels: [String]?
 
     public init(labels: [String], matrix: [[Double]], range: ClosedRange<Double> = -1...1,
-                valueLabel: String = "Pearson r", decimals: Int = 2, title: String? = nil) {
+                valueLabel: String = "Pearson r", decimals: Int = 2, title: String? = nil, columnLabels: [String]? = nil) {
         self.labels = labels; self.matrix = matrix; self.range = range; self.valueLabel = valueLabel
-        self.decimals = decimals; self.title = title
+        self.decimals = decimals; self.title = title; self.columnLabels = columnLabels
     }
 
     public var preferredSize: Size { Size(width: 340, height: 300) }
 
     public func validate() throws {
-        guard !labels.isEmpty, matrix.count == labels.count, matrix.allSatisfy({ $0.count == labels.count }) else {
-            throw ChartError.invalidData(chart: "heatmap", reason: "matrix must be \(labels.count) × \(labels.count)")
+        let columns = columnLabels ?? labels
+        guard !labels.isEmpty, !columns.isEmpty, matrix.count == labels.count, matrix.allSatisfy({ $0.count == columns.count }) else {
+            throw ChartError.invalidData(chart: "heatmap", reason: "matrix must be \(labels.count) × \(columns.count)")
         }
     }
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let t = canvas.theme
         let n = labels.count
+        let columns = columnLabels ?? labels
+        let m = columns.count
         let area = canvas.drawTitle(title, in: rect)
         let labelWidth = (labels.map { canvas.textWidth($0, size: t.tickSize) }.max() ?? 0) + 5
-        let grid = area.inset(top: 0, left: labelWidth, bottom: labelWidth * 0.75 + 4, right: 58)
-            .fitted(aspect: 1)
-        let cell = grid.width / Double(n)
+        let columnWidth = (columns.map { canvas.textWidth($0, size: t.tickSize) }.max() ?? 0) + 5
+        let grid = area.inset(top: 0, left: labelWidth, bottom: columnWidth * 0.75 + 4, right: 58)
+            .fitted(aspect: Double(m) / Double(n))
+        let cell = grid.width / Double(m)
         let map = ColorMap.divergingBlueRed
         let valueSize = min(t.tickSize, cell * 0.3)
-        for i in 0..<n { for j in 0..<n {
+        for i in 0..<n { for j in 0..<m {
             let v = matrix[i][j]
             let r = Rect(x: grid.minX + Double(j) * cell, y: grid.minY + Double(i) * cell, width: cell, height: cell)
             let color = v.isFinite ? map.color(at: (v - range.lowerBound) / (range.upperBound - range.lowerBound))
@@ -45,7 +52,9 @@ public struct HeatmapChart: Chart {
         for (i, l) in labels.enumerated() {
             canvas.text(l, at: Point(grid.minX - 4, grid.minY + (Double(i) + 0.5) * cell), size: t.tickSize,
                         align: .right, vAlign: .middle)
-            canvas.text(l, at: Point(grid.minX + (Double(i) + 0.5) * cell + t.tickSize * 0.3, grid.maxY + 4),
+        }
+        for (j, l) in columns.enumerated() {
+            canvas.text(l, at: Point(grid.minX + (Double(j) + 0.5) * cell + t.tickSize * 0.3, grid.maxY + 4),
                         size: t.tickSize, align: .right, vAlign: .top, rotationDegrees: 45)
         }
         let bar = Rect(x: grid.maxX + 10, y: grid.minY, width: 9, height: grid.height)
