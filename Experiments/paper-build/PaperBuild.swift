@@ -69,22 +69,22 @@ struct PaperBuild: ParsableCommand {
                     return ["model": t["model"] ?? "", "scenario": t["scenario"] ?? "", "landslides": row("percent_landslides"),
                             "area": row("percent_area"), "study_landslides": row("study_percent_landslides"),
                             "study_area": row("study_percent_area"), "has_study": t["study_percent_area"] != nil,
-                            "auc": est(t["auc_common_test"]), "nsv_mean": est(t["nsv_mean"]),
-                            "nsv_sd": est(t["nsv_sd"])]
+                            "auc": est(t["auc_common_test"]), "nsv_mean": fmt(number(t["nsv_mean"])),
+                            "nsv_sd": fmt(number(t["nsv_sd"]))]
                 }
                 st[e.replacingOccurrences(of: "-", with: "_")] = rows
             }
             st["samplers"] = (r.results("sampler-comparison", s)?["samplers"] as? [[String: Any]] ?? []).map {
                 let overlap = $0["overlap_with_random"] as? [String: Any] ?? [:]
                 return ["sampler": $0["sampler"] ?? "", "a": est($0["auc_study_protocol"]), "b": est($0["auc_common_test"]),
-                        "candidates": $0["candidate_cells"] ?? "", "reported": est($0["auc_reported_by_study"]),
-                        "excluded": overlap["random_cells_excluded"] ?? ""]
+                        "candidates": count($0["candidate_cells"]), "reported": est($0["auc_reported_by_study"]),
+                        "excluded": count(overlap["random_cells_excluded"])]
             }
             if let sc = r.results("sampler-comparison", s) {
                 st["sampler_model"] = sc["model"] as? String == "cnn-1d" ? "Study B's CNN (1-D, over its factors)" : "Study A's patch CNN"
                 st["sampler_settings"] = (sc["sampler_settings"] as? [[String: Any]] ?? []).map {
                     ["name": $0["name"] ?? "", "paper": est($0["study_value"], 0), "ours": est($0["used_value"], 0),
-                     "candidates": $0["candidates_at_study_value"] ?? ""]
+                     "candidates": count($0["candidates_at_study_value"])]
                 }
             }
             // What each experiment found out about itself (degeneracies, infeasible settings, how things were fitted).
@@ -115,9 +115,9 @@ struct PaperBuild: ParsableCommand {
             for e in ["cov-sweep", "correlation-grid"] {
                 st[e.replacingOccurrences(of: "-", with: "_") + "_candidates"] = (r.results(e, s)?["sampler_candidates"] as? [[String: Any]] ?? []).map { c in
                     let below = c["cells_below_threshold"] as? [String: Any] ?? [:]
-                    return ["scenario": c["scenario"] ?? "", "candidates": c["candidate_cells"] ?? "",
-                            "t01": below["0.1"] ?? "", "t03": below["0.3"] ?? "", "t05": below["0.5"] ?? "", "t07": below["0.7"] ?? "",
-                            "t09": below["0.9"] ?? ""] as [String: Any]
+                    return ["scenario": c["scenario"] ?? "", "candidates": count(c["candidate_cells"]),
+                            "t01": count(below["0.1"]), "t03": count(below["0.3"]), "t05": count(below["0.5"]), "t07": count(below["0.7"]),
+                            "t09": count(below["0.9"])] as [String: Any]
                 }
             }
             st["networks"] = (r.results("network-comparison", s)?["networks"] as? [[String: Any]] ?? []).map { n -> [String: Any] in

@@ -46,9 +46,18 @@ func number(_ v: Any?) -> Double? { Replicated(jsonObject: v)?.mean }
 func est(_ v: Any?, _ d: Int = 3) -> String {
     guard let r = Replicated(jsonObject: v) else { return "–" }
     guard r.n > 1, r.sd.isFinite, r.sd > 0 else { return fmt(r.mean, d) }
-    // An SD that rounds to zero is said to be below the last digit, not printed as ± 0.000.
-    let sd = fmt(r.sd, d) == fmt(0, d) ? "<" + fmt(pow(10, -Double(d)), d) : fmt(r.sd, d)
+    // An SD that rounds to zero is said to be at most half the last digit, not printed as ± 0.000
+    // (and without "<", which Markdown would take for the start of an HTML tag).
+    let sd = fmt(r.sd, d) == fmt(0, d) ? "≤" + fmt(0.5 * pow(10, -Double(d)), d + 1) : fmt(r.sd, d)
     return "\(fmt(r.mean, d)) ± \(sd)"
+}
+
+/// A count as the results give it: the number itself, or, where it differs between replicates (a
+/// sampler's candidates depend on the training landslides), its mean ± SD.
+func count(_ v: Any?) -> String {
+    guard let v else { return "" }
+    if let r = Replicated(jsonObject: v), r.n > 1 { return est(v, 0) }
+    return "\(v)"
 }
 
 func fmt(_ v: Double?, _ d: Int = 3) -> String {
