@@ -32,6 +32,15 @@ struct PaperBuild: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try write(markdown, to: "\(out)/paper.md")
         let body = MarkdownParser().html(from: markdown)
+        // Every Markdown table must come out as an HTML table: a stray "<" in a cell makes Ink read the rest
+        // of the document as raw HTML, which would otherwise go unnoticed until someone opened the page.
+        let tables = markdown.split(separator: "\n").filter { $0.hasPrefix("|---") }.count
+        let rendered = body.components(separatedBy: "<table").count - 1
+        guard rendered == tables else {
+            FileHandle.standardError.write(Data(("error: \(out)/paper.md has \(tables) tables but its HTML \(rendered): a cell's "
+                + "text broke the Markdown (look for \"<\" in \(out)/paper.md); paper.html not written\n").utf8))
+            throw ExitCode.failure
+        }
         try write(html(body, relativeTo: out), to: "\(out)/paper.html")
         print("paper: \(out)/paper.md and \(out)/paper.html (\(r.studies.joined(separator: ", ")); \(claims.count) claims)")
     }
