@@ -65,7 +65,11 @@ public enum AblationReport {
         }
     }
 
-    static func interval(_ r: Replicated) -> [Double] { r.ci95 }
+    /// The distinct values in their first order.
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
     static func fmt3(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
     static func est(_ r: Replicated) -> String {
         guard r.n > 0 else { return "–" }
@@ -111,7 +115,7 @@ public enum AblationReport {
         var effects: [[String: Any]] = []
         var figures: [String] = []
         for f in factors {
-            let levels = Array(NSOrderedSet(array: points.compactMap { $0.values[f.key.name] })) as? [String] ?? []
+            let levels = unique(points.compactMap { $0.values[f.key.name] })
             guard levels.count >= 2 else { continue }
             md += "**`\(f.key.name)`** (\(levels.joined(separator: " → "))): "
             var parts: [String] = []
@@ -125,7 +129,7 @@ public enum AblationReport {
                 let first = marginals[0], last = marginals[levels.count - 1]
                 let d = Replicated(zip(last, first).map { $0 - $1 })
                 perModel.append(["model": model, "difference_last_minus_first": ReplicateAggregation.encode(d)])
-                parts.append("\(model) \(d.mean >= 0 ? "+" : "")\(fmt3(d.mean)) [\(fmt3(d.ci95[0])), \(fmt3(d.ci95[1]))]")
+                parts.append("\(model) \(d.mean >= 0 ? "+" : "")\(fmt3(d.mean))" + (d.n > 1 ? " [\(fmt3(d.ci95[0])), \(fmt3(d.ci95[1]))]" : ""))
             }
             md += parts.joined(separator: "; ") + " (last level minus first).\n"
             // Whether the order of each pair of models changes across the key's levels.
@@ -144,7 +148,8 @@ public enum AblationReport {
                     changes.append("\(a) vs \(b): " + zip(levels, verdicts).map { "\($1) at \($0)" }.joined(separator: ", "))
                 }
             } }
-            md += changes.isEmpty ? "No pair of models changes order across its levels (by the 95 % intervals).\n\n"
+            md += options.replicates < 2 ? "Whether the models change order needs at least 2 replicates.\n\n"
+                : changes.isEmpty ? "No pair of models changes order across its levels (by the 95 % intervals).\n\n"
                 : "The order changes — " + changes.joined(separator: "; ") + ".\n\n"
             effects.append(["key": f.key.name, "levels": levels, "models": perModel, "order_changes": changes])
             // Main-effect figure: AUC (b) per level, a bar per model with its interval.
@@ -166,8 +171,8 @@ public enum AblationReport {
         if models.contains(claimA) && models.contains(claimB) {
             let varied = factors.map(\.key.name).filter { k in Set(points.compactMap { $0.values[k] }).count >= 2 }
             for (ai, a) in varied.enumerated() { for b in varied[(ai + 1)...] {
-                let rows = Array(NSOrderedSet(array: points.compactMap { $0.values[a] })) as? [String] ?? []
-                let cols = Array(NSOrderedSet(array: points.compactMap { $0.values[b] })) as? [String] ?? []
+                let rows = unique(points.compactMap { $0.values[a] })
+                let cols = unique(points.compactMap { $0.values[b] })
                 let matrix = rows.map { r in cols.map { c -> Double in
                     let x = marginal(table, points: points, where: [a: r, b: c], model: claimA, metric: primary)
                     let y = marginal(table, points: points, where: [a: r, b: c], model: claimB, metric: primary)
