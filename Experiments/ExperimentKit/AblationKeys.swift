@@ -141,6 +141,8 @@ public enum AblationKeys {
                     defaultValue: "64 (8 with --quick)", summary: "the CNN's convolution channels"),
         AblationKey(name: "cnn.kernel", kind: .option("cnn-kernel"), type: .integer(1...7, oddOnly: true), defaultValue: "3",
                     summary: "the CNN's convolution kernel side"),
+        AblationKey(name: "cnn.patch", kind: .option("patch"), type: .integer(5...33, oddOnly: true), defaultValue: "17",
+                    summary: "the CNN's input patch side (cells)"),
         AblationKey(name: "cnn.epochs", kind: .option("cnn-epochs"), type: .integer(1...1000, oddOnly: false),
                     defaultValue: "40 (4 with --quick)", summary: "the CNN's training epochs"),
     ]

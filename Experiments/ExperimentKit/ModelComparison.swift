@@ -185,7 +185,7 @@ public enum ModelComparison {
         }
         for line in statements { progress("note: \(line)") }
         let settings = options.cnnSettings
-        let patch = 17
+        let patch = studyA.patch
         // Protocol (c): whole k-means blocks of landslides and common-test points held out; nothing within
         // a patch radius of their region trains.
         var spatialGenerator = g.split(.spatialTest)

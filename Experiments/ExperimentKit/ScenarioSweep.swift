@@ -164,7 +164,7 @@ public enum ScenarioSweep {
             let set = SampleSet.cells(cells, labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 }, columns: dem.cols)
             let test = SampleSet.cells(testCells, labels: testLabels, columns: dem.cols)
             let (testScores, model) = try TrainRun.fitAndScore(.patchCNN, train: set, test: test, factors: factors, raster: raster,
-                                                               moments: moments, settings: settings, patch: 17,
+                                                               moments: moments, settings: settings, patch: studyA.patch,
                                                                generator: &scenarioGenerator)
             let cnnMap = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)
             let label = scenario.label

@@ -28,6 +28,8 @@ public struct StudyASettings: Sendable, Codable, Equatable {
     public var cnnChannels: Int?
     public var cnnKernel: Int?
     public var cnnEpochs: Int?
+    /// The CNN's input patch side in cells (Study A: 17 × 17).
+    public var patch = 17
     public init() {}
 
     /// `settings` with this study's CNN replacements applied.
@@ -77,6 +79,8 @@ public struct StudyAFlags: ParsableArguments {
     public var cnnKernel: Int?
     @Option(name: .customLong("cnn-epochs"), help: "The patch CNN's training epochs (default: Table 1's 40; 4 with --quick).")
     public var cnnEpochs: Int?
+    @Option(help: "The patch CNN's input patch side in cells, odd (default: Study A's 17).")
+    public var patch = 17
 
     public init() {}
 
@@ -90,6 +94,7 @@ public struct StudyAFlags: ParsableArguments {
         if let c = cnnChannels, !(1...256).contains(c) { throw ValidationError("--cnn-channels \(c): expected 1 to 256") }
         if let k = cnnKernel, !(1...7).contains(k) || k % 2 == 0 { throw ValidationError("--cnn-kernel \(k): expected an odd side from 1 to 7") }
         if let e = cnnEpochs, !(1...1000).contains(e) { throw ValidationError("--cnn-epochs \(e): expected 1 to 1000") }
+        guard (5...33).contains(patch), patch % 2 == 1 else { throw ValidationError("--patch \(patch): expected an odd side from 5 to 33") }
     }
 
     public var settings: StudyASettings {
@@ -97,7 +102,7 @@ public struct StudyAFlags: ParsableArguments {
         s.profile = profile; s.pofChannel = pofChannel; s.cleanOutputMap = !noCleanMap
         s.soilTypeLayer = soilTypeLayer; s.pofThreshold = pofThreshold
         s.kernelOpen = openKernel; s.kernelClose = closeKernel
-        s.cnnChannels = cnnChannels; s.cnnKernel = cnnKernel; s.cnnEpochs = cnnEpochs
+        s.cnnChannels = cnnChannels; s.cnnKernel = cnnKernel; s.cnnEpochs = cnnEpochs; s.patch = patch
         return s
     }
 }

@@ -83,6 +83,20 @@ import Twin
         #expect(four < eight, "4 channels: \(four) parameters, 8: \(eight)")
     }
 
+    /// `cnn.patch` reaches the network: a 9 × 9 patch gives the dense head fewer inputs than 17 × 17.
+    @Test func cnnPatchChangesTheParameterCount() throws {
+        func parameters(_ patch: String) throws -> Int {
+            let settings = try StudyAFlags.parse(["--patch", patch]).settings
+            var g = SeededGenerator(seed: 1)
+            let net = TrainRun.network(.patchCNN, inputs: 5, settings: settings.network(ModelSettings()).resolved(.patchCNN),
+                                       patch: settings.patch, generator: &g).float
+            return try #require(net).parameterCount
+        }
+        let nine = try parameters("9"), seventeen = try parameters("17")
+        #expect(nine < seventeen, "9 × 9: \(nine) parameters, 17 × 17: \(seventeen)")
+        #expect(throws: (any Error).self) { try StudyAFlags.parse(["--patch", "16"]) }
+    }
+
     /// A config key is set in the derived config, which keeps the study's data (absolute paths).
     @Test(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
     func configKeyIsSetInTheDerivedConfig() throws {
