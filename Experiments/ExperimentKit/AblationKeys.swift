@@ -143,6 +143,9 @@ public enum AblationKeys {
                     summary: "the CNN's convolution kernel side"),
         AblationKey(name: "cnn.patch", kind: .option("patch"), type: .integer(5...33, oddOnly: true), defaultValue: "17",
                     summary: "the CNN's input patch side (cells)"),
+        AblationKey(name: "negatives.ratio", kind: .option("negatives-per-landslide"),
+                    type: .real(0.1...20, openLower: false, openUpper: false), defaultValue: "1",
+                    summary: "negatives drawn per training landslide"),
         AblationKey(name: "cnn.epochs", kind: .option("cnn-epochs"), type: .integer(1...1000, oddOnly: false),
                     defaultValue: "40 (4 with --quick)", summary: "the CNN's training epochs"),
     ]

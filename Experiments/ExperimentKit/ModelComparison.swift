@@ -197,6 +197,8 @@ public enum ModelComparison {
         var randomSplitTest: SampleSet?
         var randomNegatives: [Int] = [], randomNegativesC: [Int] = []
         func labels(_ set: SampleSet) -> [UInt8] { set.labels.map(UInt8.init) }
+        // Study A: one negative per training landslide; `negatives.ratio` in an ablation changes it.
+        let negativeCount = max(1, Int((Double(trainingLandslides.count) * studyA.negativesPerLandslide).rounded()))
         for (k, region) in regions.enumerated() {
             // Each model splits and trains on its own stream (seed, position): no model's draws depend on
             // another's, so adding, dropping or changing one leaves the others as they were.
@@ -204,7 +206,7 @@ public enum ModelComparison {
             let candidates = region.candidates
             var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
-                                                      cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                      cols: dem.cols, count: negativeCount, spacingMeters: 0,
                                                       avoid: landslides, generator: &negativeGenerator, sampler: region.sampler)
             let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &modelGenerator)
@@ -221,7 +223,8 @@ public enum ModelComparison {
             let (scoresC, negativesC) = try spatial.trainAndScore(.patchCNN, candidates: candidates, sampler: region.sampler, grid: dem,
                                                                   avoid: landslides, factors: factors, raster: raster, moments: moments,
                                                                   settings: settings, patch: patch, model: &generatorC,
-                                                                  negatives: &negativeGeneratorC)
+                                                                  negatives: &negativeGeneratorC,
+                                                                  negativesPerLandslide: studyA.negativesPerLandslide)
             if k == 0 { randomNegativesC = negativesC }
             progress("\(region.name): dense map")
             let map = studyA.cleaned(try MapRun.score(model, factors: factors), valid: valid, grid: dem)

@@ -105,14 +105,17 @@ extension SpatialTest {
         return base.indices.map { base[$0] && !iv.total[$0].isNaN && breaks.classIndex(of: iv.total[$0]) == 0 }
     }
 
-    /// Trains `kind` on (c)'s training landslides and `count` negatives drawn from `candidates` outside the
+    /// Trains `kind` on (c)'s training landslides and `negativesPerLandslide` times as many negatives drawn
+    /// from `candidates` outside the
     /// test region (a 70/30 split, the 70 % training, as under (a) and (b)) and scores (c)'s test points.
     func trainAndScore(_ kind: ModelKind, candidates: [Bool], sampler: String, grid dem: Grid<Float>, avoid landslides: [Int],
                        factors: FactorLayers, raster: FactorRaster?, moments: [(mean: Double, sd: Double)],
                        settings: ModelSettings, patch: Int, model: inout SeededGenerator,
-                       negatives negativeGenerator: inout SeededGenerator) throws -> (scores: [Double], negatives: [Int]) {
+                       negatives negativeGenerator: inout SeededGenerator,
+                       negativesPerLandslide: Double = 1) throws -> (scores: [Double], negatives: [Int]) {
+        let count = max(1, Int((Double(trainingLandslides.count) * negativesPerLandslide).rounded()))
         let negatives = try NegativeSampling.draw(candidates: outside(candidates), geoTransform: dem.geoTransform, rows: dem.rows,
-                                                  cols: dem.cols, count: trainingLandslides.count, spacingMeters: 0,
+                                                  cols: dem.cols, count: count, spacingMeters: 0,
                                                   avoid: landslides, generator: &negativeGenerator, sampler: sampler)
         let set = SampleSet.cells(trainingLandslides + negatives,
                                   labels: trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 }, columns: dem.cols)

@@ -30,6 +30,8 @@ public struct StudyASettings: Sendable, Codable, Equatable {
     public var cnnEpochs: Int?
     /// The CNN's input patch side in cells (Study A: 17 × 17).
     public var patch = 17
+    /// Negatives drawn per training landslide (Study A: 1, a balanced set).
+    public var negativesPerLandslide = 1.0
     public init() {}
 
     /// `settings` with this study's CNN replacements applied.
@@ -81,6 +83,8 @@ public struct StudyAFlags: ParsableArguments {
     public var cnnEpochs: Int?
     @Option(help: "The patch CNN's input patch side in cells, odd (default: Study A's 17).")
     public var patch = 17
+    @Option(name: .customLong("negatives-per-landslide"), help: "Negatives drawn per training landslide (default: Study A's 1).")
+    public var negativesPerLandslide = 1.0
 
     public init() {}
 
@@ -94,6 +98,9 @@ public struct StudyAFlags: ParsableArguments {
         if let c = cnnChannels, !(1...256).contains(c) { throw ValidationError("--cnn-channels \(c): expected 1 to 256") }
         if let k = cnnKernel, !(1...7).contains(k) || k % 2 == 0 { throw ValidationError("--cnn-kernel \(k): expected an odd side from 1 to 7") }
         if let e = cnnEpochs, !(1...1000).contains(e) { throw ValidationError("--cnn-epochs \(e): expected 1 to 1000") }
+        guard negativesPerLandslide >= 0.1, negativesPerLandslide <= 20 else {
+            throw ValidationError("--negatives-per-landslide \(negativesPerLandslide): expected 0.1 to 20")
+        }
         guard (5...33).contains(patch), patch % 2 == 1 else { throw ValidationError("--patch \(patch): expected an odd side from 5 to 33") }
     }
 
@@ -103,6 +110,7 @@ public struct StudyAFlags: ParsableArguments {
         s.soilTypeLayer = soilTypeLayer; s.pofThreshold = pofThreshold
         s.kernelOpen = openKernel; s.kernelClose = closeKernel
         s.cnnChannels = cnnChannels; s.cnnKernel = cnnKernel; s.cnnEpochs = cnnEpochs; s.patch = patch
+        s.negativesPerLandslide = negativesPerLandslide
         return s
     }
 }

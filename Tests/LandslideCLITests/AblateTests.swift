@@ -39,6 +39,19 @@ struct AblateTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("ab/results.json"))) == before)
     }
 
+    /// `negatives.ratio` (`--negatives-per-landslide`) reaches the sampler: every CNN draws twice as many
+    /// negatives as it has training landslides.
+    @Test func negativesRatioReachesTheSampler() throws {
+        let dir = try TemporaryDirectory()
+        try TileTests.run(TileTests.binary("landslide"), ["twin", "--out", dir.path("twin")])
+        try TileTests.run(TileTests.binary("model-comparison"), ["--study", dir.path("twin/twin.yaml"), "--quick",
+                                                                  "--negatives-per-landslide", "2", "--out", dir.path("mc")])
+        let r = try #require(try Self.results(dir.path("mc/results.json"))["results"] as? [String: Any])
+        let training = try #require(r["landslides"] as? Int) - (try #require(r["held_out_landslides"] as? Int))
+        let cnns = (r["models"] as? [[String: Any]] ?? []).filter { ($0["model"] as? String)?.contains("CNN") == true }
+        #expect(cnns.count == 4 && cnns.allSatisfy { $0["negatives"] as? Int == 2 * training }, "\(cnns.map { $0["negatives"] ?? "?" })")
+    }
+
     @Test func unknownKeyIsRefusedBeforeAnythingRuns() throws {
         let dir = try TemporaryDirectory()
         let r = try runProcess(TileTests.binary("ablate"), ["--study", "Experiments/studies/loja.yaml", "--vary", "cnn.colour=red",
