@@ -88,7 +88,7 @@ public enum AblationReport {
         }
         let present = metrics.filter { m in table.contains { $0.values.contains { $0[m.key] != nil } } }
         var md = "# Ablation: \(options.experiment) on \(URL(fileURLWithPath: options.study).lastPathComponent)\n\n"
-        md += "\(points.count) grid points (\(design)), \(options.replicates) replicates each\(options.quick ? ", quick networks" : ""). "
+        md += "\(points.count) grid points (\(design)), \(options.replicates) replicate\(options.replicates == 1 ? "" : "s") each\(options.quick ? ", quick networks" : ""). "
         md += "Varied: " + factors.map { "`\($0.key.name)` (\($0.key.summary))" }.joined(separator: "; ") + ". "
         md += "Each cell is the mean over the replicates with its 95 % t interval; replicate k of every point draws from "
         md += "the same seed, so differences between points are paired by replicate.\n\n"
@@ -125,7 +125,7 @@ public enum AblationReport {
                 let marginals = levels.map { marginal(table, points: points, key: f.key.name, level: $0, model: model, metric: primary) }
                 guard marginals.allSatisfy({ !$0.isEmpty }) else { continue }
                 let means = marginals.map { Replicated($0) }
-                series.append(.init(label: model, values: means.map(\.mean), intervals: means.map(\.ci95)))
+                series.append(.init(label: model, values: means.map(\.mean), intervals: options.replicates > 1 ? means.map(\.ci95) : nil))
                 let first = marginals[0], last = marginals[levels.count - 1]
                 let d = Replicated(zip(last, first).map { $0 - $1 })
                 perModel.append(["model": model, "difference_last_minus_first": ReplicateAggregation.encode(d)])
@@ -156,7 +156,8 @@ public enum AblationReport {
             if !series.isEmpty {
                 let name = "effect-" + f.key.name.replacingOccurrences(of: ".", with: "-")
                 let chart = BarChart(categories: levels, series: series, valueLabel: "AUC (b), common test",
-                                     categoryLabel: f.key.name, title: "Main effect of \(f.key.name) (mean and 95 % interval)",
+                                     categoryLabel: f.key.name,
+                                     title: "Main effect of \(f.key.name)" + (options.replicates > 1 ? " (mean and 95 % interval)" : " (one replicate)"),
                                      showValues: false, baseline: 0.5, valueCeiling: 1, reference: (0.5, "chance"))
                 let base = (options.out as NSString).appendingPathComponent(name)
                 try chart.render(to: base + ".png", size: Size(width: 520, height: 300))

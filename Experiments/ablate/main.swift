@@ -4,6 +4,7 @@
 import ArgumentParser
 import ExperimentKit
 import Foundation
+import Ink
 
 enum Design: String, ExpressibleByArgument, CaseIterable { case factorial, lhs }
 
@@ -16,8 +17,8 @@ struct AblateCommand: ParsableCommand {
             Each grid point runs the experiment (its own executable, beside this one) with --replicates N into \
             DIR/points/pNNN/run/; a point's finished replicates are kept when it runs again. Config keys are set \
             in a derived study config (DIR/points/pNNN/study.yaml); experiment settings are passed as the \
-            experiment's options. Writes DIR/report.md, DIR/results.json and a main-effect figure per key \
-            (PNG and PDF). Keys are checked, values against their ranges, before anything runs.
+            experiment's options. Writes DIR/report.md, DIR/report.html, DIR/results.json, a main-effect figure per key and a \
+            heatmap per pair of keys (PNG and PDF). Keys are checked, values against their ranges, before anything runs.
 
             \(AblationKeys.helpText())
             """)
@@ -83,8 +84,22 @@ struct AblateCommand: ParsableCommand {
             progress("\(grid.count) points (\(designText)) × \(replicates) replicates of \(experiment)")
             let runs = try AblationRun.run(grid, factors: factors, options: options, progress: progress)
             let md = try AblationReport.write(runs, factors: factors, options: options, design: designText)
+            // report.html beside report.md, its figures by relative path (open it from DIR).
+            let body = MarkdownParser().html(from: md)
+            let html = """
+                <!DOCTYPE html>
+                <html><head><meta charset="utf-8"><title>Ablation: \(experiment)</title>
+                <style>body{font-family:"DejaVu Sans",sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}
+                table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #bbb;padding:3px 7px}th{background:#eee}
+                img{max-width:100%}code{background:#f3f3f3}</style></head>
+                <body>
+                \(body)
+                </body></html>
+
+                """
+            try Data(html.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("report.html")), options: .atomic)
             print(md, terminator: "")
-            print("ablate: report.md, results.json and figures in \(out)")
+            print("ablate: report.md, report.html, results.json and figures in \(out)")
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             Foundation.exit(1)

@@ -23,6 +23,8 @@ struct AblateTests {
             #expect(row?.contains("[") == true, "no row with an interval for \(model) at \(threshold)")
         } }
         #expect(report.contains("What moves the result"))
+        let html = try String(contentsOfFile: dir.path("ab/report.html"), encoding: .utf8)
+        #expect(html.contains("<table") && html.contains("effect-sampler-pof_threshold.png"), "report.html lacks the table or the figure")
         for ext in ["png", "pdf"] {
             #expect(FileManager.default.fileExists(atPath: dir.path("ab/effect-sampler-pof_threshold.\(ext)")))
         }
