@@ -5,13 +5,13 @@ SWIFT        ?= swift
 STUDIES      := $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test test-slurm figures figures-prep gallery paper bench audit clean FORCE
+.PHONY: help deps build test test-slurm figures figures-prep gallery ablations paper bench audit clean FORCE
 FORCE:
 
 help: ## List the targets
 	@echo "landslide-susceptibility reproducibility harness"
 	@echo
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 deps: ## Install system libraries with apt if pkg-config cannot find them (idempotent)
 	@scripts/install-deps.sh
@@ -86,6 +86,35 @@ figures/%/results.json: FORCE | figures-prep
 figures/paper-audit/results.json: FORCE | figures-prep
 	@mkdir -p figures/paper-audit
 	@.build/release/paper-audit --papers $(DATA_ROOT)/../papers --out figures/paper-audit > figures/paper-audit/report.txt && head -1 figures/paper-audit/report.txt
+
+# The default ablations (issue G5): on the twin and each real study, (1) physics as a factorial of the
+# storm and k_s (does runoff routing matter?), (2) every other setting one key at a time around Study A's
+# values. Quick networks (8 channels, 4 epochs) keep the whole set within about an hour on 2 cores;
+# `make ablations ABLATION_FLAGS=` runs Table 1's networks (about ten times longer).
+ABLATION_REPLICATES ?= 4
+ABLATION_FLAGS      ?= --quick
+ABLATION_STUDIES    := twin $(if $(HAVE_DATA),$(basename $(notdir $(STUDIES))))
+ABLATION_PHYSICS    := --vary rainfall.scale=0.5,1,2,4 --vary parameters.ks_m_per_s.scale=1,0.1
+ABLATION_SETTINGS   := --design one-at-a-time --vary ppm.profile=a,b,c --vary sampler.pof_threshold=0.1,0.3,0.5,0.7,0.9 \
+                       --vary morphology.open_kernel=1,3,5,7 --vary morphology.close_kernel=1,3,5,7 \
+                       --vary cnn.pof_channel=false,true --vary cnn.patch=9,17,25 --vary negatives.ratio=1,2,5
+
+ablations: deps ## The default ablations on the twin and the real studies into figures/ablations/ (about an hour on 2 cores), then make paper
+	$(SWIFT) build -c release
+	@started=$$(date +%s); mkdir -p figures/ablations; \
+	[ -f figures/twin/study/twin.yaml ] || $(RELEASE_BIN) twin --out figures/twin/study --json figures/twin/twin.json > /dev/null || exit 1; \
+	for study in $(ABLATION_STUDIES); do \
+	  for run in physics settings; do \
+	    if [ $$run = physics ]; then vary="$(ABLATION_PHYSICS)"; else vary="$(ABLATION_SETTINGS)"; fi; \
+	    echo "== ablations: $$run on $$study ($$(date +%H:%M:%S))"; \
+	    .build/release/ablate --study $$(case $$study in twin*) echo figures/$$study/study/twin.yaml;; *) echo Experiments/studies/$$study.yaml;; esac) \
+	      $$vary --replicates $(ABLATION_REPLICATES) $(ABLATION_FLAGS) --out figures/ablations/$$study/$$run \
+	      > figures/ablations/$$study-$$run.log 2>&1 \
+	      || { echo "ablations: $$run on $$study failed; see figures/ablations/$$study-$$run.log" >&2; tail -3 figures/ablations/$$study-$$run.log >&2; exit 1; }; \
+	    grep -a "^ablate: .* points" figures/ablations/$$study-$$run.log | head -1; \
+	  done; \
+	done; \
+	echo "ablations: done in $$(( $$(date +%s) - started )) s; reports in figures/ablations/<study>/<run>/report.html"
 
 test-slurm: deps ## Start a private one-node Slurm cluster (root; installs slurm-wlm, munge), run the Slurm tests on it, stop it
 	$(SWIFT) build -c release

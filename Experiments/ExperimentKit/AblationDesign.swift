@@ -77,6 +77,28 @@ public enum AblationDesign {
         return points.map { AblationPoint(values: $0, order: factors.map(\.key.name)) }
     }
 
+    /// One key at a time around a baseline (a screening design): the baseline point, then each key's
+    /// other levels with every other key at its baseline. A key's baseline is its default where that is
+    /// one of the levels given, else its first level. Returns the points and the baseline.
+    public static func oneAtATime(_ factors: [AblationFactor]) throws -> (points: [AblationPoint], baseline: [String: String]) {
+        if let f = factors.first(where: { $0.range != nil }) {
+            throw AblationError("\(f.key.name) is a range: ranges need --design lhs --points K")
+        }
+        var baseline: [String: String] = [:]
+        for f in factors {
+            let byDefault = (try? f.key.normalised(f.key.defaultValue)).flatMap { f.levels.contains($0) ? $0 : nil }
+            baseline[f.key.name] = byDefault ?? f.levels[0]
+        }
+        let order = factors.map(\.key.name)
+        var points = [AblationPoint(values: baseline, order: order)]
+        for f in factors {
+            for level in f.levels where level != baseline[f.key.name] {
+                points.append(AblationPoint(values: baseline.merging([f.key.name: level]) { $1 }, order: order))
+            }
+        }
+        return (points, baseline)
+    }
+
     /// A Latin hypercube of `count` points (McKay, Beckman & Conover 1979): each factor's range (or list of
     /// levels) cut into `count` equal strata, each stratum used once, in an order and at a position
     /// drawn from `seed`. Repeated points (a factor with few levels) are kept once.

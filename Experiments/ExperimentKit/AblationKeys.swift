@@ -7,6 +7,8 @@ public struct AblationKey: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A key of the study config (YAML), e.g. ["parameters", "cohesion_kPa", "mean"].
         case config([String])
+        /// A multiplier of a number in the study config: the value at the path times the key's value.
+        case configScale([String])
         /// An experiment option `--name VALUE`.
         case option(String)
         /// A flag: `--name` when the value is `onValue`, nothing otherwise.
@@ -63,10 +65,18 @@ public struct AblationKey: Sendable, Equatable {
         }
     }
 
+    /// Whether the key is set in a derived study config (rather than as an experiment option).
+    public var isConfig: Bool {
+        switch kind {
+        case .config, .configScale: true
+        case .option, .flag: false
+        }
+    }
+
     /// The command-line words that set this key to `value` (a normalised value); none for config keys.
     func arguments(_ value: String) -> [String] {
         switch kind {
-        case .config: []
+        case .config, .configScale: []
         case let .option(name): ["--\(name)", value]
         case let .flag(name, onValue): (value == "true") == onValue ? ["--\(name)"] : []
         }
@@ -99,6 +109,11 @@ public enum AblationKeys {
             keys.append(AblationKey(name: "parameters.\(p).mean", kind: .config(["parameters", p, "mean"]),
                                     type: .real(range, openLower: range.lowerBound == 0, openUpper: false), defaultValue: "config",
                                     summary: "mean of \(what)"))
+        }
+        for (p, _, what) in parameters {
+            keys.append(AblationKey(name: "parameters.\(p).scale", kind: .configScale(["parameters", p, "mean"]),
+                                    type: .real(0...1000, openLower: true, openUpper: false), defaultValue: "1",
+                                    summary: "the config's mean of \(what) multiplied by this"))
         }
         for p in parameters.map(\.0) + ["soil_depth_m"] {
             keys.append(AblationKey(name: "parameters.\(p).cov", kind: .config(["parameters", p, "cov"]),

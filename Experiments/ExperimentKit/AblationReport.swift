@@ -47,12 +47,6 @@ public enum AblationReport {
         return out
     }
 
-    /// Per-replicate mean of `metric` for `model` over the points where `key` has `level`.
-    static func marginal(_ table: [[String: [String: Cell]]], points: [AblationPoint], key: String, level: String,
-                         model: String, metric: String) -> [Double] {
-        marginal(table, points: points, where: [key: level], model: model, metric: metric)
-    }
-
     /// Per-replicate mean of `metric` for `model` over the points whose values include `fixed`.
     static func marginal(_ table: [[String: [String: Cell]]], points: [AblationPoint], where fixed: [String: String],
                          model: String, metric: String) -> [Double] {
@@ -78,10 +72,18 @@ public enum AblationReport {
 
     /// Writes DIR/results.json, DIR/report.md and the figures; returns the report's Markdown.
     @discardableResult
+    ///
+    /// With a `baseline` (the one-at-a-time design) a key's level is read at the point where every other key
+    /// is at its baseline; otherwise (factorial, Latin hypercube) it is the mean over the points at that level.
     public static func write(_ runs: [AblationRun.PointRun], factors: [AblationFactor], options: AblationRun.Options,
-                             design: String) throws -> String {
+                             design: String, baseline: [String: String]? = nil) throws -> String {
         let table = try runs.map(read)
         let points = runs.map(\.point)
+        /// The points that stand for `key` at `level`.
+        func at(_ key: String, _ level: String) -> [String: String] {
+            baseline.map { $0.merging([key: level]) { $1 } } ?? [key: level]
+        }
+        let (claimA, claimB) = ("PPM-CNN(Y1)", "CNN")
         let models = Array(Set(table.flatMap(\.keys))).sorted { a, b in
             let order = ["CNN", "PPM", "PPM-CNN(N)", "PPM-CNN(Y1)", "PPM-CNN(Y2)", "GLM"]
             return (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
@@ -91,7 +93,8 @@ public enum AblationReport {
         md += "\(points.count) grid points (\(design)), \(options.replicates) replicate\(options.replicates == 1 ? "" : "s") each\(options.quick ? ", quick networks" : ""). "
         md += "Varied: " + factors.map { "`\($0.key.name)` (\($0.key.summary))" }.joined(separator: "; ") + ". "
         md += "Each cell is the mean over the replicates with its 95 % t interval; replicate k of every point draws from "
-        md += "the same seed, so differences between points are paired by replicate.\n\n"
+        md += "the same seed, so differences between points are paired by replicate."
+        md += baseline == nil ? "\n\n" : " A key's effect is read with every other key at its baseline.\n\n"
 
         // The table: a row per point and model.
         md += "## Every point\n\n| " + factors.map { "`\($0.key.name)`" }.joined(separator: " | ") + " | model | "
@@ -122,13 +125,14 @@ public enum AblationReport {
             var perModel: [[String: Any]] = []
             var series: [BarChart.Series] = []
             for model in models {
-                let marginals = levels.map { marginal(table, points: points, key: f.key.name, level: $0, model: model, metric: primary) }
+                let marginals = levels.map { marginal(table, points: points, where: at(f.key.name, $0), model: model, metric: primary) }
                 guard marginals.allSatisfy({ !$0.isEmpty }) else { continue }
                 let means = marginals.map { Replicated($0) }
                 series.append(.init(label: model, values: means.map(\.mean), intervals: options.replicates > 1 ? means.map(\.ci95) : nil))
                 let first = marginals[0], last = marginals[levels.count - 1]
                 let d = Replicated(zip(last, first).map { $0 - $1 })
-                perModel.append(["model": model, "difference_last_minus_first": ReplicateAggregation.encode(d)])
+                perModel.append(["model": model, "difference_last_minus_first": ReplicateAggregation.encode(d),
+                                 "by_level": means.map { ReplicateAggregation.encode($0) }])
                 parts.append("\(model) \(d.mean >= 0 ? "+" : "")\(fmt3(d.mean))" + (d.n > 1 ? " [\(fmt3(d.ci95[0])), \(fmt3(d.ci95[1]))]" : ""))
             }
             md += parts.joined(separator: "; ") + " (last level minus first).\n"
@@ -137,8 +141,8 @@ public enum AblationReport {
             let key = f.key.name
             for (ai, a) in models.enumerated() { for b in models[(ai + 1)...] {
                 let verdicts = levels.map { level -> String in
-                    let x = marginal(table, points: points, key: key, level: level, model: a, metric: primary)
-                    let y = marginal(table, points: points, key: key, level: level, model: b, metric: primary)
+                    let x = marginal(table, points: points, where: at(key, level), model: a, metric: primary)
+                    let y = marginal(table, points: points, where: at(key, level), model: b, metric: primary)
                     guard !x.isEmpty, x.count == y.count else { return "?" }
                     let d = Replicated(zip(x, y).map { $0 - $1 })
                     guard d.n > 1 else { return "?" }
@@ -151,7 +155,26 @@ public enum AblationReport {
             md += options.replicates < 2 ? "Whether the models change order needs at least 2 replicates.\n\n"
                 : changes.isEmpty ? "No pair of models changes order across its levels (by the 95 % intervals).\n\n"
                 : "The order changes — " + changes.joined(separator: "; ") + ".\n\n"
-            effects.append(["key": f.key.name, "levels": levels, "models": perModel, "order_changes": changes])
+            // Study A's central claim at each level: PPM-CNN(Y1) − CNN, paired by replicate, and its verdict.
+            var claim: [[String: Any]] = []
+            if models.contains(claimA) && models.contains(claimB) {
+                for level in levels {
+                    let x = marginal(table, points: points, where: at(key, level), model: claimA, metric: primary)
+                    let y = marginal(table, points: points, where: at(key, level), model: claimB, metric: primary)
+                    guard !x.isEmpty, x.count == y.count else { continue }
+                    let d = Replicated(zip(x, y).map { $0 - $1 })
+                    let verdict = Verdict.paired(d, meanA: Replicated(x).mean, meanB: Replicated(y).mean)
+                    claim.append(["level": level, "difference": ReplicateAggregation.encode(d), "verdict": verdict.rawValue])
+                }
+                if !claim.isEmpty {
+                    md += "\(claimA) − \(claimB) by level: " + claim.map { c in
+                        let d = Replicated(jsonObject: c["difference"]) ?? Replicated([])
+                        return "\(c["level"]!): \(est(d)) \(c["verdict"]!)"
+                    }.joined(separator: "; ") + ".\n\n"
+                }
+            }
+            effects.append(["key": f.key.name, "levels": levels, "models": perModel, "order_changes": changes,
+                            "claim": ["models": [claimA, claimB], "by_level": claim] as [String: Any]])
             // Main-effect figure: AUC (b) per level, a bar per model with its interval.
             if !series.isEmpty {
                 let name = "effect-" + f.key.name.replacingOccurrences(of: ".", with: "-")
@@ -166,10 +189,32 @@ public enum AblationReport {
                 md += "![Main effect of \(f.key.name)](\(name).png)\n\n"
             }
         }
+        // Study A's claim at every level of every key, in one chart: what moves it.
+        let claimBars = effects.flatMap { e -> [(String, Replicated)] in
+            let key = e["key"] as! String
+            let byLevel = (e["claim"] as? [String: Any])?["by_level"] as? [[String: Any]] ?? []
+            return byLevel.compactMap { c in
+                Replicated(jsonObject: c["difference"]).map { ("\(key)=\(c["level"]!)", $0) }
+            }
+        }
+        if !claimBars.isEmpty {
+            let name = "claim-by-level"
+            let chart = BarChart(categories: claimBars.map(\.0),
+                                 series: [.init(label: "", values: claimBars.map { $0.1.mean },
+                                                intervals: options.replicates > 1 ? claimBars.map { $0.1.ci95 } : nil)],
+                                 valueLabel: "AUC (b): \(claimA) − \(claimB)", categoryLabel: "",
+                                 title: "\(claimA) − \(claimB) at each level" + (options.replicates > 1 ? " (mean and 95 % interval)" : " (one replicate)"),
+                                 showValues: false, baseline: 0, reference: (0, "no difference"))
+            let width = max(520.0, 34.0 * Double(claimBars.count) + 120)
+            let base = (options.out as NSString).appendingPathComponent(name)
+            try chart.render(to: base + ".png", size: Size(width: width, height: 340))
+            try chart.render(to: base + ".pdf", size: Size(width: width, height: 340))
+            figures += [name + ".png", name + ".pdf"]
+            md += "![\(claimA) − \(claimB) at each level](\(name).png)\n\n"
+        }
         // Two-key interactions: Study A's central claim, PPM-CNN(Y1) − CNN on (b), over each pair of keys' levels.
-        let (claimA, claimB) = ("PPM-CNN(Y1)", "CNN")
         var interactions: [[String: Any]] = []
-        if models.contains(claimA) && models.contains(claimB) {
+        if models.contains(claimA) && models.contains(claimB) && baseline == nil {
             let varied = factors.map(\.key.name).filter { k in Set(points.compactMap { $0.values[k] }).count >= 2 }
             for (ai, a) in varied.enumerated() { for b in varied[(ai + 1)...] {
                 let rows = unique(points.compactMap { $0.values[a] })
@@ -195,7 +240,7 @@ public enum AblationReport {
         }
         let doc: [String: Any] = [
             "experiment": options.experiment, "study": options.study, "replicates": options.replicates, "quick": options.quick,
-            "design": design, "keys": factors.map { ["key": $0.key.name, "levels": $0.levels] as [String: Any] },
+            "design": design, "baseline": baseline ?? [:], "keys": factors.map { ["key": $0.key.name, "levels": $0.levels] as [String: Any] },
             "points": pointRows, "effects": effects, "interactions": interactions, "figures": figures, "metric_for_effects": primary,
         ]
         try Replication.write(doc, to: (options.out as NSString).appendingPathComponent("results.json"))

@@ -46,11 +46,34 @@ public enum AblationRun {
             root["rainfall"] = rainfall
         }
         for (key, value) in keys {
-            guard case let .config(path) = key.kind else { continue }
-            root = try set(root, path: path, value: Double(value).map { $0 as Any } ?? value, key: key.name)
+            switch key.kind {
+            case let .config(path):
+                root = try set(root, path: path, value: Double(value).map { $0 as Any } ?? value, key: key.name)
+            case let .configScale(path):
+                guard let current = number(in: root, at: path), let factor = Double(value) else {
+                    throw AblationError("\(key.name): \(study) has no number at \(path.joined(separator: ".")) to scale")
+                }
+                root = try set(root, path: path, value: current * factor, key: key.name)
+            case .option, .flag: continue
+            }
         }
         try AtomicFile.write(Data(try Yams.dump(object: root, sortKeys: true).utf8), to: path)
         _ = try StudyConfig.load(path)   // the derived config must be a valid study
+    }
+
+    /// The number at `path` of a YAML mapping, if there is one.
+    static func number(in mapping: [String: Any], at path: [String]) -> Double? {
+        var node: Any = mapping
+        for p in path {
+            guard let m = node as? [String: Any], let next = m[p] else { return nil }
+            node = next
+        }
+        switch node {
+        case let x as Double: return x
+        case let x as Int: return Double(x)
+        case let x as String: return Double(x)
+        default: return nil
+        }
     }
 
     static func set(_ mapping: [String: Any], path: [String], value: Any, key: String) throws -> [String: Any] {
@@ -94,7 +117,7 @@ public enum AblationRun {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(point), to: (folder as NSString).appendingPathComponent("point.json"))
-            let configKeys = factors.filter { if case .config = $0.key.kind { true } else { false } }
+            let configKeys = factors.filter { $0.key.isConfig }
             var study = options.study
             if !configKeys.isEmpty {
                 study = (folder as NSString).appendingPathComponent("study.yaml")

@@ -6,7 +6,7 @@ import ExperimentKit
 import Foundation
 import Ink
 
-enum Design: String, ExpressibleByArgument, CaseIterable { case factorial, lhs }
+enum Design: String, ExpressibleByArgument, CaseIterable { case factorial, oneAtATime = "one-at-a-time", lhs }
 
 @main
 struct AblateCommand: ParsableCommand {
@@ -28,7 +28,12 @@ struct AblateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A key and its levels, KEY=V1,V2,… (or KEY=lo:hi with --design lhs); repeat for more keys.",
                                valueName: "KEY=values"))
     var vary: [String] = []
-    @Option(help: "factorial (every combination; default) or lhs (a Latin hypercube of --points points).") var design: Design = .factorial
+    @Option(help: ArgumentHelp("""
+        factorial (every combination; default), one-at-a-time (a baseline — each key's default where it is \
+        among the levels, else its first level — and each key's other levels with the rest at the baseline) \
+        or lhs (a Latin hypercube of --points points).
+        """, valueName: "design"))
+    var design: Design = .factorial
     @Option(help: "Points of a Latin hypercube.") var points = 10
     @Option(help: ArgumentHelp("Replicates per point.", valueName: "n")) var replicates = 2
     @Flag(help: "Reduced networks (the experiment's --quick).") var quick = false
@@ -51,7 +56,11 @@ struct AblateCommand: ParsableCommand {
         do {
             let factors = try vary.map { try AblationFactor(parsing: $0, experiment: experiment) }
             guard Set(factors.map(\.key.name)).count == factors.count else { throw ValidationError("a key is given twice") }
-            if design == .factorial { _ = try AblationDesign.factorial(factors) }
+            switch design {
+            case .factorial: _ = try AblationDesign.factorial(factors)
+            case .oneAtATime: _ = try AblationDesign.oneAtATime(factors)
+            case .lhs: break
+            }
         } catch let e as AblationError {
             throw ValidationError(e.description)
         }
@@ -72,10 +81,16 @@ struct AblateCommand: ParsableCommand {
             }
             let grid: [AblationPoint]
             let designText: String
+            var baseline: [String: String]?
             switch design {
             case .factorial:
                 grid = try AblationDesign.factorial(factors)
                 designText = "full factorial"
+            case .oneAtATime:
+                let oat = try AblationDesign.oneAtATime(factors)
+                grid = oat.points
+                baseline = oat.baseline
+                designText = "one key at a time around the baseline " + factors.map { "\($0.key.name)=\(baseline![$0.key.name]!)" }.joined(separator: ", ")
             case .lhs:
                 grid = try AblationDesign.latinHypercube(factors, count: points, seed: seed ?? 1)
                 designText = "Latin hypercube of \(grid.count) points"
@@ -83,7 +98,7 @@ struct AblateCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             progress("\(grid.count) points (\(designText)) × \(replicates) replicates of \(experiment)")
             let runs = try AblationRun.run(grid, factors: factors, options: options, progress: progress)
-            let md = try AblationReport.write(runs, factors: factors, options: options, design: designText)
+            let md = try AblationReport.write(runs, factors: factors, options: options, design: designText, baseline: baseline)
             // report.html beside report.md, its figures by relative path (open it from DIR).
             let body = MarkdownParser().html(from: md)
             let html = """

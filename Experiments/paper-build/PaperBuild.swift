@@ -23,7 +23,7 @@ struct PaperBuild: ParsableCommand {
     func run() throws {
         let r = FigureResults(root: figures)
         if summary { print(summaryTable(r)); return }
-        guard !r.studies.isEmpty else {
+        guard !r.studies.isEmpty || !r.ablations.isEmpty else {
             FileHandle.standardError.write(Data("error: no results under \(figures)/; run `make figures` first\n".utf8))
             throw ExitCode.failure
         }
@@ -42,7 +42,8 @@ struct PaperBuild: ParsableCommand {
             throw ExitCode.failure
         }
         try write(html(body, relativeTo: out), to: "\(out)/paper.html")
-        print("paper: \(out)/paper.md and \(out)/paper.html (\(r.studies.joined(separator: ", ")); \(claims.count) claims)")
+        print("paper: \(out)/paper.md and \(out)/paper.html (" + (r.studies.isEmpty ? "no experiment results" : r.studies.joined(separator: ", "))
+              + "; \(claims.count) claims" + (r.ablations.isEmpty ? "" : "; ablations on " + r.ablations.keys.sorted().joined(separator: ", ")) + ")")
     }
 
     func write(_ s: String, to path: String) throws {
@@ -200,7 +201,7 @@ struct PaperBuild: ParsableCommand {
                     "slope_mean": est(t["slope_mean_deg"], 1)]
         }
         return ["studies": studies, "claims": claimRows, "verdict_rule": Verdict.rule, "audit": auditRows, "audit_count": auditRows.count, "twin": twin,
-                "audit_by_check": byCheck, "coverage": coverage,
+                "audit_by_check": byCheck, "coverage": coverage, "ablations": AblationSection.context(r),
                 "figures": figures]
     }
 

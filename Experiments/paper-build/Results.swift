@@ -7,6 +7,8 @@ struct FigureResults {
     /// experiment → study → results object.
     var byExperiment: [String: [String: [String: Any]]] = [:]
     var audit: [String: Any]?
+    /// `make ablations`: study → run (physics, settings) → the ablation's results.json.
+    var ablations: [String: [String: [String: Any]]] = [:]
 
     static let experiments = ["model-comparison", "cov-sweep", "correlation-grid", "sampler-comparison", "network-comparison",
                               "structure-sensitivity"]
@@ -22,6 +24,14 @@ struct FigureResults {
                       let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                       let results = doc["results"] as? [String: Any] else { continue }
                 byExperiment[e, default: [:]][study] = results
+            }
+        }
+        let ablationRoot = (root as NSString).appendingPathComponent("ablations")
+        for study in (try? fm.contentsOfDirectory(atPath: ablationRoot)) ?? [] {
+            for run in (try? fm.contentsOfDirectory(atPath: "\(ablationRoot)/\(study)")) ?? [] {
+                guard let data = fm.contents(atPath: "\(ablationRoot)/\(study)/\(run)/results.json"),
+                      let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any], doc["effects"] != nil else { continue }
+                ablations[study, default: [:]][run] = doc
             }
         }
         if let data = fm.contents(atPath: "\(root)/paper-audit/results.json"),

@@ -65,6 +65,8 @@ public struct BarChart: Chart {
         let all = series.flatMap(\.values).filter(\.isFinite) + (reference.map { [$0.value] } ?? [])
         let top = mode == .stacked ? totals.max()! : (all + whiskers).max()!
         var bottom = mode == .stacked ? 0 : min(baseline ?? 0, all.min()!)
+        // Bars below their origin (differences) show their whiskers whole: there the bottom follows them.
+        if mode == .grouped, all.min()! < (baseline ?? 0), let low = whiskers.min() { bottom = min(bottom, low) }
         // A reference at the bars' origin stays visible: the axis starts a little below it.
         if mode == .grouped, let reference, reference.value <= bottom { bottom = reference.value - 0.06 * (top - reference.value) }
         let base = mode == .stacked ? 0 : (baseline ?? 0)

@@ -35,6 +35,25 @@ struct AblateTests {
         }
         let low = try #require(try candidates("p001")), high = try #require(try candidates("p002"))
         #expect(low < high, "candidates at POF < 0.3: \(low), at POF < 0.7: \(high)")
+        // The claim at each level, in one chart.
+        #expect(FileManager.default.fileExists(atPath: dir.path("ab/claim-by-level.png")))
+        // The paper's ablation section takes its numbers from results.json: the paired difference
+        // PPM-CNN(Y1) − CNN at each threshold, with its interval and verdict, as the row says.
+        let doc = try Self.results(dir.path("ab/results.json"))
+        let effect = try #require((doc["effects"] as? [[String: Any]])?.first)
+        let claims = try #require((effect["claim"] as? [String: Any])?["by_level"] as? [[String: Any]])
+        try FileManager.default.createDirectory(atPath: dir.path("figures/ablations/twin"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.path("figures/ablations/twin/settings"), withDestinationPath: dir.path("ab"))
+        try TileTests.run(TileTests.binary("paper-build"), ["--figures", dir.path("figures"), "--out", dir.path("paper")])
+        let paper = try String(contentsOfFile: dir.path("paper/paper.md"), encoding: .utf8)
+        for claim in claims {
+            let d = try #require(claim["difference"] as? [String: Any])
+            let mean = try #require(d["mean"] as? Double), ci = try #require(d["ci95"] as? [Double])
+            let cell = [mean, ci[0], ci[1]].map { String(format: "%.3f", $0).replacingOccurrences(of: "-", with: "−") }
+            let row = paper.split(separator: "\n").first { $0.hasPrefix("| sampler | `sampler.pof_threshold` | \(claim["level"]!) ") }
+            #expect(row?.contains("\(cell[0]) [\(cell[1]), \(cell[2])] | \(claim["verdict"]!) |") == true,
+                    "paper row \(row ?? "missing") lacks \(cell) \(claim["verdict"]!)")
+        }
         // The same command again gives the same results.json (its replicates are kept).
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.path("ab/results.json")))
         try TileTests.run(TileTests.binary("ablate"), arguments)

@@ -57,6 +57,17 @@ import Twin
         #expect(throws: AblationError.self) { try AblationDesign.factorial([range]) }
     }
 
+    /// One key at a time: the baseline (each key's default where it is listed, else its first level), then
+    /// each key's other levels with the rest at the baseline.
+    @Test func oneAtATimeVariesOneKeyAroundTheBaseline() throws {
+        let profile = try AblationFactor(parsing: "ppm.profile=a,b,c", experiment: "model-comparison")
+        let threshold = try AblationFactor(parsing: "sampler.pof_threshold=0.3,0.7", experiment: "model-comparison")
+        let (grid, baseline) = try AblationDesign.oneAtATime([profile, threshold])
+        #expect(baseline == ["ppm.profile": "c", "sampler.pof_threshold": "0.3"])
+        #expect(grid.map(\.label) == ["ppm.profile=c, sampler.pof_threshold=0.3", "ppm.profile=a, sampler.pof_threshold=0.3",
+                                      "ppm.profile=b, sampler.pof_threshold=0.3", "ppm.profile=c, sampler.pof_threshold=0.7"])
+    }
+
     /// A Latin hypercube puts exactly one point in each of the K strata of every range, odd keys stay odd,
     /// and the same seed gives the same design.
     @Test func latinHypercubeStratifiesEveryRange() throws {
@@ -117,15 +128,23 @@ import Twin
 
 /// `rainfall.scale` reaches PRL-STIM: the twin's storm twice as strong wets the slopes deeper.
 @Suite struct RainfallScaleTests {
-    @Test func scaledStormWetsDeeper() throws {
+    /// A small twin's config, and the config an ablation derives from it with `key` set to `value` (their
+    /// files live as long as the returned directory).
+    static func twinConfigs(setting key: String, to value: String) throws
+        -> (base: StudyConfig, derived: StudyConfig, directory: TemporaryDirectory) {
         let dir = try TemporaryDirectory()
         var o = TwinTests.smallOptions()
         o.seed = 9
         _ = try Twin.generate(o, directory: dir.path("twin"))
-        let key = try AblationKeys.key("rainfall.scale", experiment: "model-comparison")
-        try AblationRun.writeDerivedConfig(study: dir.path("twin/twin.yaml"), dataRoot: nil, keys: [(key, "2.0")],
-                                           to: dir.path("scaled.yaml"))
-        let base = try StudyConfig.load(dir.path("twin/twin.yaml")), scaled = try StudyConfig.load(dir.path("scaled.yaml"))
+        try AblationRun.writeDerivedConfig(study: dir.path("twin/twin.yaml"), dataRoot: nil,
+                                           keys: [(try AblationKeys.key(key, experiment: "model-comparison"), value)],
+                                           to: dir.path("derived.yaml"))
+        return (try StudyConfig.load(dir.path("twin/twin.yaml")), try StudyConfig.load(dir.path("derived.yaml")), dir)
+    }
+
+    @Test func scaledStormWetsDeeper() throws {
+        let (base, scaled, directory) = try Self.twinConfigs(setting: "rainfall.scale", to: "2.0")
+        defer { withExtendedLifetime(directory) {} }
         #expect(base.rainfallScale == 1 && scaled.rainfallScale == 2)
         let (h1, _) = try PPMRun.storm(base), (h2, _) = try PPMRun.storm(scaled)
         #expect(zip(h1.intensityMillimetersPerHour, h2.intensityMillimetersPerHour).allSatisfy { abs($1 - 2 * $0) < 1e-12 })
@@ -136,5 +155,23 @@ import Twin
         }
         let front1 = try meanFront(base), front2 = try meanFront(scaled)
         #expect(front2 > front1 + 0.05, "mean wetting front \(front1) m at ×1, \(front2) m at ×2")
+    }
+}
+
+/// `parameters.ks_m_per_s.scale` multiplies the config's k_s, and at a tenth of the twin's k_s the storm's
+/// peak exceeds it: runoff is generated and routed, where at ×1 infiltration is supply-limited everywhere.
+@Suite struct ConductivityScaleTests {
+    @Test func tenthOfKsRoutesRunoff() throws {
+        let (base, scaled, directory) = try RainfallScaleTests.twinConfigs(setting: "parameters.ks_m_per_s.scale", to: "0.1")
+        defer { withExtendedLifetime(directory) {} }
+        let ks = try #require(base.parameters[.saturatedConductivity].mean)
+        #expect(abs(try #require(scaled.parameters[.saturatedConductivity].mean) - 0.1 * ks) <= 1e-15)
+        let regime1 = try PPMRun.inputs(try StudyContext(base)).regime
+        let regime01 = try PPMRun.inputs(try StudyContext(scaled)).regime
+        #expect(regime1.peakRainMillimetersPerHour < regime1.saturatedConductivityMillimetersPerHour)
+        #expect(regime1.capacityLimitedCells == 0 && regime1.routedRunoffCubicMeters == 0)
+        #expect(regime01.peakRainMillimetersPerHour > regime01.saturatedConductivityMillimetersPerHour)
+        #expect(regime01.capacityLimitedCells > 0 && regime01.routedRunoffCubicMeters > 0,
+                "at k_s × 0.1: \(regime01.capacityLimitedCells) capacity-limited cells, \(regime01.routedRunoffCubicMeters) m³ routed")
     }
 }
