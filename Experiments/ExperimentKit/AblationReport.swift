@@ -199,12 +199,13 @@ public enum AblationReport {
         }
         if !claimBars.isEmpty {
             let name = "claim-by-level"
-            let chart = BarChart(categories: claimBars.map(\.0),
+            var chart = BarChart(categories: claimBars.map(\.0),
                                  series: [.init(label: "", values: claimBars.map { $0.1.mean },
                                                 intervals: options.replicates > 1 ? claimBars.map { $0.1.ci95 } : nil)],
                                  valueLabel: "AUC (b): \(claimA) − \(claimB)", categoryLabel: "",
                                  title: "\(claimA) − \(claimB) at each level" + (options.replicates > 1 ? " (mean and 95 % interval)" : " (one replicate)"),
                                  showValues: false, baseline: 0, reference: (0, "no difference"))
+            chart.wholeIntervals = true
             let width = max(520.0, 34.0 * Double(claimBars.count) + 120)
             let base = (options.out as NSString).appendingPathComponent(name)
             try chart.render(to: base + ".png", size: Size(width: width, height: 340))

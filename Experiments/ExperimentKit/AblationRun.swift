@@ -19,6 +19,8 @@ public enum AblationRun {
         /// Options passed to every run as they are (the executor and its sbatch flags).
         public var passThrough: [String] = []
         public var out = ""
+        /// Run nothing: report the points' results as they stand (each point must have its results.json).
+        public var reportOnly = false
         public init() {}
     }
 
@@ -113,6 +115,16 @@ public enum AblationRun {
         var runs: [PointRun] = []
         for (i, point) in points.enumerated() {
             let folder = (options.out as NSString).appendingPathComponent(String(format: "points/p%03d", i + 1))
+            if options.reportOnly {
+                let run = PointRun(point: point, folder: folder)
+                let recorded = (folder as NSString).appendingPathComponent("point.json")
+                guard let data = fm.contents(atPath: recorded), (try? JSONDecoder().decode(AblationPoint.self, from: data)) == point,
+                      fm.fileExists(atPath: (run.results as NSString).appendingPathComponent("results.json")) else {
+                    throw AblationError("--report-only: point \(i + 1) (\(point.label)) has no results in \(folder); run without --report-only")
+                }
+                runs.append(run)
+                continue
+            }
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

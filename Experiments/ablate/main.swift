@@ -37,6 +37,9 @@ struct AblateCommand: ParsableCommand {
     @Option(help: "Points of a Latin hypercube.") var points = 10
     @Option(help: ArgumentHelp("Replicates per point.", valueName: "n")) var replicates = 2
     @Flag(help: "Reduced networks (the experiment's --quick).") var quick = false
+    @Flag(name: .customLong("report-only"),
+          help: "Run nothing: write the report from the points' results as they stand (e.g. after a change to the report's figures).")
+    var reportOnly = false
     @Option(help: "Seed (default: the study's); replicate k of every point draws from the same seed.") var seed: UInt64?
     @Option(help: ArgumentHelp("Replicates run at once within a point (the experiment's --jobs).", valueName: "n")) var jobs: Int?
     @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).") var dataRoot: String?
@@ -74,6 +77,7 @@ struct AblateCommand: ParsableCommand {
             options.experiment = experiment; options.study = study; options.dataRoot = dataRoot
             options.replicates = replicates; options.quick = quick; options.seed = seed; options.jobs = jobs
             options.out = out
+            options.reportOnly = reportOnly
             if executor == "slurm" {
                 options.passThrough = ["--executor", "slurm", "--wait"]
                     + [("--partition", partition), ("--account", account), ("--time", time), ("--mem", mem)]

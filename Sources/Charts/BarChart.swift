@@ -29,6 +29,9 @@ public struct BarChart: Chart {
     public var valueCeiling: Double?
     /// A dashed horizontal reference (e.g. chance, AUC 0.5) with its label.
     public var reference: (value: Double, label: String)?
+    /// Grouped bars: the value axis takes in every whisker whole, below the bars' origin too (for
+    /// differences, whose intervals crossing 0 are the point); by default whiskers below the origin are cut.
+    public var wholeIntervals = false
 
     public init(categories: [String], series: [Series], mode: Mode = .grouped, valueLabel: String,
                 categoryLabel: String = "", title: String? = nil, showValues: Bool = false, valueDecimals: Int = 1,
@@ -65,8 +68,8 @@ public struct BarChart: Chart {
         let all = series.flatMap(\.values).filter(\.isFinite) + (reference.map { [$0.value] } ?? [])
         let top = mode == .stacked ? totals.max()! : (all + whiskers).max()!
         var bottom = mode == .stacked ? 0 : min(baseline ?? 0, all.min()!)
-        // Bars below their origin (differences) show their whiskers whole: there the bottom follows them.
-        if mode == .grouped, all.min()! < (baseline ?? 0), let low = whiskers.min() { bottom = min(bottom, low) }
+        // Bars below their origin, or charts of differences, show their whiskers whole: the bottom follows them.
+        if mode == .grouped, wholeIntervals || all.min()! < (baseline ?? 0), let low = whiskers.min() { bottom = min(bottom, low) }
         // A reference at the bars' origin stays visible: the axis starts a little below it.
         if mode == .grouped, let reference, reference.value <= bottom { bottom = reference.value - 0.06 * (top - reference.value) }
         let base = mode == .stacked ? 0 : (baseline ?? 0)
