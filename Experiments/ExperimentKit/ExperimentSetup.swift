@@ -24,6 +24,9 @@ package struct ExperimentSetup {
     let secondary: FactorLayers?
     let valid: [Bool]
     let landslides: [Int]
+    /// Every landslide cell (a polygon inventory's every cell inside; else the landslides' cells): no
+    /// negative, buffer or test negative is drawn on one.
+    let footprint: [Int]
     let heldOut: [Int]
     let trainingLandslides: [Int]
     let commonNegatives: [Int]
@@ -50,19 +53,22 @@ package struct ExperimentSetup {
         let valid = second.map { zip(factorValid, $0.valid).map { $0 && $1 } } ?? factorValid
         self.valid = valid
         landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter { valid[$0] }.sorted()
+        footprint = inputs.landslideFootprint
+        let onLandslide = Set(footprint)
         let order = Trainer.permutation(landslides.count, generator: &g)
         let count = Int((Double(landslides.count) * heldOutFraction).rounded())
         heldOut = order.prefix(count).map { [landslides] in landslides[$0] }.sorted()
         let held = Set(heldOut)
         trainingLandslides = landslides.filter { !held.contains($0) }
         if let ev = inputs.evaluation {
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+            // A non-landslide evaluation point on a mapped landslide (inside a polygon) is not a negative.
+            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] && !onLandslide.contains($0.0) }.map(\.0)
         } else {
             var negatives: [Int] = []
-            let all = Set(landslides), n = inputs.dem.count
+            let n = inputs.dem.count
             while negatives.count < 1000 {
                 let c = Int(g.nextUnit() * Double(n))
-                if valid[c] && !all.contains(c) { negatives.append(c) }
+                if valid[c] && !onLandslide.contains(c) { negatives.append(c) }
             }
             commonNegatives = negatives
         }
@@ -103,6 +109,26 @@ struct FigureWriter {
     mutating func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
         files += try chart.render(basePath: (directory as NSString).appendingPathComponent(stem), size: size)
             .map { ($0 as NSString).lastPathComponent }
+    }
+
+    /// Writes a susceptibility map as a GeoTIFF at `maps/<stem>.tif`: Float32 on the DEM's grid and CRS,
+    /// nodata −9999 off the analysed cells, the band described, provenance in the metadata (opens in QGIS).
+    mutating func saveMap(_ values: [Float], on dem: Grid<Float>, valid: [Bool], stem: String, description: String,
+                          config: StudyConfig, seed: UInt64) throws {
+        let folder = (directory as NSString).appendingPathComponent("maps")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let nodata: Float = -9999
+        let grid = Grid(like: dem, nodata: nodata, values: zip(values, valid).map { $1 && $0.isFinite ? $0 : nodata })
+        let provenance = Provenance.current(configDigest: config.configDigest, seed: seed)
+        try RasterIO.writeGeoTIFF(grid, to: (folder as NSString).appendingPathComponent(stem + ".tif"),
+                                  metadata: provenance.geoTIFFMetadata, bandDescription: description)
+        files.append("maps/\(stem).tif")
+    }
+
+    /// A file stem for a model's name: "PPM-CNN(Y1)" → "ppm-cnn-y1".
+    static func stem(_ name: String) -> String {
+        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
     }
 
     /// Writes `results.json` with provenance.

@@ -154,16 +154,15 @@ public enum ModelComparison {
         let setup = try ExperimentSetup(context, seed: options.seed, factors: channels, secondaryFactors: glmFactors,
                                         extra: studyA.pofChannel ? ["pof": ppm.pof] : [:])
         let g = setup.generator
-        let (inputs, dem, factors, moments, valid) = (setup.inputs, setup.dem, setup.factors, setup.moments, setup.valid)
+        let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let raster = setup.raster
         let glmLayers = setup.secondary!, glmMoments = glmLayers.moments()
-        let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).sorted()
         let (usable, heldOut, trainingLandslides) = (setup.landslides, setup.heldOut, setup.trainingLandslides)
         let commonNegatives = setup.commonNegatives
         let common = setup.common
         func cellSet(_ cells: [Int], _ labels: [Int]) -> SampleSet { SampleSet.cells(cells, labels: labels, columns: dem.cols) }
-        // Candidate regions: analysed cells, never a landslide cell (held out or not).
-        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
+        // Candidate regions: analysed cells, never a landslide cell (held out or not; every cell of a polygon).
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0), valid).map { $0 && $1 }
         let pof = ppm.pof
         let (t, ko, kc) = (studyA.pofThreshold, studyA.kernelOpen, studyA.kernelClose)
         func pofRegion(_ threshold: Float, _ open: Int, _ close: Int) -> [Bool] {
@@ -207,7 +206,7 @@ public enum ModelComparison {
             var negativeGenerator = g.split(.negatives(k))
             let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,
                                                       cols: dem.cols, count: negativeCount, spacingMeters: 0,
-                                                      avoid: landslides, generator: &negativeGenerator, sampler: region.sampler)
+                                                      avoid: setup.footprint, generator: &negativeGenerator, sampler: region.sampler)
             let set = cellSet(trainingLandslides + negatives, trainingLandslides.map { _ in 1 } + negatives.map { _ in 0 })
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &modelGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
@@ -221,7 +220,7 @@ public enum ModelComparison {
             var generatorC = g.split(.spatialModel(k)), negativeGeneratorC = g.split(.spatialNegatives(k))
             progress("\(region.name): protocol (c) training")
             let (scoresC, negativesC) = try spatial.trainAndScore(.patchCNN, candidates: candidates, sampler: region.sampler, grid: dem,
-                                                                  avoid: landslides, factors: factors, raster: raster, moments: moments,
+                                                                  avoid: setup.footprint, factors: factors, raster: raster, moments: moments,
                                                                   settings: settings, patch: patch, model: &generatorC,
                                                                   negatives: &negativeGeneratorC,
                                                                   negativesPerLandslide: studyA.negativesPerLandslide)
@@ -284,6 +283,9 @@ public enum ModelComparison {
         let grid = setup.mapGrid
         let points = setup.mapPoints
         for k in scored.indices {
+            try writer.saveMap(scored[k].map, on: dem, valid: valid, stem: FigureWriter.stem(scored[k].name),
+                               description: "\(scored[k].name): susceptibility (\(scored[k].name == "PPM" ? "probability of failure" : "score in [0, 1]"))",
+                               config: config, seed: options.seed)
             let values = scored[k].map.enumerated().filter { valid[$0.offset] && $0.element.isFinite }.map { Double($0.element) }
             let breaks = try NaturalBreaks(ClassBreaks.sampled(values), classes: 5)
             var classes = [UInt8](repeating: 255, count: dem.count)

@@ -117,7 +117,7 @@ public enum NetworkComparison {
             }
         }
         let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let base = NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0)
         let candidates = (0..<dem.count).map { base[$0] && valid[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }
         var negativeGenerator = g.split(.negatives(0))
         let negatives = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows, cols: dem.cols,
@@ -130,6 +130,7 @@ public enum NetworkComparison {
         let cellArea = abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight) / 1e6
         let grid = setup.mapGrid, points = setup.mapPoints
         var zoningMaps: [ClassedMapChart] = []
+        var susceptibility: [(label: String, map: [Float])] = []
         // The information-value zoning (Study B's Fig. 4): the total information in five natural-breaks classes.
         var ivClasses = [UInt8](repeating: 255, count: dem.count)
         var ivArea = [Double](repeating: 0, count: 5), ivSlides = [Int](repeating: 0, count: 5)
@@ -190,6 +191,7 @@ public enum NetworkComparison {
                 let k = breaks.classIndex(of: Double(map[c])); area[k] += cellArea; classes[c] = UInt8(k)
             }
             zoningMaps.append(ClassedMapChart(grid: grid, classes: classes, points: points, title: label))
+            susceptibility.append((label, map))
             for c in landslides where map[c].isFinite { slides[breaks.classIndex(of: Double(map[c]))] += 1 }
             let total = area.reduce(0, +), rep = reportedAreas[label]!, repTotal = rep.reduce(0, +)
             results.append(NetworkResult(model: label, studyProtocol: a, commonTest: b, aucSpatialTest: aucC, reportedByStudy: reported[label]!,
@@ -199,6 +201,10 @@ public enum NetworkComparison {
         }
         var writer = try FigureWriter(outputDirectory)
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        for (label, map) in susceptibility {
+            try writer.saveMap(map, on: dem, valid: valid, stem: FigureWriter.stem(label), description: "\(label): susceptibility (score in [0, 1])",
+                               config: config, seed: options.seed)
+        }
         try save(ROCChart(curves: curves, title: "\(config.name): common test"), "roc-common-test")
         try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol (70/30)"),
                               ROCChart(curves: curves, title: "(b) common test")], columns: 2, letters: false), "roc-panels")

@@ -255,6 +255,7 @@ public enum Replication {
             let from = (directory(out, replicate: 0) as NSString).appendingPathComponent(name)
             let to = (out as NSString).appendingPathComponent(name)
             if fm.fileExists(atPath: to) { try fm.removeItem(atPath: to) }
+            try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fm.copyItem(atPath: from, toPath: to)
         }
         try write(["provenance": provenance, "results": merged], to: (out as NSString).appendingPathComponent("results.json"))

@@ -106,10 +106,10 @@ public enum SamplerComparison {
         let needed = trainingLandslides.count
         // Candidate regions: analysed cells, never a landslide cell; the information-value model sees only
         // the training landslides.
-        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0), valid).map { $0 && $1 }
         let slope = try context.slopeDegrees()
         let buffer = feasible("buffer (m)", studyValue: options.bufferMeters, step: -100, limit: 0, needed: needed) { b in
-            zip(base, NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: b)).map { $0 && $1 }
+            zip(base, NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: b)).map { $0 && $1 }
         }
         let slopeLimit = feasible("maximum slope (°)", studyValue: options.maximumSlopeDegrees, step: 1, limit: 90, needed: needed) { s in
             (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= s }

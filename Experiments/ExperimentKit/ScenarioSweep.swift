@@ -100,7 +100,7 @@ public enum ScenarioSweep {
         let slope = prepared.slope
         let aspect = try context.aspectDegrees()
         let (landslides, trainingLandslides) = (setup.landslides, setup.trainingLandslides)
-        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0), valid).map { $0 && $1 }
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0), valid).map { $0 && $1 }
         var samplerCandidates: [SamplerCandidates] = []
         var candidateGroups: [(mask: [Bool], scenarios: [Scenario])] = []
         // 1,000 random points (not landslides), the same for every scenario.

@@ -94,7 +94,7 @@ public enum StructureSensitivity {
         let prepared = try PPMRun.inputs(context)
         let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
                                              uncertainty: try Scenario.config.uncertainty(config), profile: .c)
-        let base = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: 0)
+        let base = NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0)
         // The design runs use a reduced network (16 channels, 15 epochs; quick: 8, 3), said in the results.
         var designSettings = ModelSettings()
         designSettings.channels = options.quick ? 8 : 16

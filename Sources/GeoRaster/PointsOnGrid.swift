@@ -21,6 +21,14 @@ public struct PointsOnGrid: Sendable, Equatable {
 
     /// Points kept (on valid cells).
     public var inside: Int { cellIndices.count }
+
+    public init(cellIndices: [Int], pointIndices: [Int], outside: Int, onNodata: Int, total: Int) {
+        self.cellIndices = cellIndices
+        self.pointIndices = pointIndices
+        self.outside = outside
+        self.onNodata = onNodata
+        self.total = total
+    }
 }
 
 extension Grid {

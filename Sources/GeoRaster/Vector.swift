@@ -83,6 +83,30 @@ public struct MapPolygon: Sendable, Equatable {
     }
 }
 
+extension MapPolygon {
+    /// The area centroid (holes subtracted), by the shoelace moments; the vertices' mean for a
+    /// degenerate polygon of no area.
+    public var centroid: MapPoint {
+        var a = 0.0, cx = 0.0, cy = 0.0
+        for (k, ring) in rings.enumerated() where ring.count >= 3 {
+            var ra = 0.0, rx = 0.0, ry = 0.0
+            for i in 0..<ring.count {
+                let p = ring[i], q = ring[(i + 1) % ring.count]
+                let cross = p.x * q.y - q.x * p.y
+                ra += cross; rx += (p.x + q.x) * cross; ry += (p.y + q.y) * cross
+            }
+            // The exterior counts positively and holes negatively, whatever their winding.
+            let sign: Double = (k == 0) == (ra >= 0) ? 1 : -1
+            a += sign * ra / 2; cx += sign * rx / 6; cy += sign * ry / 6
+        }
+        guard abs(a) > 0, let exterior = rings.first, !exterior.isEmpty else {
+            let all = rings.flatMap { $0 }
+            return MapPoint(x: all.map(\.x).reduce(0, +) / Double(max(all.count, 1)), y: all.map(\.y).reduce(0, +) / Double(max(all.count, 1)))
+        }
+        return MapPoint(x: cx / a, y: cy / a)
+    }
+}
+
 /// Polygons read from a vector file.
 public struct PolygonSet: Sendable {
     public var polygons: [MapPolygon]
@@ -184,6 +208,21 @@ public enum VectorIO {
             }
             let crs = try layerCRS(layer, path: path) ?? options.assumedCRS
             return PointSet(points: points, crs: crs, attributes: attributes, source: path)
+        }
+    }
+
+    /// Whether the layer's first feature with a geometry is a polygon or multipolygon (a CSV never is).
+    public static func holdsPolygons(_ path: String, layer: String? = nil) throws -> Bool {
+        if path.lowercased().hasSuffix(".csv") { return false }
+        return try withLayer(path, layerName: layer, openOptions: []) { handle in
+            OGR_L_ResetReading(handle)
+            while let feature = OGR_L_GetNextFeature(handle) {
+                defer { OGR_F_Destroy(feature) }
+                guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
+                let type = flatType(geometry)
+                return type == wkbPolygon || type == wkbMultiPolygon
+            }
+            return false
         }
     }
 

@@ -54,7 +54,9 @@ public enum SampleRun {
         let inside = { (c: Int) in area?[c] != false }
         let landslides = Array(Set(inputs.inventoryOnGrid.cellIndices)).filter(inside).sorted()
         let count = Int((options.common.ratio * Double(landslides.count)).rounded())
-        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.common.exclusionBufferMeters),
+        // Negatives keep off every landslide cell (all of a polygon's), and off its buffers.
+        let footprint = inputs.landslideFootprint
+        let base = zip(NegativeSampling.outsideBuffer(dem, landslides: footprint, bufferMeters: options.common.exclusionBufferMeters),
                        dem.validMask.indices).map { $0 && inside($1) }
         var candidates = base
         var settings: [String: String] = [:]
@@ -64,7 +66,7 @@ public enum SampleRun {
         case .random:
             break
         case .buffer:
-            let outside = NegativeSampling.outsideBuffer(dem, landslides: landslides, bufferMeters: options.bufferMeters)
+            let outside = NegativeSampling.outsideBuffer(dem, landslides: footprint, bufferMeters: options.bufferMeters)
             candidates = zip(base, outside).map { $0 && $1 }
             settings["buffer_m"] = String(options.bufferMeters)
         case .slope:

@@ -64,11 +64,25 @@ public struct PointSource: Sendable {
     public var labelColumn: String?
     /// What to do with points off the grid or on nodata.
     public var offGrid: OffGridPolicy
+    /// With a polygon inventory: which cells of each polygon are its samples (`inventory.polygon_cells`).
+    public var polygonCells: PolygonCells = .all
 
     /// Options for ``VectorIO/readPoints(_:options:)``.
     public func readOptions() throws -> PointReadOptions {
         PointReadOptions(xColumn: xColumn, yColumn: yColumn, assumedCRS: try crs.map { try CRS($0) })
     }
+}
+
+/// What a sample is when the inventory holds polygons (landslide scarps or bodies): every cell whose
+/// centre lies inside is a landslide cell either way, and no negative may fall on one.
+public enum PolygonCells: String, Sendable, CaseIterable, Codable {
+    /// Every cell inside the polygon is a sample.
+    case all
+    /// One sample per polygon: the cell holding its area centroid, or where the centroid falls outside
+    /// the polygon (a crescent scarp), the polygon's cell nearest to it.
+    case centroid
+    /// One sample per polygon: its highest cell (the initiation zone, as initiation-zone studies take it).
+    case highest
 }
 
 /// Soil thickness model (METHODS.md A1).
@@ -232,14 +246,15 @@ extension StudyConfig {
         }
 
         func pointSource(_ key: String, labelled: Bool) throws -> PointSource {
-            let m = try top.mapping(key, allowed: pointKeys)
-            let source = PointSource(
+            let m = try top.mapping(key, allowed: pointKeys + (labelled ? [] : ["polygon_cells"]))
+            var source = PointSource(
                 path: try dataFile(m, "path"),
                 xColumn: try m.optionalString("x_column") ?? "x",
                 yColumn: try m.optionalString("y_column") ?? "y",
                 crs: try m.optionalString("crs"),
                 labelColumn: try m.optionalString("label_column"),
                 offGrid: try m.choice("off_grid", default: OffGridPolicy.drop))
+            if !labelled { source.polygonCells = try m.choice("polygon_cells", default: PolygonCells.all) }
             if let crs = source.crs {
                 do { _ = try CRS(crs) } catch { throw m.error("crs", "'\(crs)' is not a CRS GDAL knows; expected e.g. EPSG:32717") }
             }

@@ -7,9 +7,14 @@ public struct StudyInputs: Sendable {
     public let config: StudyConfig
     /// Elevation (m).
     public let dem: Grid<Float>
-    /// Landslide points on valid DEM cells.
+    /// Landslide points on valid DEM cells: the samples. From a polygon inventory, the chosen cells'
+    /// centres (`inventory.polygon_cells`).
     public let inventory: PointSet
     public let inventoryOnGrid: PointsOnGrid
+    /// The polygons of a polygon inventory on the grid; nil for points.
+    public let polygonInventory: PolygonInventory?
+    /// Every landslide cell, ascending: the polygons' cells, or the points' cells. No negative may fall here.
+    public var landslideFootprint: [Int] { polygonInventory?.footprint ?? Array(Set(inventoryOnGrid.cellIndices)).sorted() }
     /// Evaluation points on valid DEM cells, with their labels (1 landslide, 0 not).
     public let evaluation: (points: PointSet, onGrid: PointsOnGrid, labels: [UInt8])?
 
@@ -20,8 +25,20 @@ public struct StudyInputs: Sendable {
         for layer in config.layers {
             try RasterAlignment.check(try RasterIO.info(layer.path), against: demInfo)
         }
-        let inventory = try VectorIO.readPoints(config.inventory.path, options: try config.inventory.readOptions())
-        let inventoryOnGrid = try dem.locate(inventory, policy: config.inventory.offGrid, gridName: config.demPath)
+        let inventory: PointSet, inventoryOnGrid: PointsOnGrid
+        var polygonInventory: PolygonInventory?
+        if try VectorIO.holdsPolygons(config.inventory.path) {
+            let polygons = try VectorIO.readPolygons(config.inventory.path, assumedCRS: try config.inventory.readOptions().assumedCRS)
+            let located = try PolygonInventory.locate(polygons, on: dem, mode: config.inventory.polygonCells,
+                                                      policy: config.inventory.offGrid, gridName: config.demPath)
+            inventory = located.samplePoints(on: dem)
+            inventoryOnGrid = PointsOnGrid(cellIndices: located.samples, pointIndices: Array(located.samples.indices),
+                                           outside: 0, onNodata: 0, total: located.samples.count)
+            polygonInventory = located
+        } else {
+            inventory = try VectorIO.readPoints(config.inventory.path, options: try config.inventory.readOptions())
+            inventoryOnGrid = try dem.locate(inventory, policy: config.inventory.offGrid, gridName: config.demPath)
+        }
         var evaluation: (PointSet, PointsOnGrid, [UInt8])?
         if let source = config.evaluationPoints {
             let points = try VectorIO.readPoints(source.path, options: try source.readOptions())
@@ -30,7 +47,7 @@ public struct StudyInputs: Sendable {
             evaluation = (points, onGrid, onGrid.pointIndices.map { labels[$0] })
         }
         return StudyInputs(config: config, dem: dem, inventory: inventory, inventoryOnGrid: inventoryOnGrid,
-                           evaluation: evaluation)
+                           polygonInventory: polygonInventory, evaluation: evaluation)
     }
 
     /// Reads a DEM: it must be georeferenced with a positive cell size and have a valid cell.
@@ -91,6 +108,20 @@ public struct StudyInfo: Codable, Sendable {
         /// For labelled points: how many on valid cells are landslides (1) and non-landslides (0).
         public var landslides: Int?
         public var nonLandslides: Int?
+        /// A polygon inventory: its polygons, their cells, and what a sample is.
+        public var polygons: PolygonSummary?
+    }
+
+    public struct PolygonSummary: Codable, Sendable {
+        public var polygons: Int
+        public var offGrid: Int
+        /// Landslide cells (centres inside a polygon, valid).
+        public var footprintCells: Int
+        /// `inventory.polygon_cells`, and the samples it gives.
+        public var polygonCells: String
+        public var samples: Int
+        public var subCell: Int
+        public var centroidOutside: Int
     }
 
     public struct AreaSummary: Codable, Sendable {
@@ -150,11 +181,17 @@ public struct StudyInfo: Codable, Sendable {
                                areaKm2: studyArea.polygons.area / 1e6, cellsInside: studyArea.mask.values.reduce(0) { $0 + Int($1) })
         }
 
+        var inventory = summary(config.inventory, inputs.inventory, inputs.inventoryOnGrid, labels: nil)
+        if let p = inputs.polygonInventory {
+            inventory.polygons = PolygonSummary(polygons: p.cells.count, offGrid: p.offGrid, footprintCells: p.footprint.count,
+                                                polygonCells: config.inventory.polygonCells.rawValue, samples: p.samples.count,
+                                                subCell: p.subCell, centroidOutside: p.centroidOutside)
+        }
         return StudyInfo(
             name: config.name, title: config.title, config: config.configPath, configDigest: config.configDigest,
             dataRoot: config.dataRoot, dataRootSource: config.dataRootSource.rawValue, dem: demSummary,
             layers: layers,
-            inventory: summary(config.inventory, inputs.inventory, inputs.inventoryOnGrid, labels: nil),
+            inventory: inventory,
             evaluationPoints: inputs.evaluation.map { summary(config.evaluationPoints!, $0.points, $0.onGrid, labels: $0.labels) },
             studyArea: area, factors: context.layerNames.compactMap(context.describe))
     }

@@ -36,6 +36,9 @@ public enum Twin {
         /// What the study config gets wrong on purpose (nil: nothing), so that the twin no longer favours
         /// the PPM by construction (issue G3).
         public var misspecification: Misspecification?
+        /// Landslides as polygons (scarps: an ellipse of 1.2–3 by 0.7–1.5 cells around each landslide,
+        /// in landslides.geojson) instead of points (issue G6).
+        public var polygons = false
         public init() {}
     }
 
@@ -75,6 +78,8 @@ public enum Twin {
         case cohesion, friction
         /// Which unstable cells become landslides, their location noise, and the random points.
         case inventory
+        /// The scarp polygons' sizes and orientations (`polygons`).
+        case scarps
     }
 
     public struct Summary: Codable, Sendable {
@@ -318,6 +323,10 @@ public enum Twin {
         var csv = "x,y\n"
         for (x, y) in landslidePoints { csv += String(format: "%.2f,%.2f\n", x, y) }
         try AtomicFile.write(Data(csv.utf8), to: path("landslides.csv"))
+        if o.polygons {
+            try AtomicFile.write(Data(scarps(landslidePoints, cellSize: o.cellSizeMeters, generator: o.stream(.scarps)).utf8),
+                                 to: path("landslides.geojson"))
+        }
         var ev = "x,y,lslpts\n"
         for (x, y) in landslidePoints { ev += String(format: "%.2f,%.2f,1\n", x, y) }
         for c in randoms {
@@ -350,8 +359,28 @@ public enum Twin {
                        unstablePercent: 100 * Double(unstableCells.count) / Double(n), landslides: landslidePoints.count,
                        randomPoints: randoms.count, misspecification: o.misspecification, landslidesOnStableCells: onStable,
                        seconds: Date().timeIntervalSince(start),
-                       files: ["twin.yaml", "dem.tif", "landslides.csv", "evaluation_points.csv", "storm.csv", "truth_fos.tif",
-                               "truth_unstable.tif", "truth_cohesion.tif", "truth_friction.tif"])
+                       files: ["twin.yaml", "dem.tif", "landslides.csv"] + (o.polygons ? ["landslides.geojson"] : [])
+                           + ["evaluation_points.csv", "storm.csv", "truth_fos.tif", "truth_unstable.tif", "truth_cohesion.tif",
+                              "truth_friction.tif"])
+    }
+
+    /// Scarp polygons around the landslides, as GeoJSON in the twin's CRS: around each, an ellipse of
+    /// semi-axes 1.2–3 and 0.7–1.5 cells, turned at random, with 16 vertices.
+    static func scarps(_ centres: [(Double, Double)], cellSize: Double, generator: SeededGenerator) -> String {
+        var g = generator
+        let features = centres.enumerated().map { k, centre -> String in
+            let a = (1.2 + 1.8 * g.nextUnit()) * cellSize, b = (0.7 + 0.8 * g.nextUnit()) * cellSize
+            let theta = 2 * Double.pi * g.nextUnit()
+            var ring: [String] = []
+            for i in 0...16 {
+                let t = 2 * Double.pi * Double(i % 16) / 16
+                let (u, v) = (a * cos(t), b * sin(t))
+                ring.append(String(format: "[%.2f, %.2f]", centre.0 + u * cos(theta) - v * sin(theta), centre.1 + u * sin(theta) + v * cos(theta)))
+            }
+            return #"{"type": "Feature", "properties": {"id": \#(k + 1)}, "geometry": {"type": "Polygon", "coordinates": [[\#(ring.joined(separator: ", "))]]}}"#
+        }
+        return #"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::\#(crsCode)"}},"#
+            + "\n\"features\": [\n" + features.joined(separator: ",\n") + "\n]}\n"
     }
 
     /// The study config of a twin: Study A's parameter means, the Z-model, the storm at 9 h, as YAML
@@ -382,7 +411,10 @@ public enum Twin {
                            + (o.misspecification.map { ", mis-specified: \($0.rawValue)" } ?? ""))),
             ("data_root", Node(".")), ("dem", Node("dem.tif")),
             ("layers", map([("truth_unstable", Node("truth_unstable.tif"))])),
-            ("inventory", points(label: nil)), ("evaluation_points", points(label: "lslpts")),
+            ("inventory", o.polygons
+                ? map([("path", Node("landslides.geojson")), ("polygon_cells", Node("all")), ("off_grid", Node("drop"))])
+                : points(label: nil)),
+            ("evaluation_points", points(label: "lslpts")),
             ("soil_depth", map([("model", Node("z-model")), ("min_m", scalar(studyA.basin.soilDepthMinM)),
                                 ("max_m", scalar(studyA.basin.soilDepthMaxM))])),
             ("parameters", map(parameters)), ("correlations", .sequence(Node.Sequence([]))),

@@ -67,8 +67,14 @@ enum InfoReport {
         }
         let inv = info.inventory
         lines.append("Landslides     \(inv.path)")
-        row("points", "\(grouped(inv.total)): \(grouped(inv.onValidCells)) inside the grid on valid cells, "
-            + "\(grouped(inv.outsideGrid)) outside the grid, \(grouped(inv.onNodata)) on nodata (policy: \(inv.offGridPolicy))")
+        if let p = inv.polygons {
+            row("polygons", "\(grouped(p.polygons)): \(grouped(p.footprintCells)) landslide cells (centres inside), "
+                + "\(grouped(p.offGrid)) polygons on no valid cell (policy: \(inv.offGridPolicy)), \(grouped(p.subCell)) smaller than a cell")
+            row("samples", "\(grouped(p.samples)) (polygon_cells: \(p.polygonCells)); \(grouped(p.centroidOutside)) polygons' centroids lie outside them")
+        } else {
+            row("points", "\(grouped(inv.total)): \(grouped(inv.onValidCells)) inside the grid on valid cells, "
+                + "\(grouped(inv.outsideGrid)) outside the grid, \(grouped(inv.onNodata)) on nodata (policy: \(inv.offGridPolicy))")
+        }
         if let e = info.evaluationPoints {
             lines.append("Evaluation     \(e.path)")
             row("points", "\(grouped(e.total)): \(grouped(e.onValidCells)) on valid cells — "

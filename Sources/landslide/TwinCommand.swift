@@ -13,7 +13,8 @@ struct TwinCommand: ParsableCommand {
             Writes into --out: twin.yaml (a study config every command accepts), dem.tif, landslides.csv, \
             evaluation_points.csv (the landslides and 1,360 random non-landslide points), storm.csv (the \
             reconstructed storm), and the truth: truth_fos.tif, truth_unstable.tif (FOS < 1 at 9 h with each \
-            cell's own strength), truth_cohesion.tif, truth_friction.tif. Deterministic for a seed; prints the \
+            cell's own strength), truth_cohesion.tif, truth_friction.tif; with --polygons also landslides.geojson (a scarp \
+            polygon around each landslide, the config's inventory). Deterministic for a seed; prints the \
             statistics to compare with Study A's basin (area, elevation range and mean, landslides: Experiments/published/published.yaml).
             """)
 
@@ -33,6 +34,7 @@ struct TwinCommand: ParsableCommand {
             return m
         })
     var misspecify: Twin.Misspecification?
+    @Flag(help: "Landslides as scarp polygons (landslides.geojson; the config's inventory) instead of points.") var polygons = false
     @Option(help: "Summary JSON to write.") var json: String?
 
     func validate() throws {
@@ -47,6 +49,7 @@ struct TwinCommand: ParsableCommand {
             o.landslides = landslides
             o.heterogeneityCOV = heterogeneityCOV
             o.misspecification = misspecify
+            o.polygons = polygons
             let s = try Twin.generate(o, directory: out) { FileHandle.standardError.write(Data("twin: \($0)\n".utf8)) }
             let basin = PublishedNumbers.shipped.studyA.basin
             print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: %.2f km²)", s.columns, s.rows, s.cellSizeM,
