@@ -17,6 +17,8 @@ public enum AblationReport {
     ]
     /// The metric the effects and the ranking are read from: (b), the same test for every model.
     public static let primary = "auc_common_test"
+    /// The row of study-level values (not a model) in a point's table.
+    static let studyRow = "(study)"
 
     /// One model's metric at one point: the replicates' values (NaN where a replicate has none).
     public struct Cell: Sendable {
@@ -32,18 +34,21 @@ public enum AblationReport {
               let results = doc["results"] as? [String: Any], let models = results["models"] as? [[String: Any]] else {
             throw AblationError("\(path): no model results to report")
         }
+        func cell(_ entry: Any?) -> Cell? {
+            if let d = entry as? [String: Any], let values = d["values"] as? [Any] {
+                return Cell(values: values.map { Replicated.jsonNumber($0) ?? .nan })
+            }
+            guard let entry, let x = Replicated.jsonNumber(entry) else { return nil }
+            return Cell(values: [x])
+        }
         var out: [String: [String: Cell]] = [:]
         for m in models {
             guard let name = m["model"] as? String else { continue }
-            for (key, _) in metrics {
-                guard let entry = m[key] else { continue }
-                if let d = entry as? [String: Any], let values = d["values"] as? [Any] {
-                    out[name, default: [:]][key] = Cell(values: values.map { Replicated.jsonNumber($0) ?? .nan })
-                } else if let x = Replicated.jsonNumber(entry) {
-                    out[name, default: [:]][key] = Cell(values: [x])
-                }
+            for key in metrics.map(\.key) + ["candidate_cells"] {
+                if let c = cell(m[key]) { out[name, default: [:]][key] = c }
             }
         }
+        if let c = cell(results["share_pof_above_half"]) { out[studyRow, default: [:]]["share_pof_above_half"] = c }
         return out
     }
 
@@ -84,7 +89,7 @@ public enum AblationReport {
             baseline.map { $0.merging([key: level]) { $1 } } ?? [key: level]
         }
         let (claimA, claimB) = ("PPM-CNN(Y1)", "CNN")
-        let models = Array(Set(table.flatMap(\.keys))).sorted { a, b in
+        let models = Array(Set(table.flatMap(\.keys)).subtracting([studyRow])).sorted { a, b in
             let order = ["CNN", "PPM", "PPM-CNN(N)", "PPM-CNN(Y1)", "PPM-CNN(Y2)", "GLM"]
             return (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
         }
@@ -164,7 +169,22 @@ public enum AblationReport {
                     guard !x.isEmpty, x.count == y.count else { continue }
                     let d = Replicated(zip(x, y).map { $0 - $1 })
                     let verdict = Verdict.paired(d, meanA: Replicated(x).mean, meanB: Replicated(y).mean)
-                    claim.append(["level": level, "difference": ReplicateAggregation.encode(d), "verdict": verdict.rawValue])
+                    var entry: [String: Any] = ["level": level, "difference": ReplicateAggregation.encode(d), "verdict": verdict.rawValue]
+                    // What the POF sampler had to work with: the share of the random sampler's candidates that
+                    // PPM-CNN(Y1)'s sampler excludes, and the share of cells with POF > 0.5.
+                    let kept = marginal(table, points: points, where: at(key, level), model: claimA, metric: "candidate_cells")
+                    let all = marginal(table, points: points, where: at(key, level), model: claimB, metric: "candidate_cells")
+                    if !kept.isEmpty, !all.isEmpty {
+                        var excluded: [Double] = []
+                        for k in 0..<max(kept.count, all.count) {
+                            let share: Double = kept[min(k, kept.count - 1)] / all[min(k, all.count - 1)]
+                            excluded.append(100 * (1 - share))
+                        }
+                        entry["sampler_excludes_percent"] = ReplicateAggregation.encode(Replicated(excluded))
+                    }
+                    let pof = marginal(table, points: points, where: at(key, level), model: studyRow, metric: "share_pof_above_half")
+                    if !pof.isEmpty { entry["pof_above_half_percent"] = ReplicateAggregation.encode(Replicated(pof.map { 100 * $0 })) }
+                    claim.append(entry)
                 }
                 if !claim.isEmpty {
                     md += "\(claimA) − \(claimB) by level: " + claim.map { c in

@@ -61,6 +61,8 @@ enum AblationSection {
                         "ppm": i < ppm.count ? fmt(ppm[i].mean) : "–",
                         "difference": (c.flatMap { Replicated(jsonObject: $0["difference"]) }).map(interval) ?? "–",
                         "verdict": verdict,
+                        "excluded": (c.flatMap { Replicated(jsonObject: $0["sampler_excludes_percent"]) }).map { fmt($0.mean, 2) } ?? "–",
+                        "pof": (c.flatMap { Replicated(jsonObject: $0["pof_above_half_percent"]) }).map { fmt($0.mean, 2) } ?? "–",
                     ])
                 }
                 verdictsByKey.append((key, verdicts))
@@ -78,10 +80,24 @@ enum AblationSection {
             ])
         }
         let first = runs[runNames[0]]!
+        var summaryText = summary(verdictsByKey, spreads: spreads)
+        // Many intervals at the 95 % level: some exclude 0 by chance alone (1 in 20 where nothing differs).
+        let decided = rows.filter { ["holds", "contradicted"].contains($0["verdict"] as? String ?? "") }.count
+        if !rows.isEmpty {
+            summaryText += " Of the \(rows.count) rows, \(decided) \(decided == 1 ? "decides" : "decide") the claim (holds or contradicted); with no true "
+                + "difference anywhere, about \(fmt(Double(rows.count) / 20, 1)) would by chance at the 95 % level "
+                + "(baseline rows repeat one point)."
+        }
+        let excluded = rows.compactMap { Double($0["excluded"] as? String ?? "") }
+        if !excluded.isEmpty {
+            let few = excluded.filter { $0 < 1 }.count
+            summaryText += " PPM-CNN(Y1)'s sampler leaves out less than 1 % of the random sampler's candidates in \(few) of "
+                + "\(excluded.count) rows" + (few > 0 ? " (there PPM-CNN(Y1) and CNN differ only in their random draws)." : ".")
+        }
         return ["name": name, "rows": rows, "runs": runEntries,
                 "replicates": "\(first["replicates"] ?? "")",
                 "networks": (first["quick"] as? Bool) == true ? "the experiment's quick networks (`--quick`)" : "Table 1's networks",
-                "summary": summary(verdictsByKey, spreads: spreads)]
+                "summary": summaryText]
     }
 
     /// Sentences from the rows: which keys change the verdict on "PPM-CNN(Y1) beats CNN", and which key

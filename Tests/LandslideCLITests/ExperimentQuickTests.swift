@@ -88,6 +88,25 @@ struct ExperimentQuickTests {
                     "\(experiment) \(name) = \(v); five seeds gave \(ref.values) (mean \(ref.mean), SD \(ref.sd), tolerance \(tolerance))")
         }
         #expect(FileManager.default.fileExists(atPath: dir.path("\(experiment)/results.json")))
+        // The susceptibility maps as GeoTIFF, as GDAL reads them: the DEM's grid and CRS, nodata off the analysed cells.
+        if let models = ["model-comparison": 6, "network-comparison": 3][experiment] {
+            func gdalinfo(_ path: String) throws -> [String: Any] {
+                let r = try runProcess("gdalinfo", ["-json", path])
+                try #require(r.status == 0, "gdalinfo \(path): \(r.stderr)")
+                return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            }
+            let dem = try gdalinfo(TestPaths.loja("dem.tif"))
+            let maps = try FileManager.default.contentsOfDirectory(atPath: dir.path("\(experiment)/maps")).filter { $0.hasSuffix(".tif") }
+            #expect(maps.count == models, "\(experiment) wrote \(maps.sorted())")
+            for map in maps {
+                let info = try gdalinfo(dir.path("\(experiment)/maps/\(map)"))
+                #expect(info["size"] as? [Int] == dem["size"] as? [Int] && info["geoTransform"] as? [Double] == dem["geoTransform"] as? [Double])
+                let wkt = ((info["coordinateSystem"] as? [String: Any])?["wkt"] as? String) ?? ""
+                #expect(wkt.contains("ID[\"EPSG\",32717]"), "\(map): CRS \(wkt.prefix(80))")
+                let band = try #require((info["bands"] as? [[String: Any]])?.first)
+                #expect(band["noDataValue"] as? Double == -9999 && band["type"] as? String == "Float32")
+            }
+        }
         // Every output the coverage file credits to this experiment is one it writes.
         let coverage = try Coverage.load(TestPaths.repositoryRoot.appendingPathComponent("Experiments/published/coverage.yaml").path)
         for (paper, entries) in [("Study A", coverage.studyA), ("Study B", coverage.studyB)] {
