@@ -34,6 +34,10 @@ public struct TrainSummary: Codable, Sendable {
     public var settings: ModelSettings
     public var seed: UInt64
     public var evaluations: [FoldMetrics]
+    /// Folds (or splits) the protocol made, and those left out because their test or training part held
+    /// one class only (no AUC): `evaluations` has one entry per fold scored.
+    public var foldsPlanned: Int
+    public var foldsDropped: Int
     /// Mean and SD over evaluations (for cross-validation: over all folds of all repetitions, as
     /// Brenning 2012 and sperrorest report).
     public var auc: Statistic
@@ -159,10 +163,12 @@ public enum TrainRun {
         }
         progress("samples: \(samples.landslides) landslides, \(samples.nonLandslides) non-landslides from \(samples.source)")
         var evaluations: [FoldMetrics] = []
+        var planned = 0, dropped = 0
         func evaluate(_ train: SampleSet, _ test: SampleSet, repeat_: Int, fold: Int) throws {
             let (scores, _) = try fitAndScore(options.model, train: train, test: test, factors: factors, raster: raster,
                                               moments: moments, settings: settings, patch: options.patch, generator: &generator)
             let m = metrics(test.labels, scores, repeat_: repeat_, fold: fold, train: train.labels.count)
+            planned += 1
             evaluations.append(m)
             progress(String(format: "repeat %d fold %d: AUC %.4f (train %d, test %d)", repeat_ + 1, fold + 1, m.auc,
                             m.trainSamples, m.testSamples))
@@ -184,8 +190,13 @@ public enum TrainRun {
                 for (f, testIdx) in folds.enumerated() {
                     let testSet = Set(testIdx)
                     let test = samples.subset(testIdx), train = samples.subset(samples.cells.indices.filter { !testSet.contains($0) })
-                    // A fold holding one class only has no AUC; it is skipped and counted out.
-                    guard Set(test.labels).count == 2, Set(train.labels).count == 2 else { continue }
+                    // A fold holding one class only has no AUC; it is skipped and counted (foldsDropped).
+                    guard Set(test.labels).count == 2, Set(train.labels).count == 2 else {
+                        planned += 1
+                        dropped += 1
+                        progress("repeat \(r + 1) fold \(f + 1): dropped (its \(Set(test.labels).count < 2 ? "test" : "training") part holds one class only)")
+                        continue
+                    }
                     try evaluate(train, test, repeat_: r, fold: f)
                 }
             }
@@ -203,7 +214,8 @@ public enum TrainRun {
         let summary = TrainSummary(study: config.name, model: options.model.rawValue, protocolName: options.protocolKind.rawValue,
                                    factors: names, samples: samples.source, landslides: samples.landslides,
                                    nonLandslides: samples.nonLandslides, settings: settings, seed: options.seed,
-                                   evaluations: evaluations, auc: statistic(evaluations.map(\.auc)),
+                                   evaluations: evaluations, foldsPlanned: planned, foldsDropped: dropped,
+                                   auc: statistic(evaluations.map(\.auc)),
                                    accuracy: statistic(evaluations.map(\.accuracy)), f1: statistic(evaluations.map(\.f1)),
                                    seconds: Date().timeIntervalSince(start))
         if let outputPath {

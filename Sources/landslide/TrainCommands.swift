@@ -43,6 +43,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Convolution channels.") var channels: Int?
     @Option(help: "Seed (default: the study's).") var seed: UInt64?
     @Option(help: "Metrics JSON to write.") var out: String?
+    @Flag(help: "Print only the summary line (no line per fold).") var quiet = false
     @Option(name: .customLong("save-model"), help: "Write the model fitted on all samples to this JSON file.") var saveModel: String?
 
     func validate() throws {
@@ -68,12 +69,15 @@ struct TrainCommand: ParsableCommand {
             o.seed = seed ?? config.seed
             o.settings.epochs = epochs; o.settings.batchSize = batchSize; o.settings.learningRate = learningRate
             o.settings.l2 = l2; o.settings.dropout = dropout; o.settings.kernel = kernel; o.settings.channels = channels
+            let quiet = quiet
             let s = try TrainRun.run(try StudyContext(config), options: o, outputPath: out, modelPath: saveModel) { line in
-                FileHandle.standardError.write(Data("train: \(line)\n".utf8))
+                if !quiet { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
             }
-            print(String(format: "train: %@ on %@, %@: AUC %.4f ± %.4f over %d evaluations (accuracy %.4f, F1 %.4f) in %.1f s",
-                         s.model, s.study, s.protocolName, s.auc.mean, s.auc.sd, s.evaluations.count, s.accuracy.mean, s.f1.mean,
-                         s.seconds))
+            let dropped = s.foldsDropped > 0
+                ? String(format: "; %d of %d folds dropped: one class only", s.foldsDropped, s.foldsPlanned) : ""
+            print(String(format: "train: %@ on %@, %@: AUC %.4f ± %.4f over %d evaluations%@ (accuracy %.4f, F1 %.4f) in %.1f s",
+                         s.model, s.study, s.protocolName, s.auc.mean, s.auc.sd, s.evaluations.count, dropped, s.accuracy.mean,
+                         s.f1.mean, s.seconds))
             if let out { print("train: metrics → \(out)") }
             if let saveModel { print("train: model → \(saveModel)") }
         }

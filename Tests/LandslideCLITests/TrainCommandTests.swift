@@ -32,6 +32,22 @@ struct TrainCommandTests {
                                                "log10_catchment_area_m2"])
     }
 
+    /// Spatial CV with many small folds: folds holding one class only are dropped, and the summary says how
+    /// many (the JSON's folds_planned and folds_dropped account for every fold); `--quiet` prints no line per fold.
+    @Test func droppedFoldsAreCountedAndQuietPrintsOneLine() throws {
+        let dir = try TemporaryDirectory()
+        let r = try landslide(["train", "Experiments/studies/loja.yaml", "--model", "glm", "--negatives", "175", "--protocol",
+                               "spatial-cv", "--folds", "40", "--seed", "3", "--quiet", "--out", dir.path("cv.json")])
+        try #require(r.status == 0, "stderr: \(r.stderr)")
+        #expect(!r.stderr.contains("fold"), "--quiet printed: \(r.stderr.prefix(300))")
+        let json = try Self.json(dir.path("cv.json"))
+        let planned = try #require(json["folds_planned"] as? Int), dropped = try #require(json["folds_dropped"] as? Int)
+        let evaluations = try #require(json["evaluations"] as? [[String: Any]])
+        #expect(planned == 40 && evaluations.count + dropped == planned)
+        #expect(dropped > 0, "40 spatial folds of 350 points: expected some with one class only")
+        #expect(r.stdout.contains("\(dropped) of 40 folds dropped: one class only"), "stdout: \(r.stdout)")
+    }
+
     /// A saved GLM maps every valid cell of the study area (Loja's polygon: 9.58 km², about 95,800 cells of
     /// 10 m, of the DEM's 158,000) and nothing outside it; at a cell the map holds the model's probability.
     @Test func savedModelMapsTheStudy() throws {
