@@ -30,6 +30,9 @@ package struct ExperimentSetup {
     let heldOut: [Int]
     let trainingLandslides: [Int]
     let commonNegatives: [Int]
+    /// What the common test's non-landslides are when they are not the study's evaluation points as they
+    /// stand (no evaluation points; points on mapped landslide cells left out), for the results' statements.
+    let commonTestStatements: [String]
     var dem: Grid<Float> { inputs.dem }
     var config: StudyConfig { context.config }
     /// The factors standardised as a raster stack, for patch networks (built on each access: read it once).
@@ -62,7 +65,11 @@ package struct ExperimentSetup {
         trainingLandslides = landslides.filter { !held.contains($0) }
         if let ev = inputs.evaluation {
             // A non-landslide evaluation point on a mapped landslide (inside a polygon) is not a negative.
-            commonNegatives = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] && !onLandslide.contains($0.0) }.map(\.0)
+            let zeros = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && valid[$0.0] }.map(\.0)
+            commonNegatives = zeros.filter { !onLandslide.contains($0) }
+            commonTestStatements = zeros.count == commonNegatives.count ? []
+                : ["\(zeros.count - commonNegatives.count) of the study's \(zeros.count) non-landslide evaluation points lie on mapped "
+                   + "landslide cells (inside an inventory polygon) and are not used as test negatives"]
         } else {
             var negatives: [Int] = []
             let n = inputs.dem.count
@@ -71,6 +78,8 @@ package struct ExperimentSetup {
                 if valid[c] && !onLandslide.contains(c) { negatives.append(c) }
             }
             commonNegatives = negatives
+            commonTestStatements = ["the study has no evaluation points: the common test's non-landslides are \(negatives.count) random "
+                                    + "analysed cells off every landslide cell, drawn anew in each replicate (the random sampler's distribution)"]
         }
         generator = g
     }

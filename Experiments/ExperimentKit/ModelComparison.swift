@@ -174,7 +174,7 @@ public enum ModelComparison {
             ("PPM-CNN(Y1)", "POF < \(t), opening and closing \(ko)/\(kc)", pofRegion(t, ko, kc)),
             ("PPM-CNN(Y2)", "POF < 0.9, opening and closing \(ko)/\(kc)", pofRegion(0.9, ko, kc)),
         ]
-        var statements: [String] = []
+        var statements: [String] = setup.commonTestStatements
         let pofValues = valid.indices.filter { valid[$0] && pof.isValid(at: $0) }.map { pof.values[$0] }
         let shareAboveHalf = Double(pofValues.filter { $0 > 0.5 }.count) / Double(max(1, pofValues.count))
         statements += PPMRun.stabilityWarnings(sharePofAboveHalf: shareAboveHalf)

@@ -103,7 +103,7 @@ public enum NetworkComparison {
         let columns = factors.columns
         let fit = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks)
         let iv = fit.model
-        let statements = ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
+        let statements = setup.commonTestStatements + ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
                           + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it"]
         for line in statements { progress("note: \(line)") }
         var ivTable: [InformationValueRow] = []

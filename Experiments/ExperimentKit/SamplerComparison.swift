@@ -114,7 +114,7 @@ public enum SamplerComparison {
         let slopeLimit = feasible("maximum slope (°)", studyValue: options.maximumSlopeDegrees, step: 1, limit: 90, needed: needed) { s in
             (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= s }
         }
-        var statements: [String] = []
+        var statements: [String] = setup.commonTestStatements
         for s in [buffer.setting, slopeLimit.setting] where !s.feasible {
             statements.append("Study B's \(s.name) of \(Deviations.number(s.studyValue)) leaves \(formatCount(s.candidatesAtStudyValue)) candidate cells "
                               + "for \(needed) negatives on \(config.name); the nearest feasible value, \(Deviations.number(s.usedValue)), is used")

@@ -204,7 +204,7 @@ public enum ScenarioSweep {
             }
         }
         // Degeneracies, from the computation.
-        var statements: [String] = []
+        var statements: [String] = setup.commonTestStatements
         for group in candidateGroups where group.scenarios.count > 1 {
             let names = group.scenarios.map(\.tableColumn).joined(separator: ", ")
             statements.append("the POF < \(studyA.pofThreshold) sampler's candidates are the same \(formatCount(group.mask.filter { $0 }.count)) "

@@ -199,7 +199,7 @@ public enum StructureSensitivity {
             aucStudyProtocol: ROC(labels: testPart.labels.map(UInt8.init), scores: Array(finalScores.prefix(testPart.cells.count))).auc,
             aucCommonTest: ROC(labels: common.labels.map(UInt8.init), scores: Array(finalScores.dropFirst(testPart.cells.count))).auc)
         let full = ModelSettings().resolved(.patchCNN)
-        var statements = [
+        var statements = setup.commonTestStatements + [
             "the \(n) design runs use a reduced network (\(designSettings.channels!) channels, \(designSettings.epochs!) epochs, batch "
                 + "\(designSettings.batchSize!)) instead of Table 1's best (\(full.channels!) channels, \(full.epochs!) epochs, batch "
                 + "\(full.batchSize!)): the design asks how the sampler's settings move AUC, and \(n) full trainings would dominate the run",

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ExperimentKit
 import GeoRaster
 import Stages
 import StudyCore
@@ -127,5 +128,35 @@ import Twin
         let perPolygon = Double(polygons.cells.map(\.count).reduce(0, +)) / Double(o.landslides)
         #expect((2...14).contains(perPolygon), "\(perPolygon) cells per scarp")
         #expect(context.inputs.inventoryOnGrid.cellIndices == polygons.samples)
+    }
+
+    /// The experiments' common test keeps off every landslide cell: the study's non-landslide evaluation
+    /// points on a polygon are left out (and said), and without evaluation points the random test negatives
+    /// avoid the polygons, which the results say too.
+    @Test func commonTestNegativesKeepOffPolygonsAndSayWhatTheyAre() throws {
+        let dir = try TemporaryDirectory()
+        var o = TwinTests.smallOptions()
+        o.polygons = true
+        _ = try Twin.generate(o, directory: dir.path("twin"))
+        let context = try StudyContext(try StudyConfig.load(dir.path("twin/twin.yaml")))
+        let setup = try ExperimentSetup(context, seed: 3, factors: ["slope"])
+        let footprint = Set(setup.footprint)
+        #expect(!setup.commonNegatives.contains { footprint.contains($0) })
+        let ev = try #require(context.inputs.evaluation)
+        let onPolygons = zip(ev.onGrid.cellIndices, ev.labels).filter { $0.1 == 0 && setup.valid[$0.0] && footprint.contains($0.0) }.count
+        #expect(setup.commonTestStatements.isEmpty == (onPolygons == 0))
+        if onPolygons > 0 { #expect(setup.commonTestStatements[0].hasPrefix("\(onPolygons) of the study's")) }
+
+        // The same study without evaluation points.
+        var yaml = try String(contentsOfFile: dir.path("twin/twin.yaml"), encoding: .utf8)
+        let start = try #require(yaml.range(of: "evaluation_points:"))
+        let end = try #require(yaml.range(of: "soil_depth:", range: start.upperBound..<yaml.endIndex))
+        yaml.removeSubrange(start.lowerBound..<end.lowerBound)
+        try dir.write(yaml, to: "twin/no-points.yaml")
+        let bare = try StudyContext(try StudyConfig.load(dir.path("twin/no-points.yaml")))
+        #expect(bare.inputs.evaluation == nil)
+        let random = try ExperimentSetup(bare, seed: 3, factors: ["slope"])
+        #expect(random.commonNegatives.count == 1000 && !random.commonNegatives.contains { footprint.contains($0) })
+        #expect(random.commonTestStatements.first?.contains("no evaluation points") == true)
     }
 }
