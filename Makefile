@@ -2,7 +2,8 @@
 SHELL        := /bin/bash
 .DEFAULT_GOAL := help
 SWIFT        ?= swift
-STUDIES      := $(wildcard Experiments/studies/*.yaml)
+# The real studies: every config in Experiments/studies/, or `make figures STUDIES="a.yaml b.yaml"` (any paths).
+STUDIES      ?= $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
 .PHONY: help deps build test test-slurm figures figures-prep gallery ablations paper bench audit clean FORCE
@@ -33,11 +34,14 @@ EXPERIMENTS  := model-comparison cov-sweep correlation-grid sampler-comparison n
 HAVE_DATA    := $(shell [ -d "$(DATA_ROOT)" ] && echo yes)
 # The twin always; the real studies when their data are there. The model comparison also runs on a
 # mis-specified twin (its inventory favours valleys), which does not favour the PPM by construction.
-FIGURE_STUDIES := twin $(if $(HAVE_DATA),$(basename $(notdir $(STUDIES))))
+# A study runs when the data root exists or when it names its own (a `data_root:` key).
+READY_STUDIES := $(foreach s,$(STUDIES),$(if $(or $(HAVE_DATA),$(shell grep -qs '^data_root:' '$(s)' && echo yes)),$(s)))
+study_name   = $(basename $(notdir $(1)))
+FIGURE_STUDIES := twin $(foreach s,$(READY_STUDIES),$(call study_name,$(s)))
 MISSPECIFIED := inventory-bias
 RUNS         := $(foreach e,$(EXPERIMENTS),$(foreach s,$(FIGURE_STUDIES),figures/$(e)/$(s)/results.json)) \
                 figures/model-comparison/twin-$(MISSPECIFIED)/results.json
-study_config = $(if $(filter twin%,$(1)),figures/$(1)/study/twin.yaml,Experiments/studies/$(1).yaml)
+study_config = $(if $(filter twin%,$(1)),figures/$(1)/study/twin.yaml,$(firstword $(foreach s,$(STUDIES),$(if $(filter $(1),$(call study_name,$(s))),$(s)))))
 # Replicates of every experiment (see README: about 40 minutes on 2 cores); `make figures REPLICATES=20` for more.
 REPLICATES   ?= 3
 # Where the replicates run: local (this machine's cores) or slurm (README, "Running on a cluster").
@@ -66,12 +70,11 @@ figures-prep: deps gallery
 	@echo "== twin-$(MISSPECIFIED): the twin with a mis-specified inventory"
 	$(RELEASE_BIN) twin --out figures/twin-$(MISSPECIFIED)/study --misspecify $(MISSPECIFIED) --json figures/twin-$(MISSPECIFIED)/twin.json > /dev/null
 	$(RELEASE_BIN) info figures/twin/study/twin.yaml --out figures/info/twin.json > /dev/null
-	@if [ -n "$(HAVE_DATA)" ]; then \
-	  for study in $(STUDIES); do \
-	    $(RELEASE_BIN) info $$study --out figures/info/$$(basename $$study .yaml).json > /dev/null || exit 1; \
-	  done; \
-	else \
-	  echo "figures: no data root at $(DATA_ROOT) (set LANDSLIDE_DATA_ROOT); real studies skipped, the twin stands in"; \
+	@for study in $(READY_STUDIES); do \
+	  $(RELEASE_BIN) info $$study --out figures/info/$$(basename $$study .yaml).json > /dev/null || exit 1; \
+	done
+	@if [ -z "$(HAVE_DATA)" ]; then \
+	  echo "figures: no data root at $(DATA_ROOT) (set LANDSLIDE_DATA_ROOT); studies without their own data_root skipped, the twin stands in"; \
 	fi
 
 # FORCE: `make figures` regenerates every result, also where an older one exists.
@@ -93,7 +96,6 @@ figures/paper-audit/results.json: FORCE | figures-prep
 # `make ablations ABLATION_FLAGS=` runs Table 1's networks (about ten times longer).
 ABLATION_REPLICATES ?= 4
 ABLATION_FLAGS      ?= --quick
-ABLATION_STUDIES    := twin $(if $(HAVE_DATA),$(basename $(notdir $(STUDIES))))
 ABLATION_PHYSICS    := --vary rainfall.scale=0.5,1,2,4 --vary parameters.ks_m_per_s.scale=1,0.1
 ABLATION_SETTINGS   := --design one-at-a-time --vary ppm.profile=a,b,c --vary sampler.pof_threshold=0.1,0.3,0.5,0.7,0.9 \
                        --vary morphology.open_kernel=1,3,5,7 --vary morphology.close_kernel=1,3,5,7 \
@@ -103,11 +105,12 @@ ablations: deps ## The default ablations on the twin and the real studies into f
 	$(SWIFT) build -c release
 	@started=$$(date +%s); mkdir -p figures/ablations; \
 	[ -f figures/twin/study/twin.yaml ] || $(RELEASE_BIN) twin --out figures/twin/study --json figures/twin/twin.json > /dev/null || exit 1; \
-	for study in $(ABLATION_STUDIES); do \
+	for entry in twin=figures/twin/study/twin.yaml $(foreach s,$(READY_STUDIES),$(call study_name,$(s))=$(s)); do \
+	  study=$${entry%%=*}; config=$${entry#*=}; \
 	  for run in physics settings; do \
 	    if [ $$run = physics ]; then vary="$(ABLATION_PHYSICS)"; else vary="$(ABLATION_SETTINGS)"; fi; \
 	    echo "== ablations: $$run on $$study ($$(date +%H:%M:%S))"; \
-	    .build/release/ablate --study $$(case $$study in twin*) echo figures/$$study/study/twin.yaml;; *) echo Experiments/studies/$$study.yaml;; esac) \
+	    .build/release/ablate --study $$config \
 	      $$vary --replicates $(ABLATION_REPLICATES) $(ABLATION_FLAGS) --out figures/ablations/$$study/$$run \
 	      > figures/ablations/$$study-$$run.log 2>&1 \
 	      || { echo "ablations: $$run on $$study failed; see figures/ablations/$$study-$$run.log" >&2; tail -3 figures/ablations/$$study-$$run.log >&2; exit 1; }; \
