@@ -115,7 +115,6 @@ public enum ModelComparison {
 
     /// Study A's reported AUCs (METHODS.md A6; Figs. 9–10), by model name.
     public static var reported: [String: Double] { PublishedNumbers.shipped.studyA.auc }
-    static let glmFactors = ["slope", "plan_curvature", "profile_curvature", "elevation", "log10_catchment_area"]
 
     struct Scored {
         var name: String
@@ -144,14 +143,12 @@ public enum ModelComparison {
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
         let config = context.config
-        let studyA = options.studyA
+        let studyA = options.studyA.resolved(context.config)
         progress("PPM: scenario \(options.scenario.rawValue), profile \(studyA.profile.rawValue)")
         let prepared = try PPMRun.inputs(context)
-        let uncertainty = try options.scenario.uncertainty(config)
-        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
-                                             storm: prepared.storm, uncertainty: uncertainty, profile: studyA.profile)
+        let ppm = try PPMRun.reliability(prepared, config: config, scenario: options.scenario, profile: studyA.profile)
         let channels = studyA.channels(context)
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: channels, secondaryFactors: glmFactors,
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: channels, secondaryFactors: context.factors(for: .glm),
                                         extra: studyA.pofChannel ? ["pof": ppm.pof] : [:])
         let g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)

@@ -93,22 +93,25 @@ public enum NetworkComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let names = FactorLayers.studyBTerrainFactors
+        let names = context.informationValueFactors
         let setup = try ExperimentSetup(context, seed: options.seed, factors: names)
         let config = context.config
         var g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("information-value sampler (very-low class, training landslides only)")
-        let columns = factors.columns
-        let fit = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks)
+        // The IV model takes categorical layers by their codes (the networks by their class indicators).
+        let ivLayers = factors.indicators.isEmpty ? factors : try FactorLayers.load(context, names: names, categorical: .codes)
+        let (ivNames, columns) = (ivLayers.names, ivLayers.columns)
+        let fit = try InformationValueFit(names: ivNames, columns: columns, landslides: trainingLandslides, method: .naturalBreaks,
+                                          categorical: ivLayers.categorical)
         let iv = fit.model
         let statements = setup.commonTestStatements + ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
                           + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it"]
         for line in statements { progress("note: \(line)") }
         var ivTable: [InformationValueRow] = []
         for (f, classed) in fit.classed.enumerated() {
-            let column = columns[names.firstIndex(of: classed.name)!]
+            let column = columns[ivNames.firstIndex(of: classed.name)!]
             for j in 0..<classed.classCount {
                 let values = (0..<column.count).filter { classed.classes[$0] == j && valid[$0] }.map { column[$0] }
                 ivTable.append(InformationValueRow(factor: classed.name, classIndex: j + 1, lower: values.min() ?? .nan,
@@ -148,7 +151,7 @@ public enum NetworkComparison {
         var spatialGenerator = g.split(.spatialTest)
         let spatial = SpatialTest(landslides: landslides, negatives: setup.commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
                                   bufferCells: 17 / 2, generator: &spatialGenerator)
-        let ivVeryLowC = try spatial.informationValueVeryLow(names: names, columns: columns, base: zip(base, valid).map { $0 && $1 })
+        let ivVeryLowC = try spatial.informationValueVeryLow(names: ivNames, columns: columns, categorical: ivLayers.categorical, base: zip(base, valid).map { $0 && $1 })
         var notesC: [String] = []
         for (k, (label, kind)) in [("BP", ModelKind.bp), ("LSTM", .lstm), ("CNN", .cnn1D)].enumerated() {
             progress("\(label): training")

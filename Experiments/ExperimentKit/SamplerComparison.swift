@@ -24,9 +24,10 @@ public enum SamplerComparison {
     public struct Options: Sendable {
         public var seed: UInt64 = 1
         public var quick = false
-        /// Study B's settings unless changed (METHODS.md B1; published.yaml `sampler_settings`).
-        public var bufferMeters = PublishedNumbers.shipped.studyB.samplerSettings["buffer_m"] ?? 1000
-        public var maximumSlopeDegrees = PublishedNumbers.shipped.studyB.samplerSettings["maximum_slope_deg"] ?? 3
+        /// Replacements for the study's `samplers.buffer_m` and `slope_max_deg` (whose defaults are
+        /// Study B's, METHODS.md B1; published.yaml `sampler_settings`); nil: the study's.
+        public var bufferMeters: Double?
+        public var maximumSlopeDegrees: Double?
         /// The model trained on every sampler's set (Study B's CNN by default).
         public var model: ModelKind = .cnn1D
         public init() {}
@@ -95,9 +96,9 @@ public enum SamplerComparison {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let names = FactorLayers.studyBTerrainFactors
+        let names = context.informationValueFactors
         let kind = options.model
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: kind.usesPatches ? FactorLayers.studyAChannels : names)
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: context.factors(for: kind))
         let config = context.config
         let g = setup.generator
         let (dem, factors, moments, valid) = (setup.dem, setup.factors, setup.moments, setup.valid)
@@ -108,10 +109,10 @@ public enum SamplerComparison {
         // the training landslides.
         let base = zip(NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0), valid).map { $0 && $1 }
         let slope = try context.slopeDegrees()
-        let buffer = feasible("buffer (m)", studyValue: options.bufferMeters, step: -100, limit: 0, needed: needed) { b in
+        let buffer = feasible("buffer (m)", studyValue: options.bufferMeters ?? config.samplers.bufferMeters, step: -100, limit: 0, needed: needed) { b in
             zip(base, NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: b)).map { $0 && $1 }
         }
-        let slopeLimit = feasible("maximum slope (°)", studyValue: options.maximumSlopeDegrees, step: 1, limit: 90, needed: needed) { s in
+        let slopeLimit = feasible("maximum slope (°)", studyValue: options.maximumSlopeDegrees ?? config.samplers.slopeMaxDegrees, step: 1, limit: 90, needed: needed) { s in
             (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= s }
         }
         var statements: [String] = setup.commonTestStatements
@@ -119,15 +120,17 @@ public enum SamplerComparison {
             statements.append("Study B's \(s.name) of \(Deviations.number(s.studyValue)) leaves \(formatCount(s.candidatesAtStudyValue)) candidate cells "
                               + "for \(needed) negatives on \(config.name); the nearest feasible value, \(Deviations.number(s.usedValue)), is used")
         }
-        progress("information-value model on Study B's 13 terrain factors (training landslides only)")
-        let ivLayers = kind.usesPatches ? try FactorLayers.load(context, names: names) : factors
-        let iv = try InformationValueFit(names: names, columns: ivLayers.columns, landslides: trainingLandslides, method: .naturalBreaks).model
+        progress("information-value model on \(names.count) factors (training landslides only)")
+        let ivLayers = try FactorLayers.load(context, names: names, categorical: .codes)
+        let iv = try InformationValueFit(names: ivLayers.names, columns: ivLayers.columns, landslides: trainingLandslides,
+                                         method: .naturalBreaks, categorical: ivLayers.categorical).model
         let ivBreaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
         progress("PPM for Study A's POF sampler (config scenario)")
         let prepared = try PPMRun.inputs(context)
-        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
-                                             uncertainty: try Scenario.config.uncertainty(config), profile: .c)
-        let pofStable = NegativeSampling.pofStableRegion(ppm.pof, threshold: 0.5, openSize: 3, closeSize: 3)
+        let ppm = try PPMRun.reliability(prepared, config: config, scenario: .config, profile: .c)
+        let samplers = config.samplers
+        let pofStable = NegativeSampling.pofStableRegion(ppm.pof, threshold: Float(samplers.pofThreshold),
+                                                         openSize: samplers.openKernel, closeSize: samplers.closeKernel)
         let reported = PublishedNumbers.shipped.studyB.samplerAuc
         let regions: [(name: String, key: String?, candidates: [Bool])] = [
             ("random", "random", base),
@@ -135,7 +138,7 @@ public enum SamplerComparison {
             ("slope ≤ \(Deviations.number(slopeLimit.setting.usedValue))°", "slope", slopeLimit.mask),
             ("information value (very low)", "information_value", (0..<dem.count).map {
                 base[$0] && !iv.total[$0].isNaN && ivBreaks.classIndex(of: iv.total[$0]) == 0 }),
-            ("POF < 0.5, opened and closed (Study A)", nil, zip(base, pofStable).map { $0 && $1 }),
+            ("POF < \(Deviations.number(samplers.pofThreshold)), opened and closed (Study A)", nil, zip(base, pofStable).map { $0 && $1 }),
         ]
         var settings = ModelSettings()
         if options.quick {
@@ -150,7 +153,8 @@ public enum SamplerComparison {
         var spatialGenerator = g.split(.spatialTest)
         let spatial = SpatialTest(landslides: landslides, negatives: setup.commonNegatives, valid: valid, rows: dem.rows, cols: dem.cols,
                                   bufferCells: 17 / 2, generator: &spatialGenerator)
-        let ivVeryLowC = try spatial.informationValueVeryLow(names: names, columns: ivLayers.columns, base: base)
+        let ivVeryLowC = try spatial.informationValueVeryLow(names: ivLayers.names, columns: ivLayers.columns,
+                                                         categorical: ivLayers.categorical, base: base)
         for (k, region) in regions.enumerated() {
             var samplerGenerator = g.split(.model(k))
             let candidates = region.candidates

@@ -89,7 +89,7 @@ public enum ScenarioSweep {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let studyA = options.studyA
+        let studyA = options.studyA.resolved(context.config)
         let channels = studyA.channels(context)
         let prepared = try PPMRun.inputs(context)
         // The POF channel (when on) changes with the scenario; the setup's own stack has the DEM channels.
@@ -132,9 +132,7 @@ public enum ScenarioSweep {
         for (k, scenario) in options.scenarios.enumerated() {
             progress("\(scenario.rawValue): PPM")
             var scenarioGenerator = g.split(.model(k))  // one stream per scenario's CNN
-            let uncertainty = try scenario.uncertainty(config)
-            let ppm = try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
-                                                 uncertainty: uncertainty, profile: studyA.profile)
+            let ppm = try PPMRun.reliability(prepared, config: config, scenario: scenario, profile: studyA.profile, slope: slope)
             let pofMap = (0..<dem.count).map { ppm.pof.isValid(at: $0) && valid[$0] ? ppm.pof.values[$0] : Float.nan }
             let factors = studyA.pofChannel
                 ? try FactorLayers.load(context, names: channels, extra: ["pof": ppm.pof]) : setup.factors

@@ -99,8 +99,9 @@ extension SpatialTest {
 
     /// Study B's information-value sampler for protocol (c): the model fitted on (c)'s training landslides
     /// only (the test blocks' landslides never shape it), its very-low zone within `base`.
-    func informationValueVeryLow(names: [String], columns: [[Double]], base: [Bool]) throws -> [Bool] {
-        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks).model
+    func informationValueVeryLow(names: [String], columns: [[Double]], categorical: Set<String>, base: [Bool]) throws -> [Bool] {
+        let iv = try InformationValueFit(names: names, columns: columns, landslides: trainingLandslides, method: .naturalBreaks,
+                                         categorical: categorical).model
         let breaks = try NaturalBreaks(ClassBreaks.sampled(iv.total.filter { !$0.isNaN }), classes: 5)
         return base.indices.map { base[$0] && !iv.total[$0].isNaN && breaks.classIndex(of: iv.total[$0]) == 0 }
     }

@@ -83,7 +83,7 @@ public enum StructureSensitivity {
 
     public static func run(_ context: StudyContext, options: Options, outputDirectory: String,
                            progress: (String) -> Void = { _ in }) throws -> Results {
-        let setup = try ExperimentSetup(context, seed: options.seed, factors: FactorLayers.studyAChannels)
+        let setup = try ExperimentSetup(context, seed: options.seed, factors: context.factors(for: .patchCNN))
         let config = context.config
         let published = PublishedNumbers.shipped.studyA
         let g = setup.generator
@@ -92,8 +92,7 @@ public enum StructureSensitivity {
         let (landslides, trainingLandslides, common) = (setup.landslides, setup.trainingLandslides, setup.common)
         progress("PPM (config scenario)")
         let prepared = try PPMRun.inputs(context)
-        let ppm = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
-                                             uncertainty: try Scenario.config.uncertainty(config), profile: .c)
+        let ppm = try PPMRun.reliability(prepared, config: config, scenario: .config, profile: .c)
         let base = NegativeSampling.outsideBuffer(dem, landslides: setup.footprint, bufferMeters: 0)
         // The design runs use a reduced network (16 channels, 15 epochs; quick: 8, 3), said in the results.
         var designSettings = ModelSettings()

@@ -19,10 +19,15 @@ public struct StudyASettings: Sendable, Codable, Equatable {
     public var cleanOutputMap = true
     /// The study layer used as the soil-type channel (Study A's 6th factor), when the study has it.
     public var soilTypeLayer = "soil_type"
-    /// The POF sampler's threshold (POF below it is stable; Study A: 0.5) and kernels (3 × 3).
-    public var pofThreshold: Float = 0.5
-    public var kernelOpen = 3
-    public var kernelClose = 3
+    /// The POF sampler's threshold (POF below it is stable) and kernels; nil: the study's `samplers`
+    /// (default Study A's 0.5 and 3 × 3). ``resolved(_:)`` fills them in.
+    public var pofThresholdSetting: Float?
+    public var kernelOpenSetting: Int?
+    public var kernelCloseSetting: Int?
+    /// The threshold and kernels in use (after ``resolved(_:)``; before it, the published defaults).
+    public var pofThreshold: Float { pofThresholdSetting ?? Float(SamplerSettings().pofThreshold) }
+    public var kernelOpen: Int { kernelOpenSetting ?? SamplerSettings().openKernel }
+    public var kernelClose: Int { kernelCloseSetting ?? SamplerSettings().closeKernel }
     /// The patch CNN's Table 1 settings, replaced (nil: Table 1's, or the reduced network of `--quick`):
     /// convolution channels, kernel side and training epochs.
     public var cnnChannels: Int?
@@ -34,6 +39,15 @@ public struct StudyASettings: Sendable, Codable, Equatable {
     public var negativesPerLandslide = 1.0
     public init() {}
 
+    /// These settings on `config`: what the command line left unset comes from the study's `samplers`.
+    public func resolved(_ config: StudyConfig) -> StudyASettings {
+        var s = self
+        s.pofThresholdSetting = pofThresholdSetting ?? Float(config.samplers.pofThreshold)
+        s.kernelOpenSetting = kernelOpenSetting ?? config.samplers.openKernel
+        s.kernelCloseSetting = kernelCloseSetting ?? config.samplers.closeKernel
+        return s
+    }
+
     /// `settings` with this study's CNN replacements applied.
     public func network(_ settings: ModelSettings) -> ModelSettings {
         var s = settings
@@ -43,10 +57,12 @@ public struct StudyASettings: Sendable, Codable, Equatable {
         return s
     }
 
-    /// The CNN's channels on this study: the five DEM channels, the soil type where the study has that
-    /// layer, and `pof` when ``pofChannel`` is on (supplied as an extra grid).
+    /// The CNN's channels on this study: the config's `factors.patch_cnn`, else the five DEM channels
+    /// and the soil type where the study has that layer; and `pof` when ``pofChannel`` is on (supplied
+    /// as an extra grid).
     public func channels(_ context: StudyContext) -> [String] {
-        FactorLayers.studyAChannels + (context.layerNames.contains(soilTypeLayer) ? [soilTypeLayer] : [])
+        (context.config.factors.patchCNN
+            ?? FactorLayers.studyAChannels + (context.layerNames.contains(soilTypeLayer) ? [soilTypeLayer] : []))
             + (pofChannel ? ["pof"] : [])
     }
 
@@ -69,12 +85,12 @@ public struct StudyAFlags: ParsableArguments {
     public var noCleanMap = false
     @Option(name: .customLong("soil-type-layer"), help: "Study layer used as the soil-type channel when present (default soil_type).")
     public var soilTypeLayer = "soil_type"
-    @Option(name: .customLong("pof-threshold"), help: "POF sampler threshold: POF below it is stable (default 0.5).")
-    public var pofThreshold: Float = 0.5
-    @Option(name: .customLong("open-kernel"), help: "Side (odd cells) of the opening's square kernel, in the POF sampler and Step 6 (default 3).")
-    public var openKernel = 3
-    @Option(name: .customLong("close-kernel"), help: "Side (odd cells) of the closing's square kernel, in the POF sampler and Step 6 (default 3).")
-    public var closeKernel = 3
+    @Option(name: .customLong("pof-threshold"), help: "POF sampler threshold: POF below it is stable (default: the study's samplers.pof_threshold, 0.5).")
+    public var pofThreshold: Float?
+    @Option(name: .customLong("open-kernel"), help: "Side (odd cells) of the opening's square kernel, in the POF sampler and Step 6 (default: samplers.open_kernel, 3).")
+    public var openKernel: Int?
+    @Option(name: .customLong("close-kernel"), help: "Side (odd cells) of the closing's square kernel, in the POF sampler and Step 6 (default: samplers.close_kernel, 3).")
+    public var closeKernel: Int?
     @Option(name: .customLong("cnn-channels"), help: "The patch CNN's convolution channels (default: Table 1's 64; 8 with --quick).")
     public var cnnChannels: Int?
     @Option(name: .customLong("cnn-kernel"), help: "The patch CNN's convolution kernel side (default: Table 1's 3).")
@@ -89,10 +105,11 @@ public struct StudyAFlags: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        guard pofThreshold > 0, pofThreshold < 1 else {
-            throw ValidationError("--pof-threshold \(pofThreshold): expected a probability strictly between 0 and 1")
+        if let t = pofThreshold, !(t > 0 && t < 1) {
+            throw ValidationError("--pof-threshold \(t): expected a probability strictly between 0 and 1")
         }
-        for (name, k) in [("--open-kernel", openKernel), ("--close-kernel", closeKernel)] where k < 1 || k > 15 || k % 2 == 0 {
+        for (name, value) in [("--open-kernel", openKernel), ("--close-kernel", closeKernel)] {
+            guard let k = value, k < 1 || k > 15 || k % 2 == 0 else { continue }
             throw ValidationError("\(name) \(k): expected an odd kernel side from 1 to 15")
         }
         if let c = cnnChannels, !(1...256).contains(c) { throw ValidationError("--cnn-channels \(c): expected 1 to 256") }
@@ -107,8 +124,8 @@ public struct StudyAFlags: ParsableArguments {
     public var settings: StudyASettings {
         var s = StudyASettings()
         s.profile = profile; s.pofChannel = pofChannel; s.cleanOutputMap = !noCleanMap
-        s.soilTypeLayer = soilTypeLayer; s.pofThreshold = pofThreshold
-        s.kernelOpen = openKernel; s.kernelClose = closeKernel
+        s.soilTypeLayer = soilTypeLayer; s.pofThresholdSetting = pofThreshold
+        s.kernelOpenSetting = openKernel; s.kernelCloseSetting = closeKernel
         s.cnnChannels = cnnChannels; s.cnnKernel = cnnKernel; s.cnnEpochs = cnnEpochs; s.patch = patch
         s.negativesPerLandslide = negativesPerLandslide
         return s

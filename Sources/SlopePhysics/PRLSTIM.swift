@@ -55,10 +55,19 @@ public struct PRLSTIMResult: Sendable {
 public enum PRLSTIM {
     public static func run(routing: FlowRouting, slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>,
                            soil: SoilHydraulics, steps: [(seconds: Double, metersPerSecond: Double)]) -> PRLSTIMResult {
+        run(routing: routing, slopeDegrees: slopeDegrees, soilDepthMeters: soilDepthMeters, soils: [soil], zoneOfCell: nil,
+            steps: steps)
+    }
+
+    /// The same with soil zones: cell c's soil is `soils[zoneOfCell[c]]` (TRIGRS's property zones); without
+    /// `zoneOfCell`, `soils[0]` everywhere. Run-on crosses zone boundaries as it comes.
+    public static func run(routing: FlowRouting, slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>,
+                           soils: [SoilHydraulics], zoneOfCell: [UInt16]?,
+                           steps: [(seconds: Double, metersPerSecond: Double)]) -> PRLSTIMResult {
         let n = slopeDegrees.count
         let directions = routing.directions
-        let deficit = soil.porosity * (soil.finalSaturation - soil.initialSaturation)
-        let ks = soil.saturatedConductivityMetersPerSecond
+        let deficits = soils.map { $0.porosity * ($0.finalSaturation - $0.initialSaturation) }
+        let conductivities = soils.map(\.saturatedConductivityMetersPerSecond)
         var zw = [Double](repeating: 0, count: n)
         var infiltration = zw, runoff = zw
         var supplyRecord = [Float](repeating: 0, count: n * steps.count)
@@ -70,6 +79,8 @@ public enum PRLSTIM {
             let p = step.metersPerSecond, dt = step.seconds
             for index in routing.order {
                 let c = Int(index)
+                let zone = zoneOfCell.map { Int($0[c]) } ?? 0
+                let ks = conductivities[zone], deficit = deficits[zone]
                 let supply = p + runOn[c]
                 supplyRecord[k * n + c] = Float(supply)
                 let infiltrationRate = min(supply, ks)
@@ -109,18 +120,21 @@ public struct InfiltrationRegime: Codable, Sendable, Equatable {
 extension PRLSTIMResult {
     /// The infiltration regime of every valid cell (inside `mask` when given), for a soil of saturated
     /// conductivity `saturatedConductivityMetersPerSecond`, with cells of `cellAreaSquareMeters`.
-    public func regime(saturatedConductivityMetersPerSecond ks: Double, rainMetersPerSecond: [Double],
-                       valid: [Bool], cellAreaSquareMeters: Double) -> InfiltrationRegime {
+    /// With `zones`, cell c's conductivity is `ks[zoneOfCell[c]]` (the reported k_s stays the first zone's).
+    public func regime(saturatedConductivityMetersPerSecond baseKs: Double, rainMetersPerSecond: [Double],
+                       valid: [Bool], cellAreaSquareMeters: Double,
+                       zones: (zoneOfCell: [UInt16], ks: [Double])? = nil) -> InfiltrationRegime {
         let n = valid.count, steps = stepSeconds.count
         var cells = 0, capacity = 0, runoffDepth = 0.0
         for c in 0..<n where valid[c] {
+            let ks = zones.map { $0.ks[Int($0.zoneOfCell[c])] } ?? baseKs
             cells += 1
             if (0..<steps).contains(where: { Double(supplyMetersPerSecond[$0 * n + c]) > ks * (1 + 1e-6) }) { capacity += 1 }
             runoffDepth += runoffMeters[c]
         }
         return InfiltrationRegime(cells: cells, supplyLimitedCells: cells - capacity, capacityLimitedCells: capacity,
                                   peakRainMillimetersPerHour: (rainMetersPerSecond.max() ?? 0) * 3.6e6,
-                                  saturatedConductivityMillimetersPerHour: ks * 3.6e6,
+                                  saturatedConductivityMillimetersPerHour: baseKs * 3.6e6,
                                   routedRunoffCubicMeters: runoffDepth * cellAreaSquareMeters)
     }
 }

@@ -62,6 +62,15 @@ public struct ReliabilityMap: Sendable {
     public static func compute(slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>, storm: PRLSTIMResult,
                                uncertainty: CellUncertainty, profile: PressureProfile,
                                options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
+        try compute(slopeDegrees: slopeDegrees, soilDepthMeters: soilDepthMeters, storm: storm, uncertainties: [uncertainty],
+                    zoneOfCell: nil, profile: profile, options: options)
+    }
+
+    /// The same with soil zones: cell c's parameters are `uncertainties[zoneOfCell[c]]` (without
+    /// `zoneOfCell`, `uncertainties[0]` everywhere).
+    public static func compute(slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>, storm: PRLSTIMResult,
+                               uncertainties: [CellUncertainty], zoneOfCell: [UInt16]?, profile: PressureProfile,
+                               options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
         let n = slopeDegrees.count
         let steps = storm.stepSeconds.count
         var fos = [Float](repeating: terrainNodata, count: n), beta = fos, pof = fos
@@ -70,8 +79,10 @@ public struct ReliabilityMap: Sendable {
         var design = [Float](repeating: terrainNodata, count: n * 8)
         var lineSearch = [UInt8](repeating: 0, count: n)
         // Validate the scenario once (a bad correlation matrix fails here, not per cell); cells reuse it.
-        let template = try uncertainty.problem(soilDepthMeters: 1, limitState: InfiniteSlopeLimitState(
-            slopeRadians: 0.5, profile: profile, wettingFront: .fixed(meters: 1)))
+        let templates = try uncertainties.map {
+            try $0.problem(soilDepthMeters: 1, limitState: InfiniteSlopeLimitState(
+                slopeRadians: 0.5, profile: profile, wettingFront: .fixed(meters: 1)))
+        }
         fos.withSharedBuffer { fosOut in
             beta.withSharedBuffer { betaOut in
                 pof.withSharedBuffer { pofOut in
@@ -84,9 +95,10 @@ public struct ReliabilityMap: Sendable {
                                     // differs from the previous cell's (without run-on, every cell's is the rain).
                                     var rates = [Double](repeating: 0, count: steps)
                                     var table = InfiltrationTable(metersPerSecond: rates, seconds: storm.stepSeconds)
-                                    // One problem per chunk too, changed in place from cell to cell.
-                                    var problem = template
+                                    // One problem per zone and chunk too, changed in place from cell to cell.
+                                    var problems = templates
                                     for c in range where slopeDegrees.isValid(at: c) && soilDepthMeters.isValid(at: c) {
+                                        let zone = zoneOfCell.map { Int($0[c]) } ?? 0
                                         let slope = slopeDegrees.values[c]
                                         let depth = Double(soilDepthMeters.values[c])
                                         if storm.wettingFrontMeters[c] <= 0 || slope < flatSlopeDegrees {
@@ -100,14 +112,15 @@ public struct ReliabilityMap: Sendable {
                                             if r != rates[k] { rates[k] = r; same = false }
                                         }
                                         if !same {
-                                            problem.limitState = template.limitState  // release the old table first
+                                            // Release the old table first (every zone's problem holds it).
+                                            for z in problems.indices { problems[z].limitState = templates[z].limitState }
                                             table.rebuild(metersPerSecond: rates, seconds: storm.stepSeconds)
                                         }
-                                        problem.limitState = InfiniteSlopeLimitState(
+                                        problems[zone].limitState = InfiniteSlopeLimitState(
                                             slope: SlopeTrigonometry(Double(slope) * .pi / 180), profile: profile,
                                             infiltration: table)
-                                        problem.replaceMarginal(at: 7, with: uncertainty.soilDepth(depth))
-                                        let r = FORM.solve(problem, options: options)
+                                        problems[zone].replaceMarginal(at: 7, with: uncertainties[zone].soilDepth(depth))
+                                        let r = FORM.solve(problems[zone], options: options)
                                         fosOut[c] = Float(r.gAtMean + 1)  // g = FOS − 1
                                         iterOut[c] = UInt8(min(r.iterations, 254))
                                         guard r.converged, r.beta.isFinite else {

@@ -15,9 +15,24 @@ public struct FactorLayers: Sendable {
     public let template: Grid<Float>
     /// The study area (``StudyContext/areaMask()``): cells outside are not analysed; nil = every cell.
     public let area: [Bool]?
+    /// Names of 0/1 class indicators (`geology=3`): never standardised (``moments()`` gives 0 and 1).
+    public let indicators: Set<String>
+    /// Names of categorical layers loaded as their codes (``CategoricalEncoding/codes``).
+    public let categorical: Set<String>
 
-    public init(names: [String], grids: [Grid<Float>], template: Grid<Float>, area: [Bool]? = nil) {
+    public init(names: [String], grids: [Grid<Float>], template: Grid<Float>, area: [Bool]? = nil,
+                indicators: Set<String> = [], categorical: Set<String> = []) {
         self.names = names; self.grids = grids; self.template = template; self.area = area
+        self.indicators = indicators; self.categorical = categorical
+    }
+
+    /// How a categorical layer (`layers.<name>: {path, type: categorical}`) enters.
+    public enum CategoricalEncoding: Sendable {
+        /// One 0/1 grid per class but the first (treatment coding), named `layer=code`: what the
+        /// networks and the GLM take.
+        case indicators
+        /// The class codes as one grid: what the information-value model classes, class by class.
+        case codes
     }
 
     /// Study A's CNN channels available from a DEM (METHODS.md A5: slope, aspect, elevation, flow
@@ -31,17 +46,50 @@ public struct FactorLayers: Sendable {
     /// The `lsl` set of spDataLarge / Geocomputation with R (Lovelace et al. 2019, ch. 12).
     public static let lslFactors = ["slope_saga_deg", "plan_curvature", "profile_curvature", "elevation",
                                     "log10_catchment_area_m2"]
+    /// The `lsl` set's DEM equivalents, for a study without SAGA's layers.
+    public static let lslFactorsFromDEM = ["slope", "plan_curvature", "profile_curvature", "elevation", "log10_catchment_area"]
 
     /// Reads or derives the named factors from the study (``StudyContext/layer(_:)``); extra named
     /// grids (e.g. a POF map) may be supplied and win over the study's layers.
-    public static func load(_ context: StudyContext, names: [String], extra: [String: Grid<Float>] = [:]) throws -> FactorLayers {
-        let grids = try names.map { name in
+    ///
+    /// A categorical layer's name gives its class indicators (or, with `.codes`, its codes); a name
+    /// `layer=code` gives that one class's indicator (how a saved model names them).
+    public static func load(_ context: StudyContext, names: [String], extra: [String: Grid<Float>] = [:],
+                            categorical encoding: CategoricalEncoding = .indicators) throws -> FactorLayers {
+        let categoricalLayers = context.config.categoricalLayers
+        func grid(_ name: String) throws -> Grid<Float> {
             if let g = extra[name] { return g }
             do { return try context.layer(name) } catch let StudyContextError.unknownLayer(name, known) {
                 throw StudyContextError.unknownLayer(name, known: known + extra.keys.sorted())
             }
         }
-        return FactorLayers(names: names, grids: grids, template: context.dem, area: try context.areaMask())
+        func indicator(_ layer: Grid<Float>, code: Int) -> Grid<Float> {
+            Grid(like: layer, nodata: terrainNodata,
+                 values: (0..<layer.count).map { layer.isValid(at: $0) ? (Int(layer.values[$0]) == code ? 1 : 0) : terrainNodata })
+        }
+        var outNames: [String] = [], grids: [Grid<Float>] = []
+        var indicators: Set<String> = [], codes: Set<String> = []
+        for name in names {
+            if extra[name] == nil, let eq = name.firstIndex(of: "="), categoricalLayers.contains(String(name[..<eq])),
+               let code = Int(name[name.index(after: eq)...]) {
+                outNames.append(name); grids.append(indicator(try grid(String(name[..<eq])), code: code)); indicators.insert(name)
+            } else if extra[name] == nil, categoricalLayers.contains(name) {
+                let layer = try grid(name)
+                switch encoding {
+                case .codes:
+                    outNames.append(name); grids.append(layer); codes.insert(name)
+                case .indicators:
+                    for code in try context.classes(of: name).dropFirst() {
+                        let label = "\(name)=\(code)"
+                        outNames.append(label); grids.append(indicator(layer, code: code)); indicators.insert(label)
+                    }
+                }
+            } else {
+                outNames.append(name); grids.append(try grid(name))
+            }
+        }
+        return FactorLayers(names: outNames, grids: grids, template: context.dem, area: try context.areaMask(),
+                            indicators: indicators, categorical: codes)
     }
 
     /// Cells where every factor (and the DEM) has data, inside the study area or not.
@@ -58,7 +106,8 @@ public struct FactorLayers: Sendable {
     /// Mean and standard deviation of each factor over the valid cells (the normalisation).
     public func moments() -> [(mean: Double, sd: Double)] {
         let v = valid
-        return grids.map { g in
+        return zip(names, grids).map { name, g in
+            if indicators.contains(name) { return (0, 1) }
             var s = 0.0, s2 = 0.0, n = 0.0
             for i in 0..<g.count where v[i] { let x = Double(g.values[i]); s += x; s2 += x * x; n += 1 }
             let m = s / max(n, 1)
@@ -87,6 +136,27 @@ public struct FactorLayers: Sendable {
     }
 }
 
+extension StudyContext {
+    /// The factors a model family takes on this study: the config's `factors` list for it, else the
+    /// studies' sets — Study A's channels (with `soil_type` where the study has that layer), Study B's 13
+    /// terrain factors, and the `lsl` set (or its DEM equivalents where the study lacks SAGA's layers).
+    public func factors(for kind: ModelKind) -> [String] {
+        let chosen = config.factors
+        switch kind {
+        case .patchCNN:
+            return chosen.patchCNN ?? FactorLayers.studyAChannels + (layerNames.contains("soil_type") ? ["soil_type"] : [])
+        case .bp, .lstm, .cnn1D:
+            return chosen.networks ?? FactorLayers.studyBTerrainFactors
+        case .glm:
+            return chosen.glm ?? (FactorLayers.lslFactors.allSatisfy(layerNames.contains) ? FactorLayers.lslFactors
+                                                                                        : FactorLayers.lslFactorsFromDEM)
+        }
+    }
+
+    /// The factors of Study B's information-value model: the networks' (`factors.networks`).
+    public var informationValueFactors: [String] { factors(for: .bp) }
+}
+
 extension FactorLayers {
     /// Each factor's values per cell, NaN where it has none or outside the study area.
     public var columns: [[Double]] {
@@ -104,13 +174,28 @@ package struct InformationValueFit {
     /// The kept factors as classed (for each class's value range).
     package let classed: [ClassedFactor]
 
-    package init(names: [String], columns: [[Double]], landslides: [Int], method: ClassedFactor.Method) throws {
-        pca = PCAWeights(names: names, columns: columns)
-        let kept = pca.kept
+    /// Categorical factors (their codes in `columns`) take no part in the PCA, are always kept, and are
+    /// classed by their codes; continuous ones are weighted by PCA and classed into five by `method`.
+    package init(names: [String], columns: [[Double]], landslides: [Int], method: ClassedFactor.Method,
+                 categorical: Set<String> = []) throws {
+        let continuous = names.indices.filter { !categorical.contains(names[$0]) }
+        pca = PCAWeights(names: continuous.map { names[$0] }, columns: continuous.map { columns[$0] })
+        let kept = Set(pca.kept).union(categorical)
         let classed = try zip(names, columns).filter { kept.contains($0.0) }.map {
-            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: method)
+            try ClassedFactor(name: $0.0, values: $0.1, classes: 5, method: method, categorical: categorical.contains($0.0))
         }
         self.classed = classed
         model = InformationValueModel(factors: classed, landslideCells: landslides)
+        self.categorical = categorical
+    }
+
+    /// Categorical factors (classed by code, outside the PCA).
+    package let categorical: Set<String>
+
+    /// The model on `names` of the study, its categorical layers taken by their codes.
+    package init(_ context: StudyContext, names: [String], landslides: [Int], method: ClassedFactor.Method) throws {
+        let layers = try FactorLayers.load(context, names: names, categorical: .codes)
+        try self.init(names: layers.names, columns: layers.columns, landslides: landslides, method: method,
+                      categorical: layers.categorical)
     }
 }

@@ -19,14 +19,6 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
     case patchCNN = "patch-cnn"
 
     public var usesPatches: Bool { self == .patchCNN }
-    /// The factors a model uses unless told otherwise.
-    public var defaultFactors: [String] {
-        switch self {
-        case .glm: FactorLayers.lslFactors
-        case .bp, .lstm, .cnn1D: FactorLayers.studyBTerrainFactors
-        case .patchCNN: FactorLayers.studyAChannels
-        }
-    }
 }
 
 /// How a model is evaluated (F5, F7: the studies' own protocol and the alternatives).

@@ -98,6 +98,10 @@ public enum PPMRun {
         public var slope: Grid<Float>
         public var soilDepth: Grid<Float>
         public var soil: SoilHydraulics
+        /// The study's soil zones (`zones`), nil without; zone z's hydraulics at the means are `soils[z]`
+        /// (`soils[0]` = `soil`, the config's `parameters`).
+        public var zones: ZoneMap?
+        public var soils: [SoilHydraulics]
         public var storm: PRLSTIMResult
         public var rainMillimeters: Double
         /// Supply- vs capacity-limited infiltration inside the study area, and the routed runoff.
@@ -112,21 +116,46 @@ public enum PPMRun {
         let dem = context.dem
         let terrain = try context.terrain()
         let (routing, slope, soilDepth) = (terrain.routing, terrain.slopeDegrees, terrain.soilDepthMeters)
-        let p = config.parameters
-        let soil = SoilHydraulics(porosity: p[.porosity].mean!, finalSaturation: p[.finalSaturation].mean!,
-                                  initialSaturation: p[.initialSaturation].mean!,
-                                  saturatedConductivityMetersPerSecond: p[.saturatedConductivity].mean!)
+        let zones = try context.soilZones()
+        let soils = (zones?.parameters ?? [config.parameters]).map { p in
+            SoilHydraulics(porosity: p[.porosity].mean!, finalSaturation: p[.finalSaturation].mean!,
+                           initialSaturation: p[.initialSaturation].mean!,
+                           saturatedConductivityMetersPerSecond: p[.saturatedConductivity].mean!)
+        }
+        let soil = soils[0]
         // Routing uses the whole DEM (runoff arrives from upslope, inside the area or not).
-        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soil: soil, steps: steps)
+        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: soilDepth, soils: soils,
+                                zoneOfCell: zones?.zoneOfCell, steps: steps)
         var areaSlope = slope
         if let area = try context.areaMask() {
             for i in area.indices where !area[i] { areaSlope.values[i] = areaSlope.nodata ?? .nan }
         }
         let regime = storm.regime(saturatedConductivityMetersPerSecond: soil.saturatedConductivityMetersPerSecond,
                                   rainMetersPerSecond: steps.map(\.metersPerSecond), valid: areaSlope.validMask,
-                                  cellAreaSquareMeters: abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight))
-        return Inputs(dem: dem, slope: areaSlope, soilDepth: soilDepth, soil: soil, storm: storm,
+                                  cellAreaSquareMeters: abs(dem.geoTransform.pixelWidth * dem.geoTransform.pixelHeight),
+                                  zones: zones.map { ($0.zoneOfCell, soils.map(\.saturatedConductivityMetersPerSecond)) })
+        return Inputs(dem: dem, slope: areaSlope, soilDepth: soilDepth, soil: soil, zones: zones, soils: soils, storm: storm,
                       rainMillimeters: hyetograph.totalMillimeters(until: hours), regime: regime)
+    }
+
+    /// Each zone's random parameters under `scenario` (one entry without zones): the scenario's COVs,
+    /// distributions and correlations on the zone's means (``Scenario/uncertainty(_:convention:parameters:)``).
+    public static func uncertainties(_ config: StudyConfig, zones: ZoneMap?, scenario: Scenario,
+                                     convention: CorrelationConvention? = nil) throws -> [CellUncertainty] {
+        try (zones?.parameters ?? [config.parameters]).map {
+            try scenario.uncertainty(config, convention: convention, parameters: $0)
+        }
+    }
+
+    /// FORM on every cell of `slope` (default: the inputs' slope) under `scenario`, each cell with its
+    /// zone's parameters: the one way every stage and experiment gets the POF map.
+    public static func reliability(_ prepared: Inputs, config: StudyConfig, scenario: Scenario, profile: PressureProfile,
+                                   convention: CorrelationConvention? = nil, slope: Grid<Float>? = nil,
+                                   options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
+        try ReliabilityMap.compute(
+            slopeDegrees: slope ?? prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
+            uncertainties: try uncertainties(config, zones: prepared.zones, scenario: scenario, convention: convention),
+            zoneOfCell: prepared.zones?.zoneOfCell, profile: profile, options: options)
     }
 
     /// Runs the PPM and writes its maps and `ppm.json`, all-or-nothing.
@@ -139,7 +168,6 @@ public enum PPMRun {
     public static func run(_ context: StudyContext, options: Options, outputPath: String,
                            progress: (String) -> Void) throws -> PPMSummary {
         let config = context.config
-        let uncertainty = try options.scenario.uncertainty(config, convention: options.correlationConvention)
         func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
             let value = try body()
@@ -148,7 +176,9 @@ public enum PPMRun {
             return value
         }
         let prepared = try timed("terrain + PRL-STIM (means)") { try inputs(context) }
-        let (dem, soilDepth, soil, storm) = (prepared.dem, prepared.soilDepth, prepared.soil, prepared.storm)
+        let (dem, soilDepth, storm) = (prepared.dem, prepared.soilDepth, prepared.storm)
+        let uncertainties = try uncertainties(config, zones: prepared.zones, scenario: options.scenario,
+                                              convention: options.correlationConvention)
         var slope = prepared.slope
         let tile = options.tile
         if let tile {
@@ -168,14 +198,16 @@ public enum PPMRun {
             var formOptions = FORMOptions()
             formOptions.maxActiveSetIterations = options.maxIterations
             return try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: soilDepth, storm: storm,
-                                              uncertainty: uncertainty, profile: options.profile, options: formOptions)
+                                              uncertainties: uncertainties, zoneOfCell: prepared.zones?.zoneOfCell,
+                                              profile: options.profile, options: formOptions)
         }
         progress("ppm: \(map.converged) converged, \(map.notConverged) not converged, "
                  + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF, "
                  + "\(map.settledCells) with β settled to 1e-4 in a cycle")
         let check = try timed("FORM vs importance sampling") {
-            try formCheck(map: map, slope: slope, soilDepth: soilDepth, storm: storm, uncertainty: uncertainty,
-                          profile: options.profile, soil: soil, options: options, seed: options.seed ?? config.seed)
+            try formCheck(map: map, slope: slope, soilDepth: soilDepth, storm: storm, uncertainties: uncertainties,
+                          zoneOfCell: prepared.zones?.zoneOfCell, profile: options.profile, soils: prepared.soils,
+                          options: options, seed: options.seed ?? config.seed)
         }
 
         // Outputs.
@@ -253,8 +285,8 @@ public enum PPMRun {
 
     /// FORM against importance sampling at the design point on random converged cells (seeded).
     static func formCheck(map: ReliabilityMap, slope: Grid<Float>, soilDepth: Grid<Float>, storm: PRLSTIMResult,
-                          uncertainty: CellUncertainty, profile: PressureProfile, soil: SoilHydraulics,
-                          options: Options, seed: UInt64) throws -> PPMSummary.FormCheck? {
+                          uncertainties: [CellUncertainty], zoneOfCell: [UInt16]?, profile: PressureProfile,
+                          soils: [SoilHydraulics], options: Options, seed: UInt64) throws -> PPMSummary.FormCheck? {
         let candidates = (0..<map.status.count).filter { map.status.values[$0] == CellStatus.converged.rawValue }
         guard options.checkCells > 0, !candidates.isEmpty else { return nil }
         var rng = SeededGenerator(seed: seed).split(0x1517)
@@ -266,6 +298,8 @@ public enum PPMRun {
         var differences: [Double] = [], ratios: [Double] = []
         var disagreeing = 0, atKink = 0, atCap = 0
         for c in chosen.sorted() {
+            let zone = zoneOfCell.map { Int($0[c]) } ?? 0
+            let (uncertainty, ks) = (uncertainties[zone], soils[zone].saturatedConductivityMetersPerSecond)
             let rates = (0..<steps).map { Double(storm.supplyMetersPerSecond[$0 * n + c]) }
             let limitState = InfiniteSlopeLimitState(slopeRadians: Double(slope.values[c]) * .pi / 180, profile: profile,
                                                      wettingFront: .supply(metersPerSecond: rates, seconds: storm.stepSeconds))
@@ -284,7 +318,7 @@ public enum PPMRun {
                 disagreeing += 1
                 let front = limitState.wettingFrontDepth(form.designPoint)
                 if front >= 0.99 * form.designPoint[7] { atCap += 1 }
-                if rates.contains(where: { abs($0 - soil.saturatedConductivityMetersPerSecond) < 0.5 * soil.saturatedConductivityMetersPerSecond }) {
+                if rates.contains(where: { abs($0 - ks) < 0.5 * ks }) {
                     atKink += 1
                 }
             }

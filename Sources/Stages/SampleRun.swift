@@ -11,8 +11,10 @@ import Terrain
 public struct SampleSummary: Codable, Sendable {
     public struct FactorRow: Codable, Sendable {
         public var factor: String
-        public var pcaWeight: Double
+        /// The factor's PCA weight; null for a categorical layer (classed by code, always kept).
+        public var pcaWeight: Double?
         public var kept: Bool
+        public var categorical: Bool
         public var informationValues: [Double]
     }
 
@@ -36,11 +38,12 @@ public enum SampleRun {
     public struct Options: Sendable {
         public var sampler: SamplerKind = .random
         public var common = SamplingOptions()
-        public var bufferMeters = 1000.0
-        public var maximumSlopeDegrees = 3.0
-        public var pofThreshold: Float = 0.5
-        public var kernelOpen = 3
-        public var kernelClose = 3
+        /// The samplers' settings; nil: the study's `samplers` (``StudyConfig/samplers``).
+        public var bufferMeters: Double?
+        public var maximumSlopeDegrees: Double?
+        public var pofThreshold: Float?
+        public var kernelOpen: Int?
+        public var kernelClose: Int?
         public var scenario: Scenario = .cov010
         /// How the information-value sampler classes its factors.
         public var factorClassing: ClassedFactor.Method = .naturalBreaks
@@ -49,6 +52,11 @@ public enum SampleRun {
 
     public static func run(_ context: StudyContext, options: Options, outputPath: String) throws -> SampleSummary {
         let (config, inputs, dem) = (context.config, context.inputs, context.dem)
+        let bufferMeters = options.bufferMeters ?? config.samplers.bufferMeters
+        let maximumSlopeDegrees = options.maximumSlopeDegrees ?? config.samplers.slopeMaxDegrees
+        let pofThreshold = options.pofThreshold ?? Float(config.samplers.pofThreshold)
+        let kernelOpen = options.kernelOpen ?? config.samplers.openKernel
+        let kernelClose = options.kernelClose ?? config.samplers.closeKernel
         // Only landslides and candidates inside the study area (when the study has one) take part.
         let area = try context.areaMask()
         let inside = { (c: Int) in area?[c] != false }
@@ -66,39 +74,37 @@ public enum SampleRun {
         case .random:
             break
         case .buffer:
-            let outside = NegativeSampling.outsideBuffer(dem, landslides: footprint, bufferMeters: options.bufferMeters)
+            let outside = NegativeSampling.outsideBuffer(dem, landslides: footprint, bufferMeters: bufferMeters)
             candidates = zip(base, outside).map { $0 && $1 }
-            settings["buffer_m"] = String(options.bufferMeters)
+            settings["buffer_m"] = String(bufferMeters)
         case .slope:
             let slope = try context.slopeDegrees()
-            candidates = (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= options.maximumSlopeDegrees }
-            settings["maximum_slope_deg"] = String(options.maximumSlopeDegrees)
+            candidates = (0..<dem.count).map { base[$0] && slope.isValid(at: $0) && Double(slope.values[$0]) <= maximumSlopeDegrees }
+            settings["maximum_slope_deg"] = String(maximumSlopeDegrees)
         case .informationValue:
-            let names = FactorLayers.studyBTerrainFactors
-            let columns = try FactorLayers.load(context, names: names).columns
-            let fit = try InformationValueFit(names: names, columns: columns, landslides: landslides,
-                                              method: options.factorClassing)
+            let names = context.informationValueFactors
+            let fit = try InformationValueFit(context, names: names, landslides: landslides, method: options.factorClassing)
             let (pca, model, kept) = (fit.pca, fit.model, fit.pca.kept)
             let valid = model.total.filter { !$0.isNaN }
             let classes = try NaturalBreaks(valid, classes: 5)
             candidates = (0..<dem.count).map { base[$0] && !model.total[$0].isNaN && classes.classIndex(of: model.total[$0]) == 0 }
-            factorRows = zip(pca.names, pca.weights).map { name, weight in
-                SampleSummary.FactorRow(factor: name, pcaWeight: weight, kept: kept.contains(name),
-                                        informationValues: model.factorNames.firstIndex(of: name).map { model.values[$0] } ?? [])
+            factorRows = names.map { name in
+                let weight = pca.names.firstIndex(of: name).map { pca.weights[$0] }
+                return SampleSummary.FactorRow(factor: name, pcaWeight: weight, kept: kept.contains(name) || fit.categorical.contains(name),
+                                               categorical: fit.categorical.contains(name),
+                                               informationValues: model.factorNames.firstIndex(of: name).map { model.values[$0] } ?? [])
             }
             settings["very_low_upper_bound"] = String(classes.innerBreaks[0])
             settings["factor_classing"] = options.factorClassing.rawValue
             ivMap = Grid(like: dem, nodata: terrainNodata, values: model.total.map { $0.isNaN ? terrainNodata : Float($0) })
         case .pof:
             let prepared = try PPMRun.inputs(context)
-            let uncertainty = try options.scenario.uncertainty(config)
-            let map = try ReliabilityMap.compute(slopeDegrees: prepared.slope, soilDepthMeters: prepared.soilDepth,
-                                                 storm: prepared.storm, uncertainty: uncertainty, profile: .c)
-            let stable = NegativeSampling.pofStableRegion(map.pof, threshold: options.pofThreshold,
-                                                          openSize: options.kernelOpen, closeSize: options.kernelClose)
+            let map = try PPMRun.reliability(prepared, config: config, scenario: options.scenario, profile: .c)
+            let stable = NegativeSampling.pofStableRegion(map.pof, threshold: pofThreshold,
+                                                          openSize: kernelOpen, closeSize: kernelClose)
             candidates = zip(base, stable).map { $0 && $1 }
-            settings = ["scenario": options.scenario.rawValue, "threshold": String(options.pofThreshold),
-                        "kernel_open": String(options.kernelOpen), "kernel_close": String(options.kernelClose)]
+            settings = ["scenario": options.scenario.rawValue, "threshold": String(pofThreshold),
+                        "kernel_open": String(kernelOpen), "kernel_close": String(kernelClose)]
         }
         var generator = SeededGenerator(seed: options.common.seed)
         let chosen = try NegativeSampling.draw(candidates: candidates, geoTransform: dem.geoTransform, rows: dem.rows,

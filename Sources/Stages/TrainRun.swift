@@ -149,9 +149,10 @@ public enum TrainRun {
         let start = Date()
         let config = context.config
         let settings = options.settings.resolved(options.model)
-        let names = options.factors ?? options.model.defaultFactors
-        progress("factors: \(names.joined(separator: ", "))")
+        let names = options.factors ?? context.factors(for: options.model)
         let factors = try FactorLayers.load(context, names: names)
+        progress("factors: \(factors.names.joined(separator: ", "))"
+                 + (factors.indicators.isEmpty ? "" : " (categorical layers as 0/1 indicators of their classes but the first)"))
         let moments = factors.moments()
         let valid = factors.valid
         let raster = options.model.usesPatches ? factors.raster(moments: moments) : nil
@@ -212,7 +213,7 @@ public enum TrainRun {
             try AtomicFile.write(try encoder.encode(model), to: modelPath)
         }
         let summary = TrainSummary(study: config.name, model: options.model.rawValue, protocolName: options.protocolKind.rawValue,
-                                   factors: names, samples: samples.source, landslides: samples.landslides,
+                                   factors: factors.names, samples: samples.source, landslides: samples.landslides,
                                    nonLandslides: samples.nonLandslides, settings: settings, seed: options.seed,
                                    evaluations: evaluations, foldsPlanned: planned, foldsDropped: dropped,
                                    auc: statistic(evaluations.map(\.auc)),

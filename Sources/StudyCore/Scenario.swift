@@ -80,9 +80,11 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
 
     /// The per-cell uncertainty of this scenario on `config`'s means.
     /// - Parameter convention: overrides the config's correlation convention when given.
-    public func uncertainty(_ config: StudyConfig, convention: CorrelationConvention? = nil) throws -> CellUncertainty {
+    /// - Parameter parameters: a zone's parameters in place of the config's (``ZoneMap/parameters``).
+    public func uncertainty(_ config: StudyConfig, convention: CorrelationConvention? = nil,
+                            parameters: SoilParameters? = nil) throws -> CellUncertainty {
         let convention = convention ?? config.correlationConvention
-        let p = config.parameters
+        let p = parameters ?? config.parameters
         let order = SoilParameter.allCases  // c′, φ′, n, S_f, S_o, γ, k_s, h_s: the limit state's order
         func build(_ spec: (SoilParameter) -> (cov: Double, distribution: ParameterDistribution),
                    correlations: [ParameterCorrelation]) throws -> CellUncertainty {

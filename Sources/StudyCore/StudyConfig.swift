@@ -22,7 +22,7 @@ public struct StudyConfig: Sendable {
     /// Elevation raster (m).
     public var demPath: String
     /// Further layers on the DEM's grid, by name, in file order.
-    public var layers: [(name: String, path: String)]
+    public var layers: [StudyLayer]
     /// Landslide inventory points.
     public var inventory: PointSource
     /// Labelled evaluation points (landslides and non-landslides), if any.
@@ -43,6 +43,17 @@ public struct StudyConfig: Sendable {
     public var rainfallScale: Double
     /// The study's base seed; every stochastic stage derives its generator from it.
     public var seed: UInt64
+    /// Soil parameters per class of a categorical layer (`zones`); nil: `parameters` everywhere.
+    public var zones: SoilZones? = nil
+    /// The layers each model family takes (`factors`).
+    public var factors = FactorChoice()
+    /// The negative samplers' settings (`samplers`).
+    public var samplers = SamplerSettings()
+
+    /// The layer named `name` in the config, if any.
+    public func layer(named name: String) -> StudyLayer? { layers.first { $0.name == name } }
+    /// The names of the config's categorical layers.
+    public var categoricalLayers: Set<String> { Set(layers.filter { $0.kind == .categorical }.map(\.name)) }
 }
 
 /// How the data root was chosen (highest precedence first).
@@ -203,7 +214,7 @@ extension StudyConfig {
 
     static let topLevelKeys = ["name", "title", "data_root", "dem", "layers", "inventory", "evaluation_points",
                                "study_area", "soil_depth", "parameters", "correlations", "correlation_convention",
-                               "rainfall", "seed"]
+                               "rainfall", "seed", "zones", "factors", "samplers"]
     static let pointKeys = ["path", "x_column", "y_column", "crs", "label_column", "off_grid"]
 
     static func decode(_ root: Node, file: String, digest: String, dataRootFlag: String?,
@@ -264,22 +275,29 @@ extension StudyConfig {
             return source
         }
 
-        let layers = try top.freeMapping("layers").map { entry -> (name: String, path: String) in
-            guard let relative = entry.value.string, !relative.isEmpty else {
-                throw StudyConfigError(file: file, line: entry.line, key: "layers.\(entry.key)",
-                                       problem: "expected a file path")
+        let layers = try top.freeMapping("layers").map { entry -> StudyLayer in
+            let key = "layers.\(entry.key)"
+            let relative: String, kind: StudyLayer.Kind
+            if let text = entry.value.string, !text.isEmpty {
+                (relative, kind) = (text, .continuous)
+            } else if case .mapping = entry.value {
+                let m = try ConfigMapping(entry.value, path: key, file: file, allowed: ["path", "type"])
+                (relative, kind) = (try m.string("path"), try m.choice("type", default: StudyLayer.Kind.continuous))
+            } else {
+                throw StudyConfigError(file: file, line: entry.line, key: key,
+                                       problem: "expected a file path or {path, type: categorical|continuous}")
             }
             let full = resolve(relative, against: rootPath)
             guard FileManager.default.fileExists(atPath: full) else {
-                throw StudyConfigError(file: file, line: entry.line, key: "layers.\(entry.key)",
+                throw StudyConfigError(file: file, line: entry.line, key: key,
                                        problem: "file '\(full)' not found; expected a raster under the data root '\(rootPath)'")
             }
-            return (entry.key, full)
+            return StudyLayer(name: entry.key, path: full, kind: kind)
         }
 
         let soilDepth = try decodeSoilDepth(top)
         let parameters = try decodeParameters(top, soilDepth: soilDepth)
-        return StudyConfig(
+        var config = StudyConfig(
             name: name,
             title: try top.optionalString("title") ?? name,
             configPath: file,
@@ -299,6 +317,10 @@ extension StudyConfig {
             rainfallScale: try top.mapping("rainfall", allowed: ["constant", "hyetograph", "evaluate_at_h", "scale"])
                 .optionalDouble("scale", NumberRange.positive.named("rainfall scale")) ?? 1,
             seed: try top.unsignedInteger("seed"))
+        config.zones = try decodeZones(top, layers: layers, parameters: parameters)
+        config.factors = try decodeFactors(top)
+        config.samplers = try decodeSamplers(top)
+        return config
     }
 
     /// `path` itself when absolute, else `base/path`.
@@ -324,10 +346,30 @@ extension StudyConfig {
     }
 
     static func decodeParameters(_ top: ConfigMapping, soilDepth: SoilDepthModel) throws -> SoilParameters {
-        let all = try top.mapping("parameters", allowed: SoilParameter.allCases.map(\.rawValue))
+        try decodeParameters(try top.mapping("parameters", allowed: SoilParameter.allCases.map(\.rawValue)), base: nil)
+    }
+
+    /// The eight parameters under `all`; with a `base`, a parameter or field left out takes the base's
+    /// (a zone's entries over `parameters`).
+    static func decodeParameters(_ all: ConfigMapping, base: SoilParameters?) throws -> SoilParameters {
         var specs: [SoilParameter: ParameterSpec] = [:]
         for parameter in SoilParameter.allCases {
+            if let base, !all.has(parameter.rawValue) { specs[parameter] = base[parameter]; continue }
             let m = try all.mapping(parameter.rawValue, allowed: ["mean", "cov", "distribution"])
+            if let inherited = base?[parameter] {
+                var spec = inherited
+                if parameter == .soilDepth, m.has("mean") {
+                    throw m.error("mean", "the soil depth's mean comes from soil_depth (z-model or uniform); remove it here")
+                }
+                if parameter != .soilDepth, m.has("mean") { spec.mean = try m.double("mean", parameter.meanRange) }
+                if m.has("cov") { spec.cov = try m.double("cov", NumberRange.nonNegative.named("COV")) }
+                if m.has("distribution") { spec.distribution = try m.choice("distribution") }
+                if spec.distribution == .lognormal, let mean = spec.mean, mean <= 0 {
+                    throw m.error("mean", "\(mean) is out of range for a lognormal; expected mean > 0")
+                }
+                specs[parameter] = spec
+                continue
+            }
             let mean: Double?
             if parameter == .soilDepth {
                 // The mean comes from the soil-depth model, cell by cell.
@@ -346,10 +388,70 @@ extension StudyConfig {
             specs[parameter] = ParameterSpec(mean: mean, cov: cov, distribution: distribution)
         }
         if let so = specs[.initialSaturation]?.mean, let sf = specs[.finalSaturation]?.mean, so >= sf {
-            throw try all.mapping("initial_saturation", allowed: ["mean", "cov", "distribution"])
-                .error("mean", "S_o = \(so) is not below S_f = \(sf); expected initial saturation < final saturation")
+            let key = all.has("initial_saturation") ? "initial_saturation" : "final_saturation"
+            let m = all.has(key) ? try all.mapping(key, allowed: ["mean", "cov", "distribution"]) : nil
+            let problem = "S_o = \(so) is not below S_f = \(sf); expected initial saturation < final saturation"
+            throw m?.error("mean", problem) ?? StudyConfigError(file: all.file, line: all.node.mark?.line, key: all.path, problem: problem)
         }
         return SoilParameters(specs: specs)
+    }
+
+    /// `zones: {layer, classes: {CODE: {PARAMETER: {mean, cov, distribution}}}}`.
+    static func decodeZones(_ top: ConfigMapping, layers: [StudyLayer], parameters: SoilParameters) throws -> SoilZones? {
+        guard let m = try top.optionalMapping("zones", allowed: ["layer", "classes"]) else { return nil }
+        let name = try m.string("layer")
+        guard let layer = layers.first(where: { $0.name == name }) else {
+            throw m.error("layer", "'\(name)' is not one of the study's layers (\(layers.map(\.name).joined(separator: ", "))); "
+                          + "expected a categorical layer named under layers")
+        }
+        guard layer.kind == .categorical else {
+            throw m.error("layer", "'\(name)' is continuous; expected a layer declared {path: …, type: categorical}")
+        }
+        var classes: [Int: SoilParameters] = [:]
+        let entries = try m.freeMapping("classes")
+        guard !entries.isEmpty else { throw m.error("classes", "missing or empty; expected CODE: {PARAMETER: {mean, cov, distribution}}") }
+        for entry in entries {
+            let key = "zones.classes.\(entry.key)"
+            guard let code = Int(entry.key) else {
+                throw StudyConfigError(file: top.file, line: entry.line, key: key, problem: "'\(entry.key)' is not a whole-number class code")
+            }
+            let zone = try ConfigMapping(entry.value, path: key, file: top.file, allowed: SoilParameter.allCases.map(\.rawValue))
+            classes[code] = try decodeParameters(zone, base: parameters)
+        }
+        return SoilZones(layer: name, classes: classes)
+    }
+
+    /// `factors: {patch_cnn, networks, glm}`: lists of layer names (checked against the study's layers
+    /// when the study is loaded, where the derived layers are known).
+    static func decodeFactors(_ top: ConfigMapping) throws -> FactorChoice {
+        guard let m = try top.optionalMapping("factors", allowed: ["patch_cnn", "networks", "glm"]) else { return FactorChoice() }
+        func list(_ key: String) throws -> [String]? {
+            guard m.has(key) else { return nil }
+            let names = try m.sequence(key).map { node -> String in
+                guard let text = node.string, !text.isEmpty else { throw m.error(key, "expected a list of layer names") }
+                return text
+            }
+            guard !names.isEmpty else { throw m.error(key, "empty; expected at least one layer name") }
+            guard Set(names).count == names.count else { throw m.error(key, "a layer is listed twice") }
+            return names
+        }
+        return FactorChoice(patchCNN: try list("patch_cnn"), networks: try list("networks"), glm: try list("glm"))
+    }
+
+    /// `samplers: {buffer_m, slope_max_deg, pof_threshold, open_kernel, close_kernel}`.
+    static func decodeSamplers(_ top: ConfigMapping) throws -> SamplerSettings {
+        var s = SamplerSettings()
+        guard let m = try top.optionalMapping("samplers", allowed: ["buffer_m", "slope_max_deg", "pof_threshold",
+                                                                     "open_kernel", "close_kernel"]) else { return s }
+        if let b = try m.optionalDouble("buffer_m", NumberRange.nonNegative.named("buffer (m)")) { s.bufferMeters = b }
+        if let d = try m.optionalDouble("slope_max_deg", NumberRange.between(0, 90).named("slope (°)")) { s.slopeMaxDegrees = d }
+        if let t = try m.optionalDouble("pof_threshold", NumberRange.openUnit.named("POF")) { s.pofThreshold = t }
+        for key in ["open_kernel", "close_kernel"] where m.has(key) {
+            let k = try m.double(key, NumberRange.between(1, 15).named("side (cells)"))
+            guard k == k.rounded(), Int(k) % 2 == 1 else { throw m.error(key, "\(k) is not an odd whole number; expected an odd side from 1 to 15") }
+            if key == "open_kernel" { s.openKernel = Int(k) } else { s.closeKernel = Int(k) }
+        }
+        return s
     }
 
     static func decodeCorrelations(_ top: ConfigMapping) throws -> [ParameterCorrelation] {

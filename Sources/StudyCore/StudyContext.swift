@@ -26,6 +26,14 @@ public final class StudyContext: @unchecked Sendable {
     public init(_ config: StudyConfig) throws {
         self.config = config
         self.inputs = try StudyInputs.load(config)
+        let known = layerNames
+        let lists = [("patch_cnn", config.factors.patchCNN), ("networks", config.factors.networks), ("glm", config.factors.glm)]
+        for case let (key, names?) in lists {
+            for name in names where !known.contains(name) && !known.contains(String(name.prefix { $0 != "=" })) {
+                throw StudyConfigError(file: config.configPath, line: nil, key: "factors.\(key)",
+                                       problem: "unknown layer '\(name)'; expected one of \(known.joined(separator: ", "))")
+            }
+        }
     }
 
     /// The terrain options the study implies (its soil-depth model).
@@ -112,6 +120,9 @@ public final class StudyContext: @unchecked Sendable {
             defer { lock.unlock() }
             if let grid = configLayers[name] { return grid }
             let grid = try RasterIO.read(entry.path, as: Float.self)
+            if entry.kind == .categorical, let bad = grid.values.indices.first(where: { grid.isValid(at: $0) && grid.values[$0] != grid.values[$0].rounded() }) {
+                throw StudyContextError.notClassCodes(name, path: entry.path, value: Double(grid.values[bad]))
+            }
             configLayers[name] = grid
             return grid
         }
@@ -120,6 +131,48 @@ public final class StudyContext: @unchecked Sendable {
         }
         return layer.floatGrid
     }
+}
+
+extension StudyContext {
+    /// The class codes of a categorical layer on the valid cells of the DEM, ascending.
+    public func classes(of name: String) throws -> [Int] {
+        let grid = try layer(name)
+        var seen = Set<Int>()
+        for i in 0..<grid.count where grid.isValid(at: i) && dem.isValid(at: i) { seen.insert(Int(grid.values[i])) }
+        return seen.sorted()
+    }
+
+    /// The soil zone of every cell and each zone's parameters (`zones`); nil when the study has none.
+    public func soilZones() throws -> ZoneMap? {
+        guard let zones = config.zones else { return nil }
+        let grid = try layer(zones.layer)
+        let zoneOfCell = (0..<grid.count).map { grid.isValid(at: $0) ? zones.zoneIndex(of: grid.values[$0]) : 0 }
+        let present = try classes(of: zones.layer)
+        var cells = [Int](repeating: 0, count: zones.codes.count + 1)
+        for i in 0..<grid.count where dem.isValid(at: i) { cells[Int(zoneOfCell[i])] += 1 }
+        return ZoneMap(layer: zones.layer, codes: zones.codes,
+                       parameters: [config.parameters] + zones.codes.map { zones.classes[$0]! },
+                       zoneOfCell: zoneOfCell, cells: cells,
+                       missingCodes: zones.codes.filter { !present.contains($0) },
+                       codesWithoutEntry: present.filter { zones.classes[$0] == nil })
+    }
+}
+
+/// The study's soil zones on its grid: zone 0 is `parameters` (cells whose class has no entry, or is
+/// nodata), zone k ≥ 1 is class `codes[k − 1]`.
+public struct ZoneMap: Sendable {
+    public let layer: String
+    public let codes: [Int]
+    /// Each zone's parameters (index 0: `parameters`).
+    public let parameters: [SoilParameters]
+    /// The zone of every cell.
+    public let zoneOfCell: [UInt16]
+    /// Valid DEM cells per zone.
+    public let cells: [Int]
+    /// Configured class codes no cell of the layer holds (a typo, or a class outside the grid).
+    public let missingCodes: [Int]
+    /// Class codes on the grid without an entry: their cells use `parameters`.
+    public let codesWithoutEntry: [Int]
 }
 
 /// A study-area polygon set on the study's grid.
@@ -140,9 +193,12 @@ public struct LayerDescription: Sendable, Equatable, Codable {
 
 public enum StudyContextError: Error, CustomStringConvertible, Equatable {
     case unknownLayer(String, known: [String])
+    case notClassCodes(String, path: String, value: Double)
     public var description: String {
         switch self {
         case let .unknownLayer(name, known): "unknown factor \(name); known: \(known.joined(separator: ", "))"
+        case let .notClassCodes(name, path, value):
+            "\(path): layer \(name) is declared categorical but holds \(value); expected whole-number class codes"
         }
     }
 }

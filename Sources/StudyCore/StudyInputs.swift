@@ -96,6 +96,35 @@ public struct StudyInfo: Codable, Sendable {
         public var validCells: Int
         public var min: Double?
         public var max: Double?
+        /// `continuous` or `categorical`.
+        public var type: String
+        /// A categorical layer's classes: code and valid DEM cells holding it.
+        public var classes: [ClassCount]?
+    }
+
+    public struct ClassCount: Codable, Sendable {
+        public var code: Int
+        public var cells: Int
+    }
+
+    /// `zones`: each zone's cells and parameters (zone code nil: `parameters`, for every other cell).
+    public struct ZonesSummary: Codable, Sendable {
+        public struct Zone: Codable, Sendable {
+            public var code: Int?
+            public var cells: Int
+            public var parameters: [Parameter]
+        }
+        public struct Parameter: Codable, Sendable {
+            public var name: String
+            public var mean: Double?
+            public var cov: Double
+            public var distribution: String
+        }
+        public var layer: String
+        public var zones: [Zone]
+        /// Configured codes no cell holds, and codes on the grid without an entry (they use `parameters`).
+        public var missingCodes: [Int]
+        public var codesWithoutEntry: [Int]
     }
 
     public struct PointSummary: Codable, Sendable {
@@ -144,6 +173,11 @@ public struct StudyInfo: Codable, Sendable {
     public var studyArea: AreaSummary?
     /// Every layer name the study offers to `train --factors` and the experiments, with unit and origin.
     public var factors: [LayerDescription]
+    public var zones: ZonesSummary?
+    /// The factors each model family takes (`factors`, defaults filled in): patch_cnn, networks, glm.
+    public var modelFactors: [String: [String]]?
+    /// The negative samplers' settings (`samplers`, defaults filled in).
+    public var samplers: SamplerSettings
 
     /// Reads everything the config names and summarizes it.
     public static func gather(_ context: StudyContext) throws -> StudyInfo {
@@ -163,8 +197,28 @@ public struct StudyInfo: Codable, Sendable {
             let grid = try RasterIO.read(layer.path, as: Double.self)
             let info = try RasterIO.info(layer.path)
             let range = grid.validRange
+            var classes: [ClassCount]?
+            if layer.kind == .categorical {
+                let codes = try context.layer(layer.name)  // checks the codes are whole numbers
+                var counts: [Int: Int] = [:]
+                for i in 0..<codes.count where codes.isValid(at: i) && dem.isValid(at: i) { counts[Int(codes.values[i]), default: 0] += 1 }
+                classes = counts.keys.sorted().map { ClassCount(code: $0, cells: counts[$0]!) }
+            }
             return LayerSummary(name: layer.name, path: layer.path, dataType: info.dataType,
-                                validCells: grid.validCount, min: range?.lowerBound, max: range?.upperBound)
+                                validCells: grid.validCount, min: range?.lowerBound, max: range?.upperBound,
+                                type: layer.kind.rawValue, classes: classes)
+        }
+        var zones: ZonesSummary?
+        if let map = try context.soilZones() {
+            func rows(_ p: SoilParameters) -> [ZonesSummary.Parameter] {
+                SoilParameter.allCases.map { ZonesSummary.Parameter(name: $0.rawValue, mean: p[$0].mean, cov: p[$0].cov,
+                                                                    distribution: p[$0].distribution.rawValue) }
+            }
+            zones = ZonesSummary(layer: map.layer,
+                                 zones: map.parameters.indices.map { z in
+                                     ZonesSummary.Zone(code: z == 0 ? nil : map.codes[z - 1], cells: map.cells[z], parameters: rows(map.parameters[z]))
+                                 },
+                                 missingCodes: map.missingCodes, codesWithoutEntry: map.codesWithoutEntry)
         }
 
         func summary(_ source: PointSource, _ points: PointSet, _ onGrid: PointsOnGrid,
@@ -193,6 +247,6 @@ public struct StudyInfo: Codable, Sendable {
             layers: layers,
             inventory: inventory,
             evaluationPoints: inputs.evaluation.map { summary(config.evaluationPoints!, $0.points, $0.onGrid, labels: $0.labels) },
-            studyArea: area, factors: context.layerNames.compactMap(context.describe))
+            studyArea: area, factors: context.layerNames.compactMap(context.describe), zones: zones, samplers: config.samplers)
     }
 }

@@ -39,7 +39,30 @@ public enum Twin {
         /// Landslides as polygons (scarps: an ellipse of 1.2–3 by 0.7–1.5 cells around each landslide,
         /// in landslides.geojson) instead of points (issue G6).
         public var polygons = false
+        /// Soil zones (issue G6): 0 = one soil everywhere; K ≥ 2 = a categorical geology raster of K
+        /// classes (geology.tif, codes 1…K) whose classes have their own true strength and conductivity
+        /// (``zoneFactors(_:)``), written into twin.yaml under `zones`, with geology a factor of every model.
+        public var zones = 0
         public init() {}
+    }
+
+    /// Study B's 13 terrain factors (`FactorLayers.studyBTerrainFactors`; a test keeps the two equal), which
+    /// a zoned twin's `factors.networks` lists with geology.
+    static let networkFactors = ["elevation", "slope", "aspect", "plan_curvature", "profile_curvature", "tpi", "twi", "spi",
+                                 "relief", "incision", "elevation_cov", "roughness", "stream_distance"]
+
+    /// Zone k's true parameters as multiples of Study A's means: cohesion, friction angle and k_s.
+    /// Spread evenly from weak, slowly draining soils to strong, fast-draining ones (k = 1 … K), so that
+    /// the zones differ in both strength and runoff.
+    /// Each factor is rounded so that the zone's mean has three significant digits (the truth uses the
+    /// means twin.yaml prints).
+    public static func zoneFactors(_ zones: Int) -> [(cohesion: Double, friction: Double, conductivity: Double)] {
+        func rounded(_ p: SoilParameter, _ f: Double) -> Double { Double(String(format: "%.3g", mean(p) * f))! / mean(p) }
+        return (0..<zones).map { k in
+            let t = zones == 1 ? 0.5 : Double(k) / Double(zones - 1)
+            return (cohesion: rounded(.cohesion, 0.6 + 0.8 * t), friction: rounded(.frictionAngle, 0.85 + 0.3 * t),
+                    conductivity: rounded(.saturatedConductivity, pow(10, -1 + t)))
+        }
     }
 
     /// A deliberately wrong twin: the truth is made as always, but the PPM, or the inventory, sees
@@ -80,6 +103,8 @@ public enum Twin {
         case inventory
         /// The scarp polygons' sizes and orientations (`polygons`).
         case scarps
+        /// The geology field that the zones are cut from (`zones`).
+        case geology
     }
 
     public struct Summary: Codable, Sendable {
@@ -108,6 +133,8 @@ public enum Twin {
         public var misspecification: Misspecification?
         /// Landslides placed where the truth is stable (the inventory-bias twin's mapping errors).
         public var landslidesOnStableCells: Int
+        /// Soil zones (0: none).
+        public var zones: Int
         public var seconds: Double
         public var files: [String]
     }
@@ -249,18 +276,33 @@ public enum Twin {
         let slope = dem.apply(HornSlope(cellWidth: o.cellSizeMeters, cellHeight: o.cellSizeMeters), edges: .extrapolate)
         let depth = try SoilDepthZModel.depth(dem, minMeters: studyA.basin.soilDepthMinM, maxMeters: studyA.basin.soilDepthMaxM)
         progress("soil strength fields (COV \(o.heterogeneityCOV))")
+        // Zones: a coarse smooth field cut at its quantiles into K classes of equal area (codes 1…K).
+        var zoneOfCell = [UInt16](repeating: 0, count: n)
+        let factors = zoneFactors(o.zones)
+        if o.zones >= 2 {
+            progress("geology: \(o.zones) zones")
+            let field = correlatedField(rows: o.rows, cols: o.columns, seed: o.stream(.geology).seed, baseCells: 96)
+            let sorted = field.sorted()
+            let cuts = (1..<o.zones).map { sorted[$0 * n / o.zones] }
+            zoneOfCell = field.map { v in UInt16(cuts.filter { v >= $0 }.count) }
+        }
+        func factor(_ i: Int) -> (cohesion: Double, friction: Double, conductivity: Double) {
+            o.zones >= 2 ? factors[Int(zoneOfCell[i])] : (1, 1, 1)
+        }
         let c1 = correlatedField(rows: o.rows, cols: o.columns, seed: o.stream(.cohesion).seed, baseCells: 16)
         let c2 = correlatedField(rows: o.rows, cols: o.columns, seed: o.stream(.friction).seed, baseCells: 16)
-        let cohesion = c1.map { max(0, mean(.cohesion) * (1 + o.heterogeneityCOV * $0)) }
-        let friction = c2.map { min(60, max(1, mean(.frictionAngle) * (1 + o.heterogeneityCOV * $0))) }
+        let cohesion = c1.indices.map { max(0, mean(.cohesion) * factor($0).cohesion * (1 + o.heterogeneityCOV * c1[$0])) }
+        let friction = c2.indices.map { min(60, max(1, mean(.frictionAngle) * factor($0).friction * (1 + o.heterogeneityCOV * c2[$0]))) }
         progress("storm: PRL-STIM to \(o.hours) h")
         let hyetograph = try Hyetograph.read(csvText: stormCSV, source: "reconstructed storm")
-        let soil = SoilHydraulics(porosity: mean(.porosity), finalSaturation: mean(.finalSaturation),
-                                  initialSaturation: mean(.initialSaturation),
-                                  saturatedConductivityMetersPerSecond: mean(.saturatedConductivity))
+        let soils = (o.zones >= 2 ? factors : [(1.0, 1.0, 1.0)]).map { f in
+            SoilHydraulics(porosity: mean(.porosity), finalSaturation: mean(.finalSaturation),
+                           initialSaturation: mean(.initialSaturation),
+                           saturatedConductivityMetersPerSecond: mean(.saturatedConductivity) * f.2)
+        }
         let routing = try FlowRouting(FlowDirections(PriorityFlood.fill(dem)))
-        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: depth, soil: soil,
-                                steps: hyetograph.steps(until: o.hours))
+        let storm = PRLSTIM.run(routing: routing, slopeDegrees: slope, soilDepthMeters: depth, soils: soils,
+                                zoneOfCell: o.zones >= 2 ? zoneOfCell : nil, steps: hyetograph.steps(until: o.hours))
         progress("truth: factor of safety with each cell's own strength")
         var fos = [Float](repeating: terrainNodata, count: n)
         var unstable = [UInt8](repeating: 0, count: n)
@@ -320,6 +362,10 @@ public enum Twin {
                                   metadata: provenance.geoTIFFMetadata, bandDescription: "true instability (1: FOS < 1)")
         try write(Grid(like: dem, nodata: terrainNodata, values: cohesion.map { Float($0) }), "truth_cohesion.tif", "cohesion (kPa)")
         try write(Grid(like: dem, nodata: terrainNodata, values: friction.map { Float($0) }), "truth_friction.tif", "friction angle (deg)")
+        if o.zones >= 2 {
+            try RasterIO.writeGeoTIFF(Grid(like: dem, nodata: 255, values: zoneOfCell.map { UInt8($0 + 1) }), to: path("geology.tif"),
+                                      metadata: provenance.geoTIFFMetadata, bandDescription: "geology class (1…\(o.zones)), synthetic")
+        }
         var csv = "x,y\n"
         for (x, y) in landslidePoints { csv += String(format: "%.2f,%.2f\n", x, y) }
         try AtomicFile.write(Data(csv.utf8), to: path("landslides.csv"))
@@ -348,6 +394,10 @@ public enum Twin {
         }
         let (cm, ccov) = moments(cohesion), (fm, fcov) = moments(friction)
         let elevations = dem.values.map(Double.init)
+        var files = ["twin.yaml", "dem.tif", "landslides.csv"]
+        if o.polygons { files.append("landslides.geojson") }
+        if o.zones >= 2 { files.append("geology.tif") }
+        files += ["evaluation_points.csv", "storm.csv", "truth_fos.tif", "truth_unstable.tif", "truth_cohesion.tif", "truth_friction.tif"]
         return Summary(seed: o.seed, rows: o.rows, columns: o.columns, cellSizeM: o.cellSizeMeters,
                        areaKm2: Double(n) * o.cellSizeMeters * o.cellSizeMeters / 1e6,
                        elevationMinM: elevations.min()!, elevationMaxM: elevations.max()!,
@@ -358,10 +408,7 @@ public enum Twin {
                        rainMm: hyetograph.totalMillimeters(until: o.hours), unstableCells: unstableCells.count,
                        unstablePercent: 100 * Double(unstableCells.count) / Double(n), landslides: landslidePoints.count,
                        randomPoints: randoms.count, misspecification: o.misspecification, landslidesOnStableCells: onStable,
-                       seconds: Date().timeIntervalSince(start),
-                       files: ["twin.yaml", "dem.tif", "landslides.csv"] + (o.polygons ? ["landslides.geojson"] : [])
-                           + ["evaluation_points.csv", "storm.csv", "truth_fos.tif", "truth_unstable.tif", "truth_cohesion.tif",
-                              "truth_friction.tif"])
+                       zones: o.zones, seconds: Date().timeIntervalSince(start), files: files)
     }
 
     /// Scarp polygons around the landslides, as GeoJSON in the twin's CRS: around each, an ellipse of
@@ -387,7 +434,10 @@ public enum Twin {
     /// written by Yams from the schema's keys (comments first, then the mapping in the schema's order).
     static func config(_ o: Options) throws -> String {
         func map(_ pairs: [(String, Node)]) -> Node { .mapping(Node.Mapping(pairs.map { (Node($0.0), $0.1) })) }
-        func scalar(_ v: Double) -> Node { Node(v == v.rounded() && abs(v) < 1e6 ? String(format: "%.1f", v) : "\(v)", Tag(.float)) }
+        func scalar(_ v: Double) -> Node {
+            let shortest = Double(String(format: "%.6g", v))!  // a factor times a mean: no binary noise in the file
+            return Node(shortest == shortest.rounded() && abs(shortest) < 1e6 ? String(format: "%.1f", shortest) : "\(shortest)", Tag(.float))
+        }
         func points(label: String?) -> Node {
             map([("path", Node(label == nil ? "landslides.csv" : "evaluation_points.csv")), ("x_column", Node("x")),
                  ("y_column", Node("y")), ("crs", Node("EPSG:\(crsCode)"))]
@@ -395,12 +445,14 @@ public enum Twin {
         }
         // The uncertainty of the "config" scenario is exactly the planted heterogeneity: c′ and φ′ normal
         // with the twin's COV, everything else at Study A's means (COV 0 = fixed).
+        func givenMean(_ p: SoilParameter, zoneFactor: Double = 1) -> Double {
+            guard o.misspecification == .parameters else { return mean(p) * zoneFactor }
+            return mean(p) * zoneFactor
+                * (p == .cohesion ? Misspecification.cohesionFactor : p == .frictionAngle ? Misspecification.frictionFactor : 1)
+        }
         let parameters = SoilParameter.allCases.map { p -> (String, Node) in
             let random = p == .cohesion || p == .frictionAngle
-            func given() -> Double {
-                guard o.misspecification == .parameters else { return mean(p) }
-                return mean(p) * (p == .cohesion ? Misspecification.cohesionFactor : p == .frictionAngle ? Misspecification.frictionFactor : 1)
-            }
+            func given() -> Double { givenMean(p) }
             let spec = (p == .soilDepth ? [] : [("mean", scalar(given()))])
                 + [("cov", scalar(random ? o.heterogeneityCOV : 0)), ("distribution", Node("normal"))]
             return (p.rawValue, map(spec))
@@ -410,7 +462,8 @@ public enum Twin {
             ("title", Node("Synthetic twin of Study A's basin (seed \(o.seed))"
                            + (o.misspecification.map { ", mis-specified: \($0.rawValue)" } ?? ""))),
             ("data_root", Node(".")), ("dem", Node("dem.tif")),
-            ("layers", map([("truth_unstable", Node("truth_unstable.tif"))])),
+            ("layers", map([("truth_unstable", Node("truth_unstable.tif"))]
+                           + (o.zones >= 2 ? [("geology", map([("path", Node("geology.tif")), ("type", Node("categorical"))]))] : []))),
             ("inventory", o.polygons
                 ? map([("path", Node("landslides.geojson")), ("polygon_cells", Node("all")), ("off_grid", Node("drop"))])
                 : points(label: nil)),
@@ -420,7 +473,19 @@ public enum Twin {
             ("parameters", map(parameters)), ("correlations", .sequence(Node.Sequence([]))),
             ("rainfall", map([("hyetograph", Node("storm.csv")), ("evaluate_at_h", Node(formatHours(o.hours), Tag(.float)))])),
             ("seed", Node(String(o.seed), Tag(.int))),
-        ])
+        ] + (o.zones >= 2 ? [
+            // Each zone's true means of c′, φ′ and k_s (the rest as `parameters`).
+            ("zones", map([("layer", Node("geology")), ("classes", map(zoneFactors(o.zones).enumerated().map { k, f in
+                (String(k + 1), map([("cohesion_kPa", map([("mean", scalar(givenMean(.cohesion, zoneFactor: f.cohesion)))])),
+                                     ("friction_angle_deg", map([("mean", scalar(givenMean(.frictionAngle, zoneFactor: f.friction)))])),
+                                     ("ks_m_per_s", map([("mean", scalar(givenMean(.saturatedConductivity, zoneFactor: f.conductivity)))]))]))
+            }))])),
+            // Geology is a factor of every model, beside the studies' own sets.
+            ("factors", map([("patch_cnn", .sequence(Node.Sequence((["slope", "aspect", "elevation", "d8", "soil_depth", "geology"]).map { Node($0) }))),
+                             ("networks", .sequence(Node.Sequence((Self.networkFactors + ["geology"]).map { Node($0) }))),
+                             ("glm", .sequence(Node.Sequence((["slope", "plan_curvature", "profile_curvature", "elevation",
+                                                                "log10_catchment_area", "geology"]).map { Node($0) })))])),
+        ] : []))
         let header = """
             # Synthetic twin of Study A's basin (\(studyA.citation)), generated by `landslide twin --seed \(o.seed)\(o.misspecification.map { " --misspecify \($0.rawValue)" } ?? "")`.
             # Known truth: truth_fos.tif and truth_unstable.tif (FOS < 1 at \(formatHours(o.hours)) h with each cell's own

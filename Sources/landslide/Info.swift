@@ -24,7 +24,10 @@ struct Info: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try options.load()
-            let info = try StudyInfo.gather(try StudyContext(config))
+            let context = try StudyContext(config)
+            var info = try StudyInfo.gather(context)
+            info.modelFactors = ["patch_cnn": context.factors(for: .patchCNN), "networks": context.factors(for: .bp),
+                                 "glm": context.factors(for: .glm)]
             let document = ResultsDocument(
                 provenance: .current(configDigest: config.configDigest, seed: config.seed), results: info)
             if let out { try document.write(to: out) }
@@ -60,9 +63,14 @@ enum InfoReport {
             let width = info.layers.map(\.name.count).max()! + 2
             for layer in info.layers {
                 let range = layer.min.map { "\(fixed($0, 3)) – \(fixed(layer.max!, 3))" } ?? "no valid cell"
+                let what = layer.classes.map { "categorical, \($0.count) classes" } ?? "range \(range)"
                 lines.append("  " + layer.name.padding(toLength: width, withPad: " ", startingAt: 0)
                     + "\((layer.path as NSString).lastPathComponent)  \(layer.dataType)  "
-                    + "valid \(grouped(layer.validCells))  range \(range)")
+                    + "valid \(grouped(layer.validCells))  \(what)")
+                if let classes = layer.classes {
+                    lines.append("  " + "".padding(toLength: width, withPad: " ", startingAt: 0) + "classes (code: cells) "
+                                 + classes.map { "\($0.code): \(grouped($0.cells))" }.joined(separator: ", "))
+                }
             }
         }
         let inv = info.inventory
@@ -88,6 +96,35 @@ enum InfoReport {
             row("area", "\(a.polygons) polygon\(a.polygons == 1 ? "" : "s"), \(fixed(a.areaKm2, 2)) km², "
                 + "\(grouped(a.cellsInside)) cell centres inside")
         }
+        if let z = info.zones {
+            lines.append("Soil zones     by layer \(z.layer): \(z.zones.count - 1) configured, the rest use parameters")
+            let names = z.zones[0].parameters.map(\.name)
+            let width = (names.map(\.count).max() ?? 0) + 2
+            lines.append("  " + "zone".padding(toLength: 12, withPad: " ", startingAt: 0) + "cells".padding(toLength: 10, withPad: " ", startingAt: 0)
+                         + names.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) }.joined())
+            for zone in z.zones {
+                let label = zone.code.map { "class \($0)" } ?? "parameters"
+                let cells = zone.parameters.map { p -> String in
+                    let mean = p.mean.map { String(format: "%g", $0) } ?? "model"
+                    return "\(mean) ±\(String(format: "%g", p.cov)) \(p.distribution == "normal" ? "" : String(p.distribution.prefix(4)))"
+                        .padding(toLength: width, withPad: " ", startingAt: 0)
+                }
+                lines.append("  " + label.padding(toLength: 12, withPad: " ", startingAt: 0)
+                             + grouped(zone.cells).padding(toLength: 10, withPad: " ", startingAt: 0) + cells.joined())
+            }
+            lines.append("  (mean ±COV; soil depth's mean from soil_depth)")
+            if !z.missingCodes.isEmpty {
+                lines.append("  warning: zones.classes \(z.missingCodes.map(String.init).joined(separator: ", ")) "
+                             + "\(z.missingCodes.count == 1 ? "is" : "are") on no valid cell of \(z.layer)")
+            }
+            if !z.codesWithoutEntry.isEmpty {
+                lines.append("  classes without an entry (their cells use parameters): "
+                             + z.codesWithoutEntry.map(String.init).joined(separator: ", "))
+            }
+        }
+        let s = info.samplers
+        lines.append("Samplers       buffer \(number(s.bufferMeters)) m, slope ≤ \(number(s.slopeMaxDegrees))°, POF < \(number(s.pofThreshold)) "
+                     + "then \(s.openKernel) × \(s.openKernel) opening, \(s.closeKernel) × \(s.closeKernel) closing")
         lines.append("Factors        \(info.factors.count) names for `train --factors` (derived ones computed on first use):")
         let width = info.factors.map(\.name.count).max() ?? 0
         for f in info.factors where !f.origin.hasPrefix("derived") {
@@ -95,6 +132,11 @@ enum InfoReport {
         }
         let derived = info.factors.filter { $0.origin.hasPrefix("derived") }
         lines.append("  derived: " + derived.map { "\($0.name) (\($0.unit))" }.joined(separator: ", "))
+        if let m = info.modelFactors {
+            for key in ["patch_cnn", "networks", "glm"] {
+                lines.append("  factors.\(key): ".padding(toLength: 21, withPad: " ", startingAt: 0) + (m[key] ?? []).joined(separator: ", "))
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -13,8 +13,11 @@ struct SampleCommand: ParsableCommand {
         abstract: "Draw non-landslide samples by one of the studies' samplers; write them with the landslides as CSV.",
         discussion: """
             Samplers: random (outside landslide cells), buffer (outside --buffer-m of every landslide), slope \
-            (slope ≤ --max-slope-deg), information-value (the 'very low' class of the IV model on 13 terrain \
-            factors, PCA-weighted), pof (stable region of the PPM after --pof-threshold and opening/closing). \
+            (slope ≤ --max-slope-deg), information-value (the 'very low' class of the IV model on the study's \
+            factors.networks, by default 13 terrain factors, PCA-weighted; a categorical layer classed by its \
+            codes), pof (stable region of the PPM after --pof-threshold and opening/closing). The sampler \
+            settings default to the study config's samplers section (Study B's 1000 m and 3°, Study A's 0.5 \
+            and 3 × 3 unless the config says otherwise). \
             All are seeded, 1:1 by default (--ratio), keep --spacing-m between samples and from landslides, \
             and never use landslide cells or cells within --exclusion-m of them. Writes OUT (x,y,lslpts) and \
             OUT.json (candidate count, settings, provenance; the IV table for the IV sampler) and, for the \
@@ -27,11 +30,16 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Negatives per landslide.") var ratio = 1.0
     @Option(name: .customLong("spacing-m"), help: "Minimum distance between samples (m).") var spacingM = 0.0
     @Option(name: .customLong("exclusion-m"), help: "No candidate within this distance of a landslide (m).") var exclusionM = 0.0
-    @Option(name: .customLong("buffer-m"), help: "Buffer of the buffer sampler (m).") var bufferM = 1000.0
-    @Option(name: .customLong("max-slope-deg"), help: "Slope limit of the slope sampler (degrees).") var maxSlopeDeg = 3.0
-    @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler.") var pofThreshold: Float = 0.5
-    @Option(name: .customLong("kernel-open"), help: "Opening kernel size (cells) of the pof sampler.") var kernelOpen = 3
-    @Option(name: .customLong("kernel-close"), help: "Closing kernel size (cells) of the pof sampler.") var kernelClose = 3
+    @Option(name: .customLong("buffer-m"), help: "Buffer of the buffer sampler (m; default: the study's samplers.buffer_m, 1000).")
+    var bufferM: Double?
+    @Option(name: .customLong("max-slope-deg"), help: "Slope limit of the slope sampler (degrees; default: samplers.slope_max_deg, 3).")
+    var maxSlopeDeg: Double?
+    @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler (default: samplers.pof_threshold, 0.5).")
+    var pofThreshold: Float?
+    @Option(name: .customLong("kernel-open"), help: "Opening kernel side (cells) of the pof sampler (default: samplers.open_kernel, 3).")
+    var kernelOpen: Int?
+    @Option(name: .customLong("kernel-close"), help: "Closing kernel side (cells) of the pof sampler (default: samplers.close_kernel, 3).")
+    var kernelClose: Int?
     @Option(help: "Uncertainty scenario of the pof sampler (default: cov-0.10).", transform: Scenario.named) var scenario: Scenario = .cov010
     @Option(name: .customLong("factor-classing"), help: "Information-value factor classes: natural-breaks or quantiles.")
     var factorClassing: ClassedFactor.Method = .naturalBreaks
@@ -39,8 +47,8 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         guard ratio > 0 else { throw ValidationError("--ratio must be > 0") }
-        guard spacingM >= 0, exclusionM >= 0, bufferM >= 0 else { throw ValidationError("distances must be ≥ 0") }
-        guard kernelOpen >= 1, kernelClose >= 1 else { throw ValidationError("kernel sizes must be ≥ 1") }
+        guard spacingM >= 0, exclusionM >= 0, (bufferM ?? 0) >= 0 else { throw ValidationError("distances must be ≥ 0") }
+        guard (kernelOpen ?? 1) >= 1, (kernelClose ?? 1) >= 1 else { throw ValidationError("kernel sizes must be ≥ 1") }
     }
 
     func run() throws {

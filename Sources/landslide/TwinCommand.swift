@@ -14,7 +14,8 @@ struct TwinCommand: ParsableCommand {
             evaluation_points.csv (the landslides and 1,360 random non-landslide points), storm.csv (the \
             reconstructed storm), and the truth: truth_fos.tif, truth_unstable.tif (FOS < 1 at 9 h with each \
             cell's own strength), truth_cohesion.tif, truth_friction.tif; with --polygons also landslides.geojson (a scarp \
-            polygon around each landslide, the config's inventory). Deterministic for a seed; prints the \
+            polygon around each landslide, the config's inventory); with --zones K also geology.tif (K classes with \
+            their own true c′, φ′ and k_s, declared categorical, the config's zones and a factor of every model). Deterministic for a seed; prints the \
             statistics to compare with Study A's basin (area, elevation range and mean, landslides: Experiments/published/published.yaml).
             """)
 
@@ -35,11 +36,14 @@ struct TwinCommand: ParsableCommand {
         })
     var misspecify: Twin.Misspecification?
     @Flag(help: "Landslides as scarp polygons (landslides.geojson; the config's inventory) instead of points.") var polygons = false
+    @Option(help: "Soil zones: a categorical geology raster (geology.tif) of this many classes, 2 to 9, each with its own true cohesion, friction angle and k_s, written into twin.yaml under zones (default 0: one soil).")
+    var zones = 0
     @Option(help: "Summary JSON to write.") var json: String?
 
     func validate() throws {
         guard landslides >= 1 else { throw ValidationError("--landslides must be ≥ 1") }
         guard (0..<1).contains(heterogeneityCOV) else { throw ValidationError("--heterogeneity-cov must be in [0, 1)") }
+        guard zones == 0 || (2...9).contains(zones) else { throw ValidationError("--zones \(zones): expected 0 (one soil) or 2 to 9") }
     }
 
     func run() throws {
@@ -50,6 +54,7 @@ struct TwinCommand: ParsableCommand {
             o.heterogeneityCOV = heterogeneityCOV
             o.misspecification = misspecify
             o.polygons = polygons
+            o.zones = zones
             let s = try Twin.generate(o, directory: out) { FileHandle.standardError.write(Data("twin: \($0)\n".utf8)) }
             let basin = PublishedNumbers.shipped.studyA.basin
             print(String(format: "twin: %d × %d cells at %.1f m = %.2f km² (Study A: %.2f km²)", s.columns, s.rows, s.cellSizeM,
