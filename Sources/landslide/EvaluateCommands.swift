@@ -84,14 +84,87 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "CRS of the points when the file has none (default: the raster's).") var crs: String?
     @Option(help: "Threshold for the confusion metrics (score ≥ threshold ⇒ landslide).") var threshold = 0.5
 
+    /// Metrics that are 0/0 on these points are `null`, and `undefined` says why (never the string "nan").
     struct Output: Encodable {
         let points: Int
         let dropped: Int
         let positives: Int
         let negatives: Int
-        let auc: Double
-        let roc: ROC
-        let confusion: ConfusionMetrics
+        let auc: Double?
+        let roc: Curve
+        let confusion: Confusion
+        let undefined: [String: String]
+
+        enum CodingKeys: String, CodingKey { case points, dropped, positives, negatives, auc, roc, confusion, undefined }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(points, forKey: .points); try c.encode(dropped, forKey: .dropped)
+            try c.encode(positives, forKey: .positives); try c.encode(negatives, forKey: .negatives)
+            try c.encode(auc, forKey: .auc)  // null when undefined (encode, not encodeIfPresent)
+            try c.encode(roc, forKey: .roc); try c.encode(confusion, forKey: .confusion); try c.encode(undefined, forKey: .undefined)
+        }
+    }
+
+    /// The ROC curve; the first threshold, above every score, is `null` (JSON has no infinity).
+    struct Curve: Encodable {
+        let falsePositiveRate: [Double]
+        let truePositiveRate: [Double]
+        let thresholds: [Double?]
+        init(_ roc: ROC) {
+            falsePositiveRate = roc.falsePositiveRate
+            truePositiveRate = roc.truePositiveRate
+            thresholds = roc.thresholds.map { $0.isFinite ? $0 : nil }
+        }
+        enum CodingKeys: String, CodingKey { case falsePositiveRate, truePositiveRate, thresholds }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(falsePositiveRate, forKey: .falsePositiveRate)
+            try c.encode(truePositiveRate, forKey: .truePositiveRate)
+            var t = c.nestedUnkeyedContainer(forKey: .thresholds)
+            for v in thresholds { if let v { try t.encode(v) } else { try t.encodeNil() } }
+        }
+    }
+
+    struct Confusion: Encodable {
+        let threshold: Double
+        let truePositives, falsePositives, trueNegatives, falseNegatives: Int
+        let accuracy, precision, recall, f1: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case threshold, truePositives, falsePositives, trueNegatives, falseNegatives, accuracy, precision, recall, f1
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(threshold, forKey: .threshold)
+            try c.encode(truePositives, forKey: .truePositives); try c.encode(falsePositives, forKey: .falsePositives)
+            try c.encode(trueNegatives, forKey: .trueNegatives); try c.encode(falseNegatives, forKey: .falseNegatives)
+            try c.encode(accuracy, forKey: .accuracy); try c.encode(precision, forKey: .precision)
+            try c.encode(recall, forKey: .recall); try c.encode(f1, forKey: .f1)
+        }
+    }
+
+    /// The metrics with NaN as nil, and the reason each is undefined.
+    static func output(points: Int, dropped: Int, labels y: [UInt8], scores s: [Double], threshold: Double) -> Output {
+        let roc = ROC(labels: y, scores: s)
+        let m = ConfusionMetrics(labels: y, scores: s, threshold: threshold)
+        let positives = y.filter { $0 == 1 }.count, negatives = y.count - positives
+        var why: [String: String] = [:]
+        func defined(_ key: String, _ v: Double, _ reason: @autoclosure () -> String) -> Double? {
+            if v.isNaN { why[key] = reason(); return nil }
+            return v
+        }
+        let classes = "\(positives) landslide and \(negatives) non-landslide points on the grid"
+        let auc = defined("auc", roc.auc, "needs both classes; there are \(classes)")
+        let accuracy = defined("accuracy", m.accuracy, "no point on the grid")
+        let precision = defined("precision", m.precision, "no point scored ≥ \(threshold) (no predicted landslide): 0/0")
+        let recall = defined("recall", m.recall, "no landslide point: 0/0")
+        let f1 = defined("f1", m.f1, precision == nil || recall == nil ? "precision or recall is undefined"
+                                                                        : "precision and recall are both 0")
+        return Output(points: points, dropped: dropped, positives: positives, negatives: negatives, auc: auc, roc: Curve(roc),
+                      confusion: Confusion(threshold: threshold, truePositives: m.truePositives, falsePositives: m.falsePositives,
+                                           trueNegatives: m.trueNegatives, falseNegatives: m.falseNegatives,
+                                           accuracy: accuracy, precision: precision, recall: recall, f1: f1),
+                      undefined: why)
     }
 
     func run() throws {
@@ -109,10 +182,12 @@ struct EvaluateCommand: ParsableCommand {
             let located = try grid.locate(set, policy: .drop, gridName: scores)
             let y = located.pointIndices.map { labels[$0] }
             let s = grid.sample(located)
-            let roc = ROC(labels: y, scores: s)
-            try printJSON(Output(points: set.count, dropped: located.outside + located.onNodata,
-                                 positives: y.filter { $0 == 1 }.count, negatives: y.filter { $0 == 0 }.count,
-                                 auc: roc.auc, roc: roc, confusion: ConfusionMetrics(labels: y, scores: s, threshold: threshold)))
+            let output = Self.output(points: set.count, dropped: located.outside + located.onNodata, labels: y, scores: s,
+                                     threshold: threshold)
+            for (key, reason) in output.undefined.sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data("evaluate: warning: \(key) is undefined (null): \(reason)\n".utf8))
+            }
+            try printJSON(output)
         }
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+import GeoRaster
+import Testing
+import TestSupport
+
+/// `landslide evaluate` on points that leave a metric undefined (0/0): the metric is JSON `null`, never
+/// the string "nan", and `undefined` and a warning on stderr say why.
+@Suite struct EvaluateCommandTests {
+    @Test func undefinedMetricsAreNullWithTheReason() throws {
+        let dir = try TemporaryDirectory()
+        let transform = GeoTransform(originX: 0, pixelWidth: 10, originY: 40, pixelHeight: -10)
+        let scores = Grid<Float>(rows: 4, cols: 4, geoTransform: transform, crs: try CRS("EPSG:32717"), nodata: -9999,
+                                 values: (0..<16).map { Float($0) / 16 })
+        try RasterIO.writeGeoTIFF(scores, to: dir.path("scores.tif"))
+        // Landslides only, all scored below the threshold: no AUC, no precision, no F1; recall 0.
+        let csv = try dir.write("x,y,lslpts\n5,35,1\n15,35,1\n25,25,1\n", to: "points.csv")
+        let r = try landslide(["evaluate", "--scores", dir.path("scores.tif"), "--points", csv, "--threshold", "0.9"])
+        try #require(r.status == 0, "stderr: \(r.stderr)")
+        #expect(!r.stdout.contains("\"nan\""))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["auc"] is NSNull)
+        let confusion = try #require(json["confusion"] as? [String: Any])
+        #expect(confusion["precision"] is NSNull && confusion["f1"] is NSNull)
+        #expect(confusion["recall"] as? Double == 0 && confusion["accuracy"] as? Double == 0)
+        let undefined = try #require(json["undefined"] as? [String: String])
+        #expect(Set(undefined.keys) == ["auc", "precision", "f1"])
+        #expect(undefined["auc"]?.contains("3 landslide and 0 non-landslide points") == true)
+        #expect(r.stderr.contains("warning: auc is undefined (null)"))
+    }
+}
