@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seed-to-seed spread of the experiments' --quick results on a study, for the end-to-end tests.
 
-usage: scripts/measure-quick-spread.py [STUDY.yaml] [SEEDS]   (default Experiments/studies/loja.yaml, 1,2,3,4,5)
+usage: scripts/measure-quick-spread.py [STUDY.yaml] [SEEDS] [EXPERIMENTS]
+       (default Experiments/studies/loja.yaml, 1,2,3,4,5, every experiment; with EXPERIMENTS, e.g.
+       model-comparison, only those are rerun and their entries replaced in the existing file)
 Runs each experiment (release build, `swift build -c release` first) with --quick for every seed and
 writes Tests/StudyTests/Fixtures/quick_references.json: per experiment and metric, the values, their
 mean and standard deviation. ExperimentQuickTests asserts a run with another seed lies in the 99.8 %
@@ -19,7 +21,16 @@ study = sys.argv[1] if len(sys.argv) > 1 else "Experiments/studies/loja.yaml"
 seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "1,2,3,4,5").split(",")]
 
 
+def value(x):
+    """A number, or the mean of a replicated entry ({"mean", "sd", "ci95", "n", "values"})."""
+    return value(x["mean"]) if isinstance(x, dict) else x
+
+
 def metrics(exp, r):
+    return {k: value(v) for k, v in raw_metrics(exp, r).items()}
+
+
+def raw_metrics(exp, r):
     if exp == "model-comparison":
         m = {x["model"]: x for x in r["models"]}
         return {"ppm_auc_common": m["PPM"]["auc_common_test"], "glm_auc_common": m["GLM"]["auc_common_test"],
@@ -29,7 +40,7 @@ def metrics(exp, r):
         ppm = [x for x in t if x["model"] == "PPM"]
         cnn = [x for x in t if x["model"] == "PPM-CNN"]
         return {"ppm_very_high_area_first": ppm[0]["percent_area"][4], "ppm_very_high_area_last": ppm[-1]["percent_area"][4],
-                "ppm_cnn_auc_common_mean": statistics.mean(x["auc_common_test"] for x in cnn)}
+                "ppm_cnn_auc_common_mean": statistics.mean(value(x["auc_common_test"]) for x in cnn)}
     if exp == "sampler-comparison":
         s = {x["sampler"].split()[0]: x for x in r["samplers"]}
         return {"random_auc_common": s["random"]["auc_common_test"], "iv_auc_protocol": s["information"]["auc_study_protocol"]}
@@ -37,13 +48,19 @@ def metrics(exp, r):
         n = {x["model"]: x for x in r["networks"]}
         return {"cnn_auc_protocol": n["CNN"]["study_protocol"]["auc"], "bp_auc_common": n["BP"]["common_test"]["auc"]}
     if exp == "structure-sensitivity":
-        return {"mean_auc_common": statistics.mean(x["auc_common_test"] for x in r["runs"])}
+        return {"mean_auc_common": statistics.mean(value(x["auc_common_test"]) for x in r["runs"])}
     raise ValueError(exp)
 
 
+everything = ["model-comparison", "cov-sweep", "correlation-grid", "sampler-comparison", "network-comparison",
+              "structure-sensitivity"]
+chosen = sys.argv[3].split(",") if len(sys.argv) > 3 else everything
+fixture = Path(root, "Tests/StudyTests/Fixtures/quick_references.json")
 out = {"study": study, "seeds": seeds, "experiments": {}}
-for exp in ["model-comparison", "cov-sweep", "correlation-grid", "sampler-comparison", "network-comparison",
-            "structure-sensitivity"]:
+if chosen != everything:
+    out = json.loads(fixture.read_text())
+    assert out["study"] == study and out["seeds"] == seeds, "a partial rerun needs the file's study and seeds"
+for exp in chosen:
     values = {}
     for seed in seeds:
         with tempfile.TemporaryDirectory() as d:
@@ -55,5 +72,5 @@ for exp in ["model-comparison", "cov-sweep", "correlation-grid", "sampler-compar
         print(exp, seed, {k: round(v[-1], 4) for k, v in values.items()}, flush=True)
     out["experiments"][exp] = {k: {"values": v, "mean": statistics.mean(v), "sd": statistics.stdev(v)}
                                for k, v in values.items()}
-Path(root, "Tests/StudyTests/Fixtures/quick_references.json").write_text(json.dumps(out, indent=1, sort_keys=True))
+fixture.write_text(json.dumps(out, indent=1, sort_keys=True))
 print("wrote Tests/StudyTests/Fixtures/quick_references.json")

@@ -95,6 +95,8 @@ public enum ModelComparison {
         public var studyA: StudyASettings
         /// The CNN's channels on this study (Study A's six where the study has a soil layer).
         public var channels: [String]
+        /// The GLM's factors (`factors.glm`; categorical layers as class indicators).
+        public var glmFactors: [String]
         /// Supply- vs capacity-limited infiltration and the routed runoff inside the study area.
         public var infiltration: InfiltrationRegime
         public var sharePofAboveHalf: Double
@@ -347,7 +349,8 @@ public enum ModelComparison {
                               stormEndHours: shown.map { hyetograph.endHours[$0] },
                               stormMillimetersPerHour: shown.map { hyetograph.intensityMillimetersPerHour[$0] }, seed: options.seed, quick: options.quick,
                               landslides: usable.count, heldOutLandslides: heldOut.count, commonTestNonLandslides: commonNegatives.count,
-                              cnnSettings: settings, studyA: studyA, channels: channels, infiltration: prepared.regime,
+                              cnnSettings: settings, studyA: studyA, channels: channels, glmFactors: glmLayers.names,
+                              infiltration: prepared.regime,
                               sharePofAboveHalf: shareAboveHalf, statements: statements,
                               deviations: Deviations.studyAData("model-comparison", context: context, analysedCells: valid.filter { $0 }.count,
                                                                 landslides: usable.count)

@@ -106,7 +106,12 @@ public enum NetworkComparison {
         let fit = try InformationValueFit(names: ivNames, columns: columns, landslides: trainingLandslides, method: .naturalBreaks,
                                           categorical: ivLayers.categorical)
         let iv = fit.model
-        let statements = setup.commonTestStatements + ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
+        let categorical = ivLayers.categorical.sorted().map { name in
+            "\(name) is categorical: the networks take it as indicators of its classes but the first ("
+                + factors.names.filter { $0.hasPrefix(name + "=") }.joined(separator: ", ")
+                + "), the information-value model classes it by its codes, outside the PCA"
+        }
+        let statements = setup.commonTestStatements + categorical + ["the information-value model (factor classes, IV, very-low zone) is fitted on the \(trainingLandslides.count) "
                           + "training landslides only; the \(setup.heldOut.count) held-out landslides of the common test are never seen by it"]
         for line in statements { progress("note: \(line)") }
         var ivTable: [InformationValueRow] = []
@@ -242,7 +247,7 @@ public enum NetworkComparison {
             .init(label: Theme.susceptibilityClassNames[c], values: results.map { $0.classAreaPercent[c] }) },
                           mode: .stacked, valueLabel: "Share of area (%)", categoryLabel: "Network",
                           title: "\(config.name): area per class", showValues: true, colors: Theme.standard.susceptibility), "class-area")
-        let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: names,
+        let r = Results(study: config.name, seed: options.seed, quick: options.quick, factors: factors.names,
                         factorWeights: zip(fit.pca.names, fit.pca.weights).map { FactorWeight(factor: $0, weight: $1, kept: $1 >= fit.pca.threshold) },
                         pcaThreshold: fit.pca.threshold, informationValueTable: ivTable, informationValueZoning: ivZoning,
                         statements: statements + notesC, deviations: deviations, networks: results,

@@ -148,6 +148,7 @@ public enum SamplerComparison {
         settings = settings.resolved(kind)
         var results: [SamplerResult] = []
         var curvesA: [ROCCurve] = [], curvesB: [ROCCurve] = []
+        var maps: [(name: String, scores: [Float])] = []
         var commonScores: [[Double]] = [], spatialScores: [[Double]?] = []
         // Protocol (c): k-means blocks held out; the information-value model refitted without their landslides.
         var spatialGenerator = g.split(.spatialTest)
@@ -169,9 +170,11 @@ public enum SamplerComparison {
             let split = Validation.stratifiedSplit(labels: set.labels, trainFraction: 0.7, generator: &samplerGenerator)
             let train = set.subset(split.train), testA = set.subset(split.test)
             let both = SampleSet.cells(testA.cells + common.cells, labels: testA.labels + common.labels, columns: dem.cols)
-            let (scores, _) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: raster,
-                                                       moments: moments, settings: settings, patch: 17,
-                                                       generator: &samplerGenerator)
+            let (scores, model) = try TrainRun.fitAndScore(kind, train: train, test: both, factors: factors, raster: raster,
+                                                           moments: moments, settings: settings, patch: 17,
+                                                           generator: &samplerGenerator)
+            progress("\(region.name): susceptibility map")
+            maps.append((region.name, try MapRun.score(model, factors: factors)))
             let a = ROC(labels: testA.labels.map(UInt8.init), scores: Array(scores.prefix(testA.cells.count)))
             commonScores.append(Array(scores.dropFirst(testA.cells.count)))
             let b = ROC(labels: common.labels.map(UInt8.init), scores: commonScores[k])
@@ -198,6 +201,11 @@ public enum SamplerComparison {
         for line in statements { progress("note: \(line)") }
         var writer = try FigureWriter(outputDirectory)
         func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws { try writer.save(chart, stem, size: size) }
+        for (name, map) in maps {
+            try writer.saveMap(map, on: dem, valid: valid, stem: FigureWriter.stem("\(kind.rawValue) \(name)"),
+                               description: "\(kind.rawValue) trained on the \(name) sampler's negatives: susceptibility (score in [0, 1])",
+                               config: config, seed: options.seed)
+        }
         try save(PanelFigure([ROCChart(curves: curvesA, title: "(a) study protocol"), ROCChart(curves: curvesB, title: "(b) common test")],
                              columns: 2, letters: false), "roc-panels")
         let modelName = kind == .cnn1D ? "Study B's CNN" : kind.rawValue

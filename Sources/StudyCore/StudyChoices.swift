@@ -69,4 +69,9 @@ public struct SamplerSettings: Sendable, Equatable, Codable {
     public var openKernel = 3
     public var closeKernel = 3
     public init() {}
+
+    /// In results JSON (snake_case) the keys read as the config's: buffer_m, slope_max_deg, …
+    enum CodingKeys: String, CodingKey {
+        case bufferMeters = "bufferM", slopeMaxDegrees = "slopeMaxDeg", pofThreshold, openKernel, closeKernel
+    }
 }
