@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["StudyCore", "Stages", "Reliability", "SlopePhysics", "Susceptibility", "Twin", "ExperimentKit", "PublishedNumbers", "GeoRaster", "NeuralNet", "Randomness", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "PublishedNumbers", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "Twin", "PublishedNumbers", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"], exclude: ["Golden"],

@@ -89,7 +89,7 @@ struct ExperimentQuickTests {
         }
         #expect(FileManager.default.fileExists(atPath: dir.path("\(experiment)/results.json")))
         // The susceptibility maps as GeoTIFF, as GDAL reads them: the DEM's grid and CRS, nodata off the analysed cells.
-        if let models = ["model-comparison": 6, "network-comparison": 3][experiment] {
+        if let models = ["model-comparison": 6, "network-comparison": 3, "sampler-comparison": 5][experiment] {
             func gdalinfo(_ path: String) throws -> [String: Any] {
                 let r = try runProcess("gdalinfo", ["-json", path])
                 try #require(r.status == 0, "gdalinfo \(path): \(r.stderr)")
