@@ -50,7 +50,13 @@ public struct ExperimentOptions: ParsableArguments {
                 FileHandle.standardError.write(Data("\(experiment) [\(name)]: \(line)\n".utf8))
             }
             if let k = replicate {
-                try body(try StudyContext(config), Replication.seed(baseSeed, replicate: k), progress)
+                let context = try StageClock.shared.time("study") { try StudyContext(config) }
+                try body(context, Replication.seed(baseSeed, replicate: k), progress)
+                let stages = StageClock.shared.recorded
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try AtomicFile.write(try encoder.encode(stages), to: (out as NSString).appendingPathComponent("stages.json"))
+                print(StageClock.line(stages))
                 try Replication.stampFinished(out: out, baseSeed: baseSeed, replicate: k, configDigest: config.configDigest)
                 return
             }
@@ -67,18 +73,32 @@ public struct ExperimentOptions: ParsableArguments {
                                                      baseSeed: baseSeed, configDigest: config.configDigest, progress: progress)
             var merged = try Replication.aggregate(out: out, count: replicates, baseSeed: baseSeed, jobs: jobs,
                                                    replicateSeconds: seconds, seconds: Date().timeIntervalSince(started))
+            // Each replicate's stages, as a mean per replicate.
+            let perReplicate = try (0..<replicates).compactMap { k -> [StageClock.Stage]? in
+                let path = Replication.directory(out, replicate: k) + "/stages.json"
+                guard let data = FileManager.default.contents(atPath: path) else { return nil }
+                return try JSONDecoder().decode([StageClock.Stage].self, from: data)
+            }
+            var stages = StageClock.total(perReplicate).map { s in
+                StageClock.Stage(name: s.name, count: s.count / max(perReplicate.count, 1), seconds: s.seconds / Double(max(perReplicate.count, 1)))
+            }
             if let summary {
                 let s = ReplicateSummary(experiment: experiment, out: out, count: replicates, merged: merged)
+                let drawStart = Date()
+                defer { stages.append(StageClock.Stage(name: "summary figures", count: 1, seconds: Date().timeIntervalSince(drawStart))) }
                 let drawn = try summary(s)
                 merged["figures"] = Array(Set((merged["figures"] as? [String] ?? []) + drawn)).sorted()
                 merged["seconds"] = Date().timeIntervalSince(started)
                 try Replication.rewrite(out: out, results: merged)
             }
+            merged["stages"] = stages.map { ["name": $0.name, "count": $0.count, "seconds": $0.seconds] as [String: Any] }
+            try Replication.rewrite(out: out, results: merged)
             if replicates == 1 {
                 print(try String(contentsOfFile: Replication.directory(out, replicate: 0) + "/stdout.txt", encoding: .utf8), terminator: "")
             } else {
                 print(ReplicateTable.text(experiment: experiment, study: name, merged), terminator: "")
             }
+            if replicates > 1 { print(StageClock.line(stages, prefix: "stages per replicate (mean of \(perReplicate.count))")) }
             let figures = (merged["figures"] as? [String] ?? []).count
             print(String(format: "%@: %d replicate%@, %d figures and results.json in %@ (%.1f s)", experiment, replicates,
                          replicates == 1 ? "" : "s", figures, out, Date().timeIntervalSince(started)))

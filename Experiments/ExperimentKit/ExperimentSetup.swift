@@ -45,6 +45,8 @@ package struct ExperimentSetup {
 
     init(_ context: StudyContext, seed: UInt64, factors names: [String], secondaryFactors: [String]? = nil,
          extra: [String: Grid<Float>] = [:], heldOutFraction: Double = 0.3) throws {
+        let started = Date()
+        defer { StageClock.shared.add("setup", seconds: Date().timeIntervalSince(started)) }
         self.context = context
         var g = SeededGenerator(seed: seed)
         inputs = context.inputs
@@ -116,7 +118,8 @@ struct FigureWriter {
     }
 
     mutating func save(_ chart: any Chart, _ stem: String, size: Size? = nil) throws {
-        files += try chart.render(basePath: (directory as NSString).appendingPathComponent(stem), size: size)
+        let path = (directory as NSString).appendingPathComponent(stem)
+        files += try StageClock.shared.time("figures") { try chart.render(basePath: path, size: size) }
             .map { ($0 as NSString).lastPathComponent }
     }
 
@@ -129,8 +132,10 @@ struct FigureWriter {
         let nodata: Float = -9999
         let grid = Grid(like: dem, nodata: nodata, values: zip(values, valid).map { $1 && $0.isFinite ? $0 : nodata })
         let provenance = Provenance.current(configDigest: config.configDigest, seed: seed)
-        try RasterIO.writeGeoTIFF(grid, to: (folder as NSString).appendingPathComponent(stem + ".tif"),
-                                  metadata: provenance.geoTIFFMetadata, bandDescription: description)
+        try StageClock.shared.time("GeoTIFF maps") {
+            try RasterIO.writeGeoTIFF(grid, to: (folder as NSString).appendingPathComponent(stem + ".tif"),
+                                      metadata: provenance.geoTIFFMetadata, bandDescription: description)
+        }
         files.append("maps/\(stem).tif")
     }
 

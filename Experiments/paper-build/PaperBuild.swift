@@ -242,11 +242,21 @@ struct PaperBuild: ParsableCommand {
                 let a = n["study_protocol"] as? [String: Any] ?? [:], b = n["common_test"] as? [String: Any] ?? [:]
                 lines.append("    network           \(String(describing: n["model"] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0)) \(est(a["auc"])) / \(est(b["auc"]))")
             }
+            var total = 0.0
             for e in FigureResults.experiments {
                 if let x = r.results(e, s), let sec = number(x["seconds"]) {
+                    total += sec
                     lines.append("    \(e.padding(toLength: 22, withPad: " ", startingAt: 0)) \(fmt(sec, 1)) s, \((x["figures"] as? [Any])?.count ?? 0) figure files")
+                    // Where a replicate's time goes (issue G7), as the experiment printed it.
+                    let stages = (x["stages"] as? [[String: Any]] ?? []).compactMap { st -> String? in
+                        guard let name = st["name"] as? String, let seconds = number(st["seconds"]) else { return nil }
+                        let count = (st["count"] as? Int) ?? 1
+                        return count > 1 ? "\(name) \(count) × \(fmt(seconds / Double(count), 1)) s" : "\(name) \(fmt(seconds, 1)) s"
+                    }
+                    if !stages.isEmpty { lines.append("      per replicate: " + stages.joined(separator: ", ")) }
                 }
             }
+            lines.append("    \("total".padding(toLength: 22, withPad: " ", startingAt: 0)) \(fmt(total, 1)) s (experiments' wall times on \(s), summed)")
         }
         if let a = r.audit { lines.append("  paper audit: \((a["checks"] as? [[String: Any]] ?? []).filter { ($0["consistent"] as? Bool) == false }.count) inconsistencies") }
         return lines.joined(separator: "\n")

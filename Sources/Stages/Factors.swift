@@ -178,6 +178,8 @@ package struct InformationValueFit {
     /// classed by their codes; continuous ones are weighted by PCA and classed into five by `method`.
     package init(names: [String], columns: [[Double]], landslides: [Int], method: ClassedFactor.Method,
                  categorical: Set<String> = []) throws {
+        let started = Date()
+        defer { StageClock.shared.add("information value", seconds: Date().timeIntervalSince(started)) }
         let continuous = names.indices.filter { !categorical.contains(names[$0]) }
         pca = PCAWeights(names: continuous.map { names[$0] }, columns: continuous.map { columns[$0] })
         let kept = Set(pca.kept).union(categorical)

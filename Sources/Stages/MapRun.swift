@@ -44,6 +44,11 @@ public enum MapRun {
     /// with `rows`, for the cells of those rows (and whatever else their blocks or batches hold).
     public static func score(_ model: TrainedModel, factors: FactorLayers, rows band: Range<Int>? = nil,
                              progress: (String) -> Void = { _ in }) throws -> [Float] {
+        try StageClock.shared.time("maps") { try scoreUntimed(model, factors: factors, rows: band, progress: progress) }
+    }
+
+    static func scoreUntimed(_ model: TrainedModel, factors: FactorLayers, rows band: Range<Int>?,
+                             progress: (String) -> Void) throws -> [Float] {
         let moments = zip(model.means, model.sds).map { (mean: $0, sd: $1) }
         let valid = factors.valid
         var cells = valid.indices.filter { valid[$0] }

@@ -109,7 +109,12 @@ public enum PPMRun {
     }
 
     /// The study's terrain (slope, routing, soil depth from its context) → PRL-STIM at the mean parameters.
+    /// Timed as the stage "terrain + PRL-STIM" (``StageClock``).
     public static func inputs(_ context: StudyContext) throws -> Inputs {
+        try StageClock.shared.time("terrain + PRL-STIM") { try inputsUntimed(context) }
+    }
+
+    static func inputsUntimed(_ context: StudyContext) throws -> Inputs {
         let config = context.config
         let (hyetograph, hours) = try storm(config)
         let steps = hyetograph.steps(until: hours)
@@ -152,10 +157,10 @@ public enum PPMRun {
     public static func reliability(_ prepared: Inputs, config: StudyConfig, scenario: Scenario, profile: PressureProfile,
                                    convention: CorrelationConvention? = nil, slope: Grid<Float>? = nil,
                                    options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
-        try ReliabilityMap.compute(
+        try StageClock.shared.time("FORM") { try ReliabilityMap.compute(
             slopeDegrees: slope ?? prepared.slope, soilDepthMeters: prepared.soilDepth, storm: prepared.storm,
             uncertainties: try uncertainties(config, zones: prepared.zones, scenario: scenario, convention: convention),
-            zoneOfCell: prepared.zones?.zoneOfCell, profile: profile, options: options)
+            zoneOfCell: prepared.zones?.zoneOfCell, profile: profile, options: options) }
     }
 
     /// Runs the PPM and writes its maps and `ppm.json`, all-or-nothing.

@@ -88,9 +88,19 @@ public enum TrainRun {
     }
 
     /// Fits on `train` and returns P(landslide) for `test`, and the fitted model.
+    /// Timed as the stage "training" (``StageClock``).
     public static func fitAndScore(_ kind: ModelKind, train: SampleSet, test: SampleSet, factors: FactorLayers, raster: FactorRaster?,
                             moments: [(mean: Double, sd: Double)], settings: ModelSettings, patch: Int,
                             generator: inout SeededGenerator) throws -> (scores: [Double], model: TrainedModel) {
+        try StageClock.shared.time("training") {
+            try fitAndScoreUntimed(kind, train: train, test: test, factors: factors, raster: raster, moments: moments,
+                                   settings: settings, patch: patch, generator: &generator)
+        }
+    }
+
+    static func fitAndScoreUntimed(_ kind: ModelKind, train: SampleSet, test: SampleSet, factors: FactorLayers, raster: FactorRaster?,
+                                   moments: [(mean: Double, sd: Double)], settings: ModelSettings, patch: Int,
+                                   generator: inout SeededGenerator) throws -> (scores: [Double], model: TrainedModel) {
         var model = TrainedModel(kind: kind, factors: factors.names, means: moments.map(\.mean), sds: moments.map(\.sd),
                                  settings: settings, patch: patch, parameters: [], batchNorm: [])
         if kind == .glm {

@@ -52,16 +52,18 @@ public enum Twin {
                                  "relief", "incision", "elevation_cov", "roughness", "stream_distance"]
 
     /// Zone k's true parameters as multiples of Study A's means: cohesion, friction angle and k_s.
-    /// Spread evenly from weak, slowly draining soils to strong, fast-draining ones (k = 1 … K), so that
-    /// the zones differ in both strength and runoff.
-    /// Each factor is rounded so that the zone's mean has three significant digits (the truth uses the
-    /// means twin.yaml prints).
+    /// Spread evenly from weak, slowly draining soils to strong, fast-draining ones (k = 1 … K, t = 0 … 1):
+    /// cohesion × (1 ± 0.4), friction angle × (1 ± 0.15) and k_s × 10^(t − 1), so that the zones differ in
+    /// both strength and runoff (k_s / 10, below the storm's peak, makes runoff). Each factor is rounded
+    /// so that the zone's mean has three significant digits (the truth uses the means twin.yaml prints).
     public static func zoneFactors(_ zones: Int) -> [(cohesion: Double, friction: Double, conductivity: Double)] {
         func rounded(_ p: SoilParameter, _ f: Double) -> Double { Double(String(format: "%.3g", mean(p) * f))! / mean(p) }
         return (0..<zones).map { k in
             let t = zones == 1 ? 0.5 : Double(k) / Double(zones - 1)
-            return (cohesion: rounded(.cohesion, 0.6 + 0.8 * t), friction: rounded(.frictionAngle, 0.85 + 0.3 * t),
-                    conductivity: rounded(.saturatedConductivity, pow(10, -1 + t)))
+            let (cohesionSpread, frictionSpread) = (0.4, 0.15)
+            return (cohesion: rounded(.cohesion, 1 + cohesionSpread * (2 * t - 1)),
+                    friction: rounded(.frictionAngle, 1 + frictionSpread * (2 * t - 1)),
+                    conductivity: rounded(.saturatedConductivity, pow(10, t - 1)))
         }
     }
 

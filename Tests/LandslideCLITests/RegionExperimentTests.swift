@@ -30,6 +30,10 @@ import Twin
             try #require(r.status == 0, "\(experiment): \(r.stderr.suffix(600))")
             let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
             let results = doc["results"] as! [String: Any]
+            // Issue G7: the run ends by saying where its time went, and results.json keeps it.
+            #expect(r.stdout.contains("stages: study "), "\(experiment) printed no stages line")
+            let stages = (results["stages"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(stages.contains("training") && stages.contains("maps") && stages.contains("figures"), "\(experiment) stages: \(stages)")
             // The categorical geology enters as indicators of its classes but the first.
             let factors = (results["glm_factors"] ?? results["factors"] ?? results["channels"]) as? [String] ?? []
             #expect(factors.contains("geology=2") && factors.contains("geology=3") && !factors.contains("geology=1"),

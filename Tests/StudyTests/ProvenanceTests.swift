@@ -45,3 +45,21 @@ import TestSupport
         #expect(now.toolVersion == harnessVersion)
     }
 }
+
+/// Issue G7's stage line: a stage run k times shows "k × its mean", stages keep the order they first ran,
+/// and replicates' stages add up stage by stage.
+@Suite struct StageClockTests {
+    @Test func stagesAddUpAndPrintAsTheIssueShows() {
+        let clock = StageClock()
+        clock.add("ppm", seconds: 0.3)
+        for _ in 0..<4 { clock.add("training", seconds: 9.8) }
+        clock.add("figures", seconds: 1.2)
+        #expect(StageClock.line(clock.recorded) == "stages: ppm 0.3 s, training 4 × 9.8 s, figures 1.2 s")
+        let other = [StageClock.Stage(name: "training", count: 4, seconds: 40), StageClock.Stage(name: "maps", count: 1, seconds: 2)]
+        let total = StageClock.total([clock.recorded, other])
+        #expect(total.map(\.name) == ["ppm", "training", "figures", "maps"])
+        #expect(total[1].count == 8 && abs(total[1].seconds - 79.2) < 1e-9)
+        let timed = clock.time("ppm") { 42 }
+        #expect(timed == 42 && clock.recorded[0].count == 2)
+    }
+}
