@@ -11,6 +11,7 @@ import Randomness
 var torchPython: String? = "/usr/bin/python3"
 var perLayer = false
 var quick = false
+var denseOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -18,14 +19,18 @@ while let a = arguments.next() {
     case "--no-torch": torchPython = nil
     case "--layers": perLayer = true
     case "--quick": quick = true
+    case "--dense-only": denseOnly = true
     default:
-        print("usage: nn-bench [--torch-python PATH | --no-torch] [--layers] [--quick]")
+        print("usage: nn-bench [--torch-python PATH | --no-torch] [--layers] [--quick] [--dense-only]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+BLASCore.adoptBestCoreIfAsked()
+print("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.isFallback
+    ? " (a fallback: this CPU allows \(BLASCore.bestForThisCPU!); LANDSLIDE_BLAS_CORE=auto runs with those)" : ""))
 let channels = 64, kernel = 3, patch = 17, inputChannels = 6
 var g = SeededGenerator(seed: 1)
 let net: Network<Float> = Models.patchCNN(inputChannels: inputChannels, patch: patch, kernel: kernel, channels: channels,
@@ -33,7 +38,7 @@ let net: Network<Float> = Models.patchCNN(inputChannels: inputChannels, patch: p
 print("Patch CNN: \(inputChannels) × \(patch) × \(patch) input, \(channels) channels, kernel \(kernel), FC 304; \(net.parameterCount) parameters")
 
 var ours: [Int: Double] = [:]
-for batch in [64, 256] {
+for batch in denseOnly ? [] : [64, 256] {
     let x = Tensor<Float>(shape: [batch, inputChannels, patch, patch], data: (0..<(batch * inputChannels * patch * patch)).map { _ in Float(g.nextNormal()) })
     let labels = (0..<batch).map { $0 % 2 }
     let opt = SGD<Float>(learningRate: 0.005, momentum: 0.9, weightDecay: 1e-4)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StudyCore
+import NeuralNet
 
 /// The options every experiment takes (`@OptionGroup`): --study, --seed, --out, --quick, --data-root,
 /// and the replicates (--replicates, --jobs; issue G3).
@@ -42,6 +43,7 @@ public struct ExperimentOptions: ParsableArguments {
     public func run(_ experiment: String,
                     summary: ((ReplicateSummary) throws -> [String])? = nil,
                     _ body: (_ context: StudyContext, _ seed: UInt64, _ progress: @escaping (String) -> Void) throws -> Void) {
+        BLASCore.adoptBestCoreIfAsked()
         do {
             let config = try StudyConfig.load(study, dataRoot: dataRoot)
             let name = config.name

@@ -1,11 +1,18 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
+import NeuralNet
 import Stages
 import StudyCore
 
 @main
 struct Landslide: ParsableCommand {
+    /// Before anything else: with `LANDSLIDE_BLAS_CORE=auto`, OpenBLAS's best kernels for this CPU (``BLASCore``).
+    static func main() {
+        BLASCore.adoptBestCoreIfAsked()
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "landslide",
         abstract: "Reproduce landslide-susceptibility studies: physics, reliability, sampling, networks, maps.",
