@@ -21,12 +21,12 @@ struct SlurmTests {
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) throws -> ProcessResult { try TileTests.run(program, arguments) }
 
-    /// results.json's `results` without what differs from run to run whatever the executor: times and
-    /// the number of local jobs (provenance is outside `results`).
+    /// results.json's `results` without what differs from run to run whatever the executor: times (and
+    /// the stage times) and the number of local jobs (provenance is outside `results`).
     static func results(_ path: String) throws -> NSDictionary {
         func strip(_ v: Any) -> Any {
             if let d = v as? [String: Any] {
-                return d.filter { $0.key != "seconds" && $0.key != "jobs" }.mapValues(strip)
+                return d.filter { $0.key != "seconds" && $0.key != "jobs" && $0.key != "stages" }.mapValues(strip)
             }
             if let a = v as? [Any] { return a.map(strip) }
             return v
