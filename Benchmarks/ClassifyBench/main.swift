@@ -96,5 +96,6 @@ let opencv = peer(["morphology", "4096", "3"])?["seconds"] as? [String: Double]
 for name in ["erode", "dilate", "open", "close"] {
     let theirs = opencv?[name]
     print(String(format: "  %-7@ ours %.4f s (CPU %.4f s)", name as NSString, oursMorph[name]!, oursCPU[name]!)
-          + (theirs.map { String(format: "   OpenCV %.4f s   ratio %.3f×", $0, $0 / oursMorph[name]!) } ?? ""))
+          + (theirs.map { String(format: "   OpenCV %.4f s   ratio %.3f×   (target ≥ 0.5×: %@)", $0, $0 / oursMorph[name]!,
+                                 ($0 / oursMorph[name]! >= 0.5 ? "met" : "NOT met") as NSString) } ?? ""))
 }
