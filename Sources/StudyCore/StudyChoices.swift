@@ -28,18 +28,11 @@ public struct SoilZones: Sendable, Equatable {
     public var layer: String
     /// Every configured class code's parameters: `parameters` with the class's own entries over it.
     public var classes: [Int: SoilParameters]
-    /// The configured codes, ascending: zone k + 1 of ``zoneIndex(of:)`` is `codes[k]`; zone 0 is `parameters`.
+    /// The configured codes, ascending: zone k + 1 of ``ZoneMap`` is `codes[k]`; zone 0 is `parameters`.
     public var codes: [Int] { classes.keys.sorted() }
 
     public init(layer: String, classes: [Int: SoilParameters]) {
         self.layer = layer; self.classes = classes
-    }
-
-    /// The zone of a cell whose class code is `code` (NaN: nodata): 0 for `parameters`, else 1 + the
-    /// code's position in ``codes``.
-    public func zoneIndex(of code: Float) -> UInt16 {
-        guard !code.isNaN, code == code.rounded(), let k = codes.firstIndex(of: Int(code)) else { return 0 }
-        return UInt16(k + 1)
     }
 }
 

@@ -134,19 +134,24 @@ public final class StudyContext: @unchecked Sendable {
 }
 
 extension StudyContext {
-    /// The class codes of a categorical layer on the valid cells of the DEM, ascending.
-    public func classes(of name: String) throws -> [Int] {
+    /// The class codes of a categorical layer on the valid cells of the DEM, ascending, with their cells.
+    public func classCounts(of name: String) throws -> [(code: Int, cells: Int)] {
         let grid = try layer(name)
-        var seen = Set<Int>()
-        for i in 0..<grid.count where grid.isValid(at: i) && dem.isValid(at: i) { seen.insert(Int(grid.values[i])) }
-        return seen.sorted()
+        var counts: [Int: Int] = [:]
+        for i in 0..<grid.count where grid.isValid(at: i) && dem.isValid(at: i) { counts[Int(grid.values[i]), default: 0] += 1 }
+        return counts.keys.sorted().map { ($0, counts[$0]!) }
     }
+
+    /// The class codes of a categorical layer on the valid cells of the DEM, ascending.
+    public func classes(of name: String) throws -> [Int] { try classCounts(of: name).map(\.code) }
 
     /// The soil zone of every cell and each zone's parameters (`zones`); nil when the study has none.
     public func soilZones() throws -> ZoneMap? {
         guard let zones = config.zones else { return nil }
         let grid = try layer(zones.layer)
-        let zoneOfCell = (0..<grid.count).map { grid.isValid(at: $0) ? zones.zoneIndex(of: grid.values[$0]) : 0 }
+        // Zone k + 1 is configured code k (ascending); every other code, and nodata, is zone 0.
+        let zoneOfCode = Dictionary(uniqueKeysWithValues: zones.codes.enumerated().map { ($1, UInt16($0 + 1)) })
+        let zoneOfCell = (0..<grid.count).map { grid.isValid(at: $0) ? zoneOfCode[Int(grid.values[$0])] ?? 0 : 0 }
         let present = try classes(of: zones.layer)
         var cells = [Int](repeating: 0, count: zones.codes.count + 1)
         for i in 0..<grid.count where dem.isValid(at: i) { cells[Int(zoneOfCell[i])] += 1 }

@@ -199,10 +199,7 @@ public struct StudyInfo: Codable, Sendable {
             let range = grid.validRange
             var classes: [ClassCount]?
             if layer.kind == .categorical {
-                let codes = try context.layer(layer.name)  // checks the codes are whole numbers
-                var counts: [Int: Int] = [:]
-                for i in 0..<codes.count where codes.isValid(at: i) && dem.isValid(at: i) { counts[Int(codes.values[i]), default: 0] += 1 }
-                classes = counts.keys.sorted().map { ClassCount(code: $0, cells: counts[$0]!) }
+                classes = try context.classCounts(of: layer.name).map { ClassCount(code: $0.code, cells: $0.cells) }
             }
             return LayerSummary(name: layer.name, path: layer.path, dataType: info.dataType,
                                 validCells: grid.validCount, min: range?.lowerBound, max: range?.upperBound,
