@@ -3,7 +3,10 @@
 // against patch-by-patch evaluation; beside PyTorch (CPU, 2 threads) on the same architecture in the
 // same run. Ratios = PyTorch time / our time.
 //
-//   nn-bench [--torch-python PATH] [--layers] [--quick]
+//   nn-bench [--torch-python PATH] [--profile] [--quick]
+//
+// `--profile` prints each layer's forward and backward time at both batch sizes, the convolutions'
+// rate on the direct-convolution FLOP count, and what OpenBLAS sgemm reaches on the same cores.
 import Foundation
 import NeuralNet
 import Randomness
@@ -17,11 +20,11 @@ while let a = arguments.next() {
     switch a {
     case "--torch-python": torchPython = arguments.next()
     case "--no-torch": torchPython = nil
-    case "--layers": perLayer = true
+    case "--layers", "--profile": perLayer = true
     case "--quick": quick = true
     case "--dense-only": denseOnly = true
     default:
-        print("usage: nn-bench [--torch-python PATH | --no-torch] [--layers] [--quick] [--dense-only]")
+        print("usage: nn-bench [--torch-python PATH | --no-torch] [--profile] [--quick] [--dense-only]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -46,7 +49,7 @@ for batch in denseOnly ? [] : [64, 256] {
     func step() {
         net.zeroGradients()
         let (_, grad) = Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: labels)
-        net.backward(grad)
+        net.backpropagate(grad)
         opt.step(net.parameters)
     }
     step()
@@ -57,16 +60,52 @@ for batch in denseOnly ? [] : [64, 256] {
     ours[batch] = Double(steps * batch) / s
     print(String(format: "  ours     training, batch %3d: %8.0f samples/s", batch, ours[batch]!))
     if perLayer {
+        // Each layer on its own; the gradient handed to backward is a private copy (so no copy-on-write
+        // is timed). Convolutions: 2·O·C·k²·Ho·Wo FLOP per sample forward, twice that backward.
         var t = x
+        var convFLOP = 0.0, convSeconds = 0.0
         for layer in net.layers {
             let a = now(); let out = layer.forward(t, training: true); let b = now()
-            _ = layer.backward(Tensor<Float>(shape: out.shape, data: out.data))
+            let dy = Tensor<Float>(shape: out.shape, data: out.data.map { $0 })
             let c = now()
-            print(String(format: "    %-22@ forward %7.2f ms  backward %7.2f ms", String(describing: type(of: layer)) as NSString,
-                         (b - a) * 1e3, (c - b) * 1e3))
+            _ = layer.backward(dy)
+            let d = now()
+            var rate = ""
+            if let conv = layer as? Conv2D<Float> {
+                let flop = 2.0 * Double(conv.outChannels * conv.inChannels * conv.kernelHeight * conv.kernelWidth)
+                    * Double(out.perSample / conv.outChannels) * Double(batch)
+                convFLOP += 3 * flop; convSeconds += (b - a) + (d - c)
+                rate = String(format: "  %5.0f / %5.0f GFLOP/s", flop / (b - a) / 1e9, 2 * flop / (d - c) / 1e9)
+            }
+            print(String(format: "    %-22@ forward %7.2f ms  backward %7.2f ms%@", String(describing: type(of: layer)) as NSString,
+                         (b - a) * 1e3, (d - c) * 1e3, rate as NSString))
             t = out
         }
+        print(String(format: "    convolutions together: %.0f GFLOP/s on the direct-convolution count", convFLOP / convSeconds / 1e9))
     }
+}
+
+if perLayer {
+    // OpenBLAS sgemm on the convolution's own shape (O × C·k² by C·k² × 8 samples' positions), one
+    // GEMM per core at once, as the layers run it.
+    let m = 64, k = 576, n = 8 * 144, reps = 40
+    let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+    var cs = [[Float]](repeating: [Float](repeating: 0, count: m * n), count: 2)
+    let t0 = now()
+    cs.withUnsafeMutableBufferPointer { cp in
+        nonisolated(unsafe) let cb = cp.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: 2) { core in
+            for _ in 0..<reps {
+                cb[core].withUnsafeMutableBufferPointer { c in
+                    Float.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                               beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+    let s = now() - t0
+    print(String(format: "  OpenBLAS sgemm %d × %d × %d, one per core on 2 cores: %.0f GFLOP/s", m, n, k,
+                 2.0 * Double(2 * reps * m * n * k) / s / 1e9))
 }
 
 // Dense map vs patch-by-patch on a 300 × 300 raster (90,000 cells).

@@ -37,7 +37,15 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         padding == .same ? [outChannels, s[1], s[2]] : [outChannels, s[1] - kernelHeight + 1, s[2] - kernelWidth + 1]
     }
 
+    /// The output columns `ox` whose input column `ox + x0` lies inside `0..<w`.
+    @inline(__always)
+    static func insideColumns(wo: Int, w: Int, x0: Int) -> Range<Int> {
+        let lo = min(wo, max(0, -x0)), hi = max(lo, min(wo, w - x0))
+        return lo..<hi
+    }
+
     /// Columns for one sample: row (c, i, j), column (oy, ox) holds x[c, oy + i − top, ox + j − left].
+    /// Each output row is one contiguous copy of an input row (zeros where the padding lies).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>,
                 ld: Int? = nil) {
@@ -48,16 +56,15 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             let plane = x + c * h * w
             for i in 0..<kh { for j in 0..<kw {
                 let dst = cols + row * ld
+                let x0 = j - pl
+                let inside = Self.insideColumns(wo: wo, w: w, x0: x0)
                 for oy in 0..<ho {
                     let y = oy + i - pt
                     let d = dst + oy * wo
-                    if y < 0 || y >= h { for ox in 0..<wo { d[ox] = 0 }; continue }
-                    let src = plane + y * w
-                    let x0 = j - pl
-                    for ox in 0..<wo {
-                        let xx = ox + x0
-                        d[ox] = (xx >= 0 && xx < w) ? src[xx] : 0
-                    }
+                    if y < 0 || y >= h { d.update(repeating: 0, count: wo); continue }
+                    if inside.lowerBound > 0 { d.update(repeating: 0, count: inside.lowerBound) }
+                    (d + inside.lowerBound).update(from: plane + y * w + inside.lowerBound + x0, count: inside.count)
+                    if inside.upperBound < wo { (d + inside.upperBound).update(repeating: 0, count: wo - inside.upperBound) }
                 }
                 row += 1
             } }
@@ -75,15 +82,13 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             let plane = dx + c * h * w
             for i in 0..<kh { for j in 0..<kw {
                 let srcRow = cols + row * ld
+                let x0 = j - pl
+                let inside = Self.insideColumns(wo: wo, w: w, x0: x0)
                 for oy in 0..<ho {
                     let y = oy + i - pt
                     guard y >= 0 && y < h else { continue }
-                    let d = plane + y * w, s = srcRow + oy * wo
-                    let x0 = j - pl
-                    for ox in 0..<wo {
-                        let xx = ox + x0
-                        if xx >= 0 && xx < w { d[xx] += s[ox] }
-                    }
+                    let d = plane + y * w + x0, s = srcRow + oy * wo
+                    for ox in inside { d[ox] += s[ox] }
                 }
                 row += 1
             } }
@@ -102,7 +107,7 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo
-        var out = [Scalar](repeating: 0, count: n * outChannels * p)
+        var out = scratch(Scalar.self, count: n * outChannels * p)
         let wgt = weight.value, b = bias.value, o = outChannels, group = Self.group
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
@@ -110,8 +115,8 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
                 forEachChunk(n, chunks: Self.chunks) { _, range in
                     // Groups of samples share one im2col matrix [k, g·p] and one GEMM.
                     let group = min(group, range.count)
-                    var cols = [Scalar](repeating: 0, count: k * group * p)
-                    var tmp = [Scalar](repeating: 0, count: o * group * p)
+                    var cols = scratch(Scalar.self, count: k * group * p)
+                    var tmp = scratch(Scalar.self, count: o * group * p)
                     cols.withUnsafeMutableBufferPointer { cp in tmp.withUnsafeMutableBufferPointer { tp in wgt.withUnsafeBufferPointer { wp in
                         var s0 = range.lowerBound
                         while s0 < range.upperBound {
@@ -140,6 +145,18 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
+        backward(dy, inputGradient: true)!
+    }
+
+    /// As the first layer of a network, only the parameters' gradients are needed: skips the
+    /// transposed GEMM and col2im that give ∂L/∂input.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public func accumulateParameterGradients(_ dy: consuming Tensor<Scalar>) {
+        _ = backward(dy, inputGradient: false)
+    }
+
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    func backward(_ dy: consuming Tensor<Scalar>, inputGradient: Bool) -> Tensor<Scalar>? {
         guard let x = input else { preconditionFailure("backward before forward") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3], ho = dy.shape[2], wo = dy.shape[3]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo, o = outChannels
@@ -147,7 +164,7 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         // Each chunk accumulates its own weight and bias gradients in its slice; summed in chunk order.
         var dWAll = [Scalar](repeating: 0, count: chunks * o * k)
         var dBAll = [Scalar](repeating: 0, count: chunks * o)
-        var dx = [Scalar](repeating: 0, count: x.count)
+        var dx = [Scalar](repeating: 0, count: inputGradient ? x.count : 0)
         let wgt = weight.value
         x.data.withUnsafeBufferPointer { xp in dy.data.withUnsafeBufferPointer { dyp in dx.withUnsafeMutableBufferPointer { dxp in
         dWAll.withUnsafeMutableBufferPointer { dwp in dBAll.withUnsafeMutableBufferPointer { dbp in wgt.withUnsafeBufferPointer { wp in
@@ -155,8 +172,8 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             nonisolated(unsafe) let dwb = dwp.baseAddress!, dbb = dbp.baseAddress!, wb = wp.baseAddress!
             forEachChunk(n, chunks: chunks) { chunk, range in
                 let group = min(Self.group, range.count)
-                var cols = [Scalar](repeating: 0, count: k * group * p)
-                var g = [Scalar](repeating: 0, count: o * group * p)
+                var cols = scratch(Scalar.self, count: k * group * p)
+                var g = scratch(Scalar.self, count: o * group * p)
                 let dW = dwb + chunk * o * k, dB = dbb + chunk * o
                 cols.withUnsafeMutableBufferPointer { cp in g.withUnsafeMutableBufferPointer { gp in
                     let cb = cp.baseAddress!, gb = gp.baseAddress!
@@ -175,9 +192,11 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
                         }
                         Scalar.gemm(transA: false, transB: true, m: o, n: k, k: ld, alpha: 1,
                                     a: gb, lda: ld, b: cb, ldb: ld, beta: 1, c: dW, ldc: k)
-                        Scalar.gemm(transA: true, transB: false, m: k, n: ld, k: o, alpha: 1,
-                                    a: wb, lda: k, b: gb, ldb: ld, beta: 0, c: cb, ldc: ld)
-                        for s in 0..<gs {
+                        if inputGradient {
+                            Scalar.gemm(transA: true, transB: false, m: k, n: ld, k: o, alpha: 1,
+                                        a: wb, lda: k, b: gb, ldb: ld, beta: 0, c: cb, ldc: ld)
+                        }
+                        for s in 0..<gs where inputGradient {
                             self.col2im(cb + s * p, h: h, w: w, ho: ho, wo: wo, into: dxb + (s0 + s) * self.inChannels * h * w, ld: ld)
                         }
                         s0 += gs
@@ -189,6 +208,6 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             for i in 0..<(o * k) { weight.grad[i] += dWAll[c * o * k + i] }
             for i in 0..<o { bias.grad[i] += dBAll[c * o + i] }
         }
-        return Tensor(shape: x.shape, data: dx)
+        return inputGradient ? Tensor(shape: x.shape, data: dx) : nil
     }
 }

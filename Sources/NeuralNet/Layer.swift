@@ -23,6 +23,8 @@ public protocol Layer<Scalar>: AnyObject {
     /// threads at once (dense maps run tiles concurrently).
     func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar>
     func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar>
+    /// `backward` for a layer whose input gradient nobody reads (the first layer in training).
+    func accumulateParameterGradients(_ dy: consuming Tensor<Scalar>)
     var parameters: [Parameter<Scalar>] { get }
     /// Output shape (without the batch dimension) for an input of shape `s` (without batch).
     func outputShape(_ s: [Int]) -> [Int]
@@ -30,4 +32,5 @@ public protocol Layer<Scalar>: AnyObject {
 
 extension Layer {
     public var parameters: [Parameter<Scalar>] { [] }
+    public func accumulateParameterGradients(_ dy: consuming Tensor<Scalar>) { _ = backward(dy) }
 }

@@ -13,7 +13,7 @@ public final class ReLU<Scalar: NetScalar>: Layer {
     }
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var out = [Scalar](repeating: 0, count: x.count)
+        var out = scratch(Scalar.self, count: x.count)
         x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
             nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
             forEachChunk(xp.count, chunks: xp.count > 1 << 16 ? 2 : 1) { _, r in
@@ -29,7 +29,7 @@ public final class ReLU<Scalar: NetScalar>: Layer {
         g.data.withUnsafeMutableBufferPointer { gp in output.withUnsafeBufferPointer { yp in
             nonisolated(unsafe) let gb = gp.baseAddress!, yb = yp.baseAddress!
             forEachChunk(gp.count, chunks: gp.count > 1 << 16 ? 2 : 1) { _, r in
-                for i in r where !(yb[i] > 0) { gb[i] = 0 }
+                for i in r { gb[i] = yb[i] > 0 ? gb[i] : 0 }
             }
         } }
         return g
@@ -186,8 +186,8 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
     func pool(_ x: Tensor<Scalar>) -> (Tensor<Scalar>, [Int32]) {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let os = outputShape([c, h, w]), ho = os[1], wo = os[2]
-        var out = [Scalar](repeating: 0, count: n * c * ho * wo)
-        var argmax = [Int32](repeating: 0, count: out.count)
+        var out = scratch(Scalar.self, count: n * c * ho * wo)
+        var argmax = [Int32](unsafeUninitializedCapacity: out.count) { _, k in k = n * c * ho * wo }
         let ph = poolHeight, pw = poolWidth, sy = strideY, sx = strideX
         x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in argmax.withUnsafeMutableBufferPointer { ap in
             nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!, ab = ap.baseAddress!
@@ -265,8 +265,8 @@ public final class BatchNorm<Scalar: NetScalar>: Layer {
         guard training else { return infer(x) }
         let n = x.shape[0], c = x.shape[1], inner = x.count / (n * c)
         precondition(c == channels, "BatchNorm expects \(channels) channels, got shape \(x.shape)")
-        var out = [Scalar](repeating: 0, count: x.count)
-        normalized = [Scalar](repeating: 0, count: x.count)
+        var out = scratch(Scalar.self, count: x.count)
+        normalized = scratch(Scalar.self, count: x.count)
         inverseStd = [Scalar](repeating: 0, count: c)
         let m = Scalar(n * inner), eps = epsilon, mom = momentum
         let g = gamma.value, b = beta.value
@@ -319,7 +319,7 @@ public final class BatchNorm<Scalar: NetScalar>: Layer {
     public func backward(_ dy: consuming Tensor<Scalar>) -> Tensor<Scalar> {
         let n = shape[0], c = shape[1], inner = dy.count / (n * c)
         let m = Scalar(n * inner)
-        var dx = [Scalar](repeating: 0, count: dy.count)
+        var dx = scratch(Scalar.self, count: dy.count)
         var sums = [Scalar](repeating: 0, count: 2 * c)
         let g = gamma.value
         dy.data.withUnsafeBufferPointer { gp in normalized.withUnsafeBufferPointer { np in inverseStd.withUnsafeBufferPointer { ip in

@@ -36,6 +36,13 @@ public final class Network<Scalar: NetScalar> {
         return g
     }
 
+    /// Back-propagation for training: the parameters' gradients only (∂L/∂input is not formed).
+    public func backpropagate(_ dy: Tensor<Scalar>) {
+        var g = dy
+        for layer in layers.dropFirst().reversed() { g = layer.backward(consume g) }
+        layers.first?.accumulateParameterGradients(g)
+    }
+
     public func zeroGradients() { for p in parameters { p.zeroGrad() } }
 
     /// Class probabilities (softmax of the outputs) in inference mode, in batches of `batchSize`.

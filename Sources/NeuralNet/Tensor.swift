@@ -34,3 +34,11 @@ public struct Tensor<Scalar: NetScalar>: Sendable, Equatable {
         Tensor<T>(shape: shape, data: data.map { T($0) })
     }
 }
+
+/// An array of `count` values whose contents are unspecified: for buffers that are written in full
+/// before they are read (it skips the zero fill, which for the networks' large activations costs as
+/// much as a pass over them).
+@inline(__always)
+func scratch<Scalar: BinaryFloatingPoint>(_: Scalar.Type, count: Int) -> [Scalar] {
+    [Scalar](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}

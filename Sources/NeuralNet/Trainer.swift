@@ -73,7 +73,7 @@ public enum Trainer {
                 network.zeroGradients()
                 let logits = network.forward(training.inputs.gather(idx), training: true)
                 let (l, g) = Loss.softmaxCrossEntropy(logits, labels: idx.map { training.labels[$0] })
-                network.backward(g)
+                network.backpropagate(g)
                 optimizer.step(network.parameters)
                 sum += Double(l) * Double(idx.count)
             }

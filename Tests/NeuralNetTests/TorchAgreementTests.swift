@@ -42,6 +42,16 @@ import Testing
         #expect(params.count == c.parameters.count, "\(name): \(params.count) parameter arrays vs torch's \(c.parameters.count)")
         for (p, v) in zip(params, c.parameters) { p.value = v.map { S($0) } }
         let x = Tensor<S>(shape: c.input_shape, data: c.input.map { S($0) })
+        // The training path (`backpropagate`: parameters' gradients only, the first layer's input
+        // gradient never formed) gives torch's gradients too; its batch-norm update is undone.
+        let state = net.batchNormState()
+        net.zeroGradients()
+        net.backpropagate(Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: c.labels).gradient)
+        for (i, (p, tg)) in zip(params, c.gradients).enumerated() {
+            close(p.grad.map(Double.init), tg, "\(name) training-path gradient of parameter \(i) (\(p.name))",
+                  sourceLocation: sourceLocation)
+        }
+        net.restoreBatchNormState(state)
         net.zeroGradients()
         let (loss, g) = Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: c.labels)
         let dx = net.backward(g)
