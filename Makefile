@@ -137,22 +137,23 @@ $(PEER_PYTHON): Benchmarks/peers/requirements.txt
 	  || { echo "bench: peer tools failed to install; peers will be reported as unavailable" >&2; rm -rf $(PEERS); }
 	@touch -c $(PEER_PYTHON)
 
-bench: deps $(PEER_PYTHON) ## Benchmarks, side by side with peer tools in the same run (ratios)
-	$(SWIFT) build -c release --product terrain-bench
-	@mkdir -p figures/bench
-	.build/release/terrain-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/terrain.json
+TORCH_PYTHON ?= /usr/bin/python3
+BENCH_TARGETS := figures/bench/targets
+
+bench: deps $(PEER_PYTHON) ## Benchmarks beside peer tools in the same run (ratios); ends with the speed-target table
+	@for p in terrain-bench form-bench classify-bench nn-bench chart-bench bench-table; do \
+	  $(SWIFT) build -c release --product $$p || exit 1; done
+	@rm -rf $(BENCH_TARGETS) && mkdir -p figures/bench $(BENCH_TARGETS)
+	.build/release/terrain-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/terrain.json --targets $(BENCH_TARGETS)
 	.build/release/terrain-bench --memory 16384 | tee figures/bench/terrain-memory.txt
-	$(SWIFT) build -c release --product form-bench
-	.build/release/form-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/form.json | tee figures/bench/form.txt
-	$(SWIFT) build -c release --product classify-bench
-	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/classify.txt
-	$(SWIFT) build -c release --product nn-bench
-	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench: installing Debian's python3-torch (CPU) for the PyTorch peer"; \
+	.build/release/form-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --out figures/bench/form.json --targets $(BENCH_TARGETS) | tee figures/bench/form.txt
+	.build/release/classify-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) --targets $(BENCH_TARGETS) | tee figures/bench/classify.txt
+	@[ "$(TORCH_PYTHON)" != /usr/bin/python3 ] || /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench: installing Debian's python3-torch (CPU) for the PyTorch peer"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >/dev/null 2>&1 \
 	  || echo "bench: python3-torch unavailable; PyTorch columns are skipped" >&2; }
-	.build/release/nn-bench $$( command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null && echo --torch-python /usr/bin/python3 || echo --no-torch ) | tee figures/bench/nn.txt
-	$(SWIFT) build -c release --product chart-bench
+	LANDSLIDE_BLAS_CORE=auto .build/release/nn-bench $$( $(TORCH_PYTHON) -c 'import torch' 2>/dev/null && echo --torch-python $(TORCH_PYTHON) || echo --no-torch ) --targets $(BENCH_TARGETS) | tee figures/bench/nn.txt
 	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
+	@.build/release/bench-table $(BENCH_TARGETS) | tee figures/bench/targets.md
 
 audit: ## Consistency audit of the studies' published numbers (prints the report)
 	$(SWIFT) build -c release --product paper-audit

@@ -113,17 +113,21 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/paper-build", swiftSettings: strict),
 
-        // Benchmarks (`make bench`): release builds, side by side with peer tools.
-        .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster"],
+        // Benchmarks (`make bench`): release builds, side by side with peer tools; each writes its
+        // speed-target rows (`--targets DIR`) and bench-table prints them as one table.
+        .target(name: "BenchTargets", path: "Benchmarks/BenchTargets", swiftSettings: strict),
+        .executableTarget(name: "bench-table", dependencies: ["BenchTargets"], path: "Benchmarks/BenchTable", swiftSettings: strict),
+
+        .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster", "BenchTargets"],
                           path: "Benchmarks/TerrainBench", swiftSettings: strict),
 
-        .executableTarget(name: "form-bench", dependencies: ["StudyCore", "Stages", "SlopePhysics", "Reliability", "Randomness"],
+        .executableTarget(name: "form-bench", dependencies: ["StudyCore", "Stages", "SlopePhysics", "Reliability", "Randomness", "BenchTargets"],
                           path: "Benchmarks/FormBench", swiftSettings: strict),
 
-        .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness"],
+        .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness", "BenchTargets"],
                           path: "Benchmarks/ClassifyBench", swiftSettings: strict),
 
-        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "Randomness"],
+        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "Randomness", "BenchTargets"],
                           path: "Benchmarks/NeuralNetBench", swiftSettings: strict),
 
         .executableTarget(name: "chart-bench", dependencies: ["Charts"],

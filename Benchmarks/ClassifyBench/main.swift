@@ -4,6 +4,7 @@
 // OpenCV. Same run, ratios = peer time / our time.
 //
 //   classify-bench [--peer-python PATH]
+import BenchTargets
 import Foundation
 import Imaging
 import Randomness
@@ -11,10 +12,12 @@ import Susceptibility
 
 var peerPython: String?
 var morphologyOnly = false
+var targetsDirectory: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
-    if a == "--peer-python" { peerPython = arguments.next() } else if a == "--morphology-only" { morphologyOnly = true } else {
-        print("usage: classify-bench [--peer-python PATH] [--morphology-only]")
+    if a == "--peer-python" { peerPython = arguments.next() } else if a == "--morphology-only" { morphologyOnly = true }
+    else if a == "--targets" { targetsDirectory = arguments.next() } else {
+        print("usage: classify-bench [--peer-python PATH] [--morphology-only] [--targets DIR]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -98,4 +101,16 @@ for name in ["erode", "dilate", "open", "close"] {
     print(String(format: "  %-7@ ours %.4f s (CPU %.4f s)", name as NSString, oursMorph[name]!, oursCPU[name]!)
           + (theirs.map { String(format: "   OpenCV %.4f s   ratio %.3f×   (target ≥ 0.5×: %@)", $0, $0 / oursMorph[name]!,
                                  ($0 / oursMorph[name]! >= 0.5 ? "met" : "NOT met") as NSString) } ?? ""))
+}
+// The speed-target row (issue G7): every operation at ≥ 0.5 × OpenCV's speed; the ratio shown is the worst.
+if let directory = targetsDirectory {
+    let names = ["erode", "dilate", "open", "close"]
+    let ours = names.map { oursMorph[$0]! }
+    let theirs = names.compactMap { opencv?[$0] }
+    let worst = theirs.count == names.count ? zip(theirs, ours).map { $0 / $1 }.min() : nil
+    func span(_ v: [Double]) -> String { String(format: "%.4f–%.4f s", v.min()!, v.max()!) }
+    try TargetTable.write([TargetRow(order: 4, work: "morphology 4096², 3×3 erode/dilate/open/close", ours: span(ours),
+                                     peer: theirs.count == names.count ? "OpenCV " + span(theirs) : "OpenCV unavailable",
+                                     ratio: worst, target: "≥ 0.5× OpenCV (each)", met: (worst ?? 0) >= 0.5)],
+                          name: "classify", directory: directory)
 }

@@ -7,6 +7,7 @@
 //   form-bench --micro     (per-evaluation costs of the limit state and of one FORM solve)
 //   form-bench --census [--scenario NAME]   (every Loja cell on one thread, scenario cov-0.20 unless given:
 //                          how many cells each solver path takes, iterations, time; the cells that do not converge)
+import BenchTargets
 import Foundation
 import Randomness
 import Reliability
@@ -19,6 +20,7 @@ var sampleSize = 200
 var outPath: String?
 var cellsOutPath: String?
 var runCensus = false
+var targetsDirectory: String?
 var censusScenario = Scenario.cov020
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
@@ -27,6 +29,7 @@ while let a = arguments.next() {
     case "--cells": sampleSize = Int(arguments.next() ?? "") ?? sampleSize
     case "--out": outPath = arguments.next()
     case "--cells-out": cellsOutPath = arguments.next()
+    case "--targets": targetsDirectory = arguments.next()
     case "--census": runCensus = true
     case "--scenario":
         let name = arguments.next() ?? ""
@@ -36,7 +39,7 @@ while let a = arguments.next() {
         microBenchmark()
         exit(0)
     default:
-        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE] [--cells-out FILE] | form-bench --micro | form-bench --census [--scenario NAME]")
+        print("usage: form-bench [--peer-python PATH] [--cells N] [--out FILE] [--cells-out FILE] [--targets DIR] | form-bench --micro | form-bench --census [--scenario NAME]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -82,8 +85,15 @@ for c in sample {
 let oursPerCell = oursSequential / Double(sample.count)
 
 print("FORM benchmark: Loja, 8 normal variables at COV \(cov), profile c, storm to 9 h; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-print(String(format: "ours, whole map (%d cells, all cores):      %.2f s = %.0f cells/s   (target ≥ 1,000,000 cells/s: %@)",
-             cells, best, mapRate, mapRate >= 1_000_000 ? "met" : "NOT met"))
+print(String(format: "ours, whole map (%d cells, all cores):      %.2f s = %.0f cells/s   (target ≥ 3,000,000 cells/s: %@)",
+             cells, best, mapRate, mapRate >= 3_000_000 ? "met" : "NOT met"))
+// The speed-target row (issue G7).
+if let directory = targetsDirectory {
+    try TargetTable.write([TargetRow(order: 7, work: "FORM map, Loja (\(grouped(Double(cells))) cells)",
+                                     ours: String(format: "%.2f M cells/s", mapRate / 1e6),
+                                     target: "≥ 3 M cells/s", met: mapRate >= 3_000_000)],
+                          name: "form", directory: directory)
+}
 print(String(format: "ours, %d random cells, one thread:          %.1f µs per cell", sample.count, oursPerCell * 1e6))
 
 var report: [String: Any] = ["cells": cells, "map_seconds": best, "map_cells_per_second": mapRate,

@@ -7,6 +7,7 @@
 //
 // `--profile` prints each layer's forward and backward time at both batch sizes, the convolutions'
 // rate on the direct-convolution FLOP count, and what OpenBLAS sgemm reaches on the same cores.
+import BenchTargets
 import Foundation
 import NeuralNet
 import Randomness
@@ -15,6 +16,7 @@ var torchPython: String? = "/usr/bin/python3"
 var perLayer = false
 var quick = false
 var denseOnly = false
+var targetsDirectory: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -23,8 +25,9 @@ while let a = arguments.next() {
     case "--layers", "--profile": perLayer = true
     case "--quick": quick = true
     case "--dense-only": denseOnly = true
+    case "--targets": targetsDirectory = arguments.next()
     default:
-        print("usage: nn-bench [--torch-python PATH | --no-torch] [--profile] [--quick] [--dense-only]")
+        print("usage: nn-bench [--torch-python PATH | --no-torch] [--profile] [--quick] [--dense-only] [--targets DIR]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -133,6 +136,8 @@ print(String(format: "  ours     patch-by-patch %8.0f cells/s; dense (FFT head) 
              Double(side * side) / patchSeconds, patchSeconds / denseSeconds, worst))
 print("  targets: dense ≥ 5 × patch-by-patch: \(patchSeconds / denseSeconds >= 5 ? "met" : "NOT met"); dense ≥ 40,000 cells/s: \(denseRate >= 40_000 ? "met" : "NOT met")")
 
+var torchVersion: String?
+var torchRates: [Int: Double] = [:]
 if let python = torchPython {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
@@ -146,9 +151,11 @@ if let python = torchPython {
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         if let r = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
             print("  PyTorch \(r["version"] ?? "?") (CPU, \(r["threads"] ?? "?") threads)")
+            torchVersion = "\(r["version"] ?? "?")"
             for batch in [64, 256] {
                 if let rate = r["train_\(batch)"] as? Double {
-                    print(String(format: "  pytorch  training, batch %3d: %8.0f samples/s   ours/pytorch %.2f× (target ≥ 1.0)", batch, rate,
+                    torchRates[batch] = rate
+                    print(String(format: "  pytorch  training, batch %3d: %8.0f samples/s   ours/pytorch %.2f× (target ≥ 2)", batch, rate,
                                  ours[batch]! / rate))
                 }
             }
@@ -159,4 +166,19 @@ if let python = torchPython {
             print("  PyTorch: unavailable (\(python) Benchmarks/peers/nn_peer.py failed; apt install python3-torch)")
         }
     }
+}
+
+// The speed-target rows (issue G7): training at ≥ 2 × PyTorch (same network, batch, 2 threads) and
+// the dense map at ≥ 100,000 cells/s.
+if let directory = targetsDirectory {
+    var rows: [TargetRow] = []
+    for (order, batch) in [(1, 256), (2, 64)] where !denseOnly {
+        let ratio = torchRates[batch].map { ours[batch]! / $0 }
+        rows.append(TargetRow(order: order, work: "patch-CNN training, batch \(batch)", ours: "\(grouped(ours[batch]!)) samples/s",
+                              peer: torchRates[batch].map { "PyTorch \(torchVersion ?? "?"): \(grouped($0)) samples/s" } ?? "PyTorch unavailable",
+                              ratio: ratio, target: "≥ 2× PyTorch", met: (ratio ?? 0) >= 2))
+    }
+    rows.append(TargetRow(order: 3, work: "dense susceptibility map, \(side) × \(side)", ours: "\(grouped(denseRate)) cells/s",
+                          target: "≥ 100,000 cells/s", met: denseRate >= 100_000))
+    try TargetTable.write(rows, name: "nn", directory: directory)
 }

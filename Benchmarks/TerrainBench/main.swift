@@ -3,6 +3,7 @@
 // richdem (Python peer), as ratios; and peak memory on a 16,384 × 16,384 DEM (`--memory`).
 //
 //   terrain-bench [--peer-python PATH] [--out FILE] [--size N] [--memory N]
+import BenchTargets
 import Foundation
 import GeoRaster
 import Terrain
@@ -13,6 +14,7 @@ struct Arguments {
     var size = 4096
     var memory: Int?
     var fillCPU: Int?
+    var targets: String?
     var lojaDEM = (ProcessInfo.processInfo.environment["LANDSLIDE_DATA_ROOT"] ?? "../shared/data") + "/loja/dem.tif"
 
     init() {
@@ -25,8 +27,9 @@ struct Arguments {
             case "--memory": memory = Int(args.next() ?? "")
             case "--fill-cpu": fillCPU = Int(args.next() ?? "")
             case "--loja": lojaDEM = args.next() ?? lojaDEM
+            case "--targets": targets = args.next()
             case "-h", "--help":
-                print("usage: terrain-bench [--peer-python PATH] [--out FILE] [--size N] [--memory N] [--loja DEM] [--fill-cpu N]")
+                print("usage: terrain-bench [--peer-python PATH] [--out FILE] [--size N] [--memory N] [--loja DEM] [--fill-cpu N] [--targets DIR]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("terrain-bench: unknown argument \(a)\n".utf8))
@@ -115,7 +118,7 @@ func stages(_ dem: Grid<Float>, name: String, repeats: Int, peer: [String: Doubl
         row("order + accumulation", accumulation),
         row("D8 + accumulation (vs richdem)", d8 + accumulation, peer: peer.map { _ in peerName },
             peerSeconds: peer?["d8_accumulation"]),
-        row("fill + D8 + accumulation", fill + d8 + accumulation, target: ("fill+D8+acc", 5)),
+        row("fill + D8 + accumulation", fill + d8 + accumulation, target: ("fill+D8+acc", 10)),
     ]
 }
 
@@ -234,4 +237,19 @@ if let out = arguments.out {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     try encoder.encode(["rows": rows]).write(to: URL(fileURLWithPath: out))
+}
+
+// The speed-target rows (issue G7), from the synthetic grid: fill at ≥ 1.5 × richdem, and
+// fill + D8 + accumulation at ≥ 10 M cells/s.
+if let directory = arguments.targets {
+    let grid = "synthetic \(n)²"
+    let fill = rows.first { $0.grid == grid && $0.stage == "fill (priority-flood)" }!
+    let chain = rows.first { $0.grid == grid && $0.stage == "fill + D8 + accumulation" }!
+    try TargetTable.write([
+        TargetRow(order: 5, work: "priority-flood fill, \(n)²", ours: String(format: "%.2f s", fill.oursSeconds),
+                  peer: fill.peerSeconds.map { String(format: "richdem %.2f s", $0) } ?? "richdem unavailable",
+                  ratio: fill.ratio, target: "≥ 1.5× richdem", met: (fill.ratio ?? 0) >= 1.5),
+        TargetRow(order: 6, work: "fill + D8 + accumulation, \(n)²", ours: String(format: "%.2f M cells/s", chain.oursMcellsPerS),
+                  target: "≥ 10 M cells/s", met: chain.oursMcellsPerS >= 10),
+    ], name: "terrain", directory: directory)
 }

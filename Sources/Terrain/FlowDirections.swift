@@ -31,46 +31,42 @@ public struct FlowDirections: Sendable {
         var codes = [UInt8](repeating: D8.nodata, count: rows * cols)
         let nodata = dem.nodata ?? .nan
         let z = dem.values
-        @inline(__always) func valid(_ i: Int) -> Bool {
-            let v = z[i]
-            return v == v && v != nodata
-        }
         let inverseDistances = distances.map { 1 / $0 }
         let deltas = (0..<8).map { D8.rowOffsets[$0] * cols + D8.colOffsets[$0] }
-        // Pass 1, in parallel over rows: steepest descent; 0 where there is no lower neighbour.
-        codes.withSharedBuffer { out in
-            z.withUnsafeBufferPointer { zb in
-                let zp = zb.baseAddress!
+        let rowOffsets = D8.rowOffsets, colOffsets = D8.colOffsets, codeOf = D8.codes
+        var outlets = 0, unresolved = 0, resolvedFlats = 0
+        z.withUnsafeBufferPointer { zb in
+        deltas.withUnsafeBufferPointer { db in inverseDistances.withUnsafeBufferPointer { ib in codeOf.withUnsafeBufferPointer { kb in
+        rowOffsets.withUnsafeBufferPointer { rb in colOffsets.withUnsafeBufferPointer { cb in
+            nonisolated(unsafe) let zp = zb.baseAddress!, delta = db.baseAddress!, inverse = ib.baseAddress!, code = kb.baseAddress!
+            nonisolated(unsafe) let dr = rb.baseAddress!, dc = cb.baseAddress!
+            @inline(__always) func isValid(_ v: Float) -> Bool { v == v && v != nodata }
+            // Pass 1, in parallel over rows: steepest descent; 0 where there is no lower neighbour.
+            codes.withSharedBuffer { out in
                 parallelChunks(rows) { range in
                     for row in range {
                         let interiorRow = row > 0 && row < rows - 1
                         for col in 0..<cols {
                             let i = row * cols + col
                             let zc = zp[i]
-                            guard zc == zc && zc != nodata else { continue }
+                            guard isValid(zc) else { continue }
                             var best: Float = 0
                             var bestCode: UInt8 = 0
                             if interiorRow && col > 0 && col < cols - 1 {
                                 for k in 0..<8 {
-                                    let v = zp[i + deltas[k]]
-                                    guard v == v && v != nodata else { continue }
-                                    let gradient = (zc - v) * inverseDistances[k]
-                                    if gradient > best {
-                                        best = gradient
-                                        bestCode = D8.codes[k]
-                                    }
+                                    let v = zp[i &+ delta[k]]
+                                    guard isValid(v) else { continue }
+                                    let gradient = (zc - v) * inverse[k]
+                                    if gradient > best { best = gradient; bestCode = code[k] }
                                 }
                             } else {
                                 for k in 0..<8 {
-                                    let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
+                                    let r = row + dr[k], q = col + dc[k]
                                     guard r >= 0, r < rows, q >= 0, q < cols else { continue }
                                     let v = zp[r * cols + q]
-                                    guard v == v && v != nodata else { continue }
-                                    let gradient = (zc - v) * inverseDistances[k]
-                                    if gradient > best {
-                                        best = gradient
-                                        bestCode = D8.codes[k]
-                                    }
+                                    guard isValid(v) else { continue }
+                                    let gradient = (zc - v) * inverse[k]
+                                    if gradient > best { best = gradient; bestCode = code[k] }
                                 }
                             }
                             out[i] = bestCode
@@ -78,67 +74,54 @@ public struct FlowDirections: Sendable {
                     }
                 }
             }
-        }
-        // Pass 2: flats. Seeds are resolved cells (or outlets) beside an unresolved level cell.
-        var queue = FIFOQueue(capacity: 1024)
-        var unresolved = 0
-        var outlets = 0
-        for row in 0..<rows {
-            for col in 0..<cols {
-                let i = row * cols + col
-                guard codes[i] == 0 else { continue }
-                if isEdgeCell(row, col, rows: rows, cols: cols, valid: valid) {
-                    outlets += 1
-                } else {
-                    unresolved += 1
-                }
-            }
-        }
-        var resolvedFlats = 0
-        if unresolved > 0 {
-            @inline(__always) func isUnresolved(_ row: Int, _ col: Int, _ i: Int) -> Bool {
-                codes[i] == 0 && !isEdgeCell(row, col, rows: rows, cols: cols, valid: valid)
-            }
-            var pending = BitSet(count: rows * cols)
-            for row in 0..<rows {
-                for col in 0..<cols {
-                    let i = row * cols + col
-                    if codes[i] == 0, isUnresolved(row, col, i) { pending[i] = true }
-                }
-            }
-            // Seeds: resolved cells (or outlets) level with a pending neighbour, found from the pending
-            // side (flats are few; resolved cells are most of the grid).
-            var seeded = BitSet(count: rows * cols)
-            for row in 0..<rows {
-                for col in 0..<cols {
-                    let p = row * cols + col
-                    guard pending[p] else { continue }
-                    for k in 0..<8 {
-                        let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
-                        guard r >= 0, r < rows, q >= 0, q < cols else { continue }
-                        let nb = r * cols + q
-                        if codes[nb] != D8.nodata && !pending[nb] && !seeded[nb] && z[nb] == z[p] {
-                            seeded[nb] = true
-                        }
+            // Pass 2: flats. A cell with code 0 is an outlet when it is an edge cell (on the border or beside
+            // nodata), else pending: level ground that the breadth-first search below must route.
+            let pendingBit: UInt8 = 1, seededBit: UInt8 = 2
+            var flags = [UInt8](repeating: 0, count: rows * cols)
+            codes.withUnsafeMutableBufferPointer { ob in flags.withUnsafeMutableBufferPointer { fb in
+                let out = ob.baseAddress!, flag = fb.baseAddress!
+                for row in 0..<rows {
+                    let borderRow = row == 0 || row == rows - 1
+                    for col in 0..<cols {
+                        let i = row * cols + col
+                        guard out[i] == 0 else { continue }
+                        var edge = borderRow || col == 0 || col == cols - 1
+                        if !edge { for k in 0..<8 where !isValid(zp[i &+ delta[k]]) { edge = true; break } }
+                        if edge { outlets += 1 } else { unresolved += 1; flag[i] = pendingBit }
                     }
                 }
-            }
-            // Row-major seed order keeps the search deterministic.
-            for i in 0..<(rows * cols) where seeded[i] { queue.push(i) }
-            while let c = queue.pop() {
-                let row = c / cols, col = c - row * cols
-                for k in 0..<8 {
-                    let r = row + D8.rowOffsets[k], q = col + D8.colOffsets[k]
-                    guard r >= 0, r < rows, q >= 0, q < cols else { continue }
-                    let nb = r * cols + q
-                    guard pending[nb], z[nb] == z[c] else { continue }
-                    pending[nb] = false
-                    codes[nb] = D8.code(dRow: -D8.rowOffsets[k], dCol: -D8.colOffsets[k])
-                    resolvedFlats += 1
-                    queue.push(nb)
+                guard unresolved > 0 else { return }
+                // Seeds: resolved cells (or outlets) level with a pending neighbour, found from the pending
+                // side (flats are few; resolved cells are most of the grid). Pending cells are interior.
+                for p in 0..<(rows * cols) where flag[p] & pendingBit != 0 {
+                    for k in 0..<8 {
+                        let nb = p &+ delta[k]
+                        if out[nb] != D8.nodata && flag[nb] == 0 && zp[nb] == zp[p] { flag[nb] = seededBit }
+                    }
                 }
-            }
-        }
+                // Row-major seed order keeps the search deterministic.
+                var queue = FIFOQueue(capacity: 1024)
+                for i in 0..<(rows * cols) where flag[i] & seededBit != 0 { queue.push(i) }
+                while let c = queue.pop() {
+                    let row = c / cols, col = c - row * cols
+                    let interior = row > 0 && row < rows - 1 && col > 0 && col < cols - 1
+                    for k in 0..<8 {
+                        let nb: Int
+                        if interior { nb = c &+ delta[k] } else {
+                            let r = row + dr[k], q = col + dc[k]
+                            guard r >= 0, r < rows, q >= 0, q < cols else { continue }
+                            nb = r * cols + q
+                        }
+                        guard flag[nb] & pendingBit != 0, zp[nb] == zp[c] else { continue }
+                        flag[nb] &= ~pendingBit
+                        // The direction back toward c: the opposite neighbour, (k + 4) mod 8.
+                        out[nb] = code[(k + 4) & 7]
+                        resolvedFlats += 1
+                        queue.push(nb)
+                    }
+                }
+            } }
+        } } } } } }
         self.codes = Grid(like: dem, nodata: D8.nodata, values: codes)
         self.receiverOffsets = FlowDirections.receiverOffsets(cols: cols)
         self.flatCellsResolved = resolvedFlats
@@ -205,35 +188,43 @@ public struct FlowRouting: Sendable {
         let offsets = directions.receiverOffsets
         let n = codes.count
         var donors = [UInt8](repeating: 0, count: n)
-        var validCount = 0
-        for i in 0..<n where codes[i] != D8.nodata {
-            validCount += 1
-            let d = offsets[Int(codes[i])]
-            if d != 0 { donors[i + d] &+= 1 }
-        }
-        var order = [Int32](repeating: 0, count: validCount)
-        let count: Int = order.withUnsafeMutableBufferPointer { out in
-            var tail = 0
-            for i in 0..<n where codes[i] != D8.nodata && donors[i] == 0 {
-                out[tail] = Int32(i)
-                tail += 1
-            }
-            var head = 0
-            while head < tail {
-                let c = Int(out[head])
-                head += 1
-                let d = offsets[Int(codes[c])]
-                if d != 0 {
-                    let r = c + d
-                    donors[r] &-= 1
-                    if donors[r] == 0 {
-                        out[tail] = Int32(r)
+        var order: [Int32] = []
+        var validCount = 0, count = 0
+        codes.withUnsafeBufferPointer { cb in offsets.withUnsafeBufferPointer { ob in
+            donors.withUnsafeMutableBufferPointer { db in
+                let code = cb.baseAddress!, offset = ob.baseAddress!, donor = db.baseAddress!
+                for i in 0..<n where code[i] != D8.nodata {
+                    validCount += 1
+                    let d = offset[Int(code[i])]
+                    if d != 0 { donor[i &+ d] &+= 1 }
+                }
+                order = [Int32](unsafeUninitializedCapacity: validCount) { out, initialized in
+                    var tail = 0
+                    for i in 0..<n where code[i] != D8.nodata && donor[i] == 0 {
+                        out[tail] = Int32(truncatingIfNeeded: i)
                         tail += 1
                     }
+                    var head = 0
+                    while head < tail {
+                        let c = Int(out[head])
+                        head += 1
+                        let d = offset[Int(code[c])]
+                        if d != 0 {
+                            let r = c &+ d
+                            donor[r] &-= 1
+                            if donor[r] == 0 {
+                                out[tail] = Int32(truncatingIfNeeded: r)
+                                tail += 1
+                            }
+                        }
+                    }
+                    // A cycle leaves cells out; the rest of the buffer is zeroed so the array is defined.
+                    for i in tail..<validCount { out[i] = 0 }
+                    initialized = validCount
+                    count = tail
                 }
             }
-            return tail
-        }
+        } }
         guard count == validCount else { throw TerrainError.flowCycle(cells: validCount - count) }
         self.order = order
     }
@@ -256,14 +247,16 @@ public struct FlowRouting: Sendable {
         let codes = directions.codes.values
         let offsets = directions.receiverOffsets
         var count = [Int32](repeating: -1, count: codes.count)
-        count.withUnsafeMutableBufferPointer { total in
-            for index in order { total[Int(index)] = 1 }
-            for index in order {
+        count.withUnsafeMutableBufferPointer { tb in codes.withUnsafeBufferPointer { cb in
+        offsets.withUnsafeBufferPointer { ob in order.withUnsafeBufferPointer { orderBuffer in
+            let total = tb.baseAddress!, code = cb.baseAddress!, offset = ob.baseAddress!
+            for index in orderBuffer { total[Int(index)] = 1 }
+            for index in orderBuffer {
                 let c = Int(index)
-                let d = offsets[Int(codes[c])]
-                if d != 0 { total[c + d] += total[c] }
+                let d = offset[Int(code[c])]
+                if d != 0 { total[c &+ d] &+= total[c] }
             }
-        }
+        } } } }
         return Grid(like: directions.codes, nodata: -1, values: count)
     }
 }
