@@ -151,7 +151,7 @@ bench: deps $(PEER_PYTHON) ## Benchmarks beside peer tools in the same run (rati
 	@[ "$(TORCH_PYTHON)" != /usr/bin/python3 ] || /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench: installing Debian's python3-torch (CPU) for the PyTorch peer"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >/dev/null 2>&1 \
 	  || echo "bench: python3-torch unavailable; PyTorch columns are skipped" >&2; }
-	LANDSLIDE_BLAS_CORE=auto .build/release/nn-bench $$( $(TORCH_PYTHON) -c 'import torch' 2>/dev/null && echo --torch-python $(TORCH_PYTHON) || echo --no-torch ) --targets $(BENCH_TARGETS) | tee figures/bench/nn.txt
+	.build/release/nn-bench $$( $(TORCH_PYTHON) -c 'import torch' 2>/dev/null && echo --torch-python $(TORCH_PYTHON) || echo --no-torch ) --targets $(BENCH_TARGETS) | tee figures/bench/nn.txt
 	.build/release/chart-bench $$( [ -x $(PEER_PYTHON) ] && echo --peer-python $(PEER_PYTHON) ) | tee figures/bench/chart.txt
 	@.build/release/bench-table $(BENCH_TARGETS) | tee figures/bench/targets.md
 

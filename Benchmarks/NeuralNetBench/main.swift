@@ -34,9 +34,9 @@ while let a = arguments.next() {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-BLASCore.adoptBestCoreIfAsked()
+BLASCore.adoptBestCore()
 print("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.isFallback
-    ? " (a fallback: this CPU allows \(BLASCore.bestForThisCPU!); LANDSLIDE_BLAS_CORE=auto runs with those)" : ""))
+    ? " (a fallback: this CPU allows \(BLASCore.bestForThisCPU!); rerun without LANDSLIDE_BLAS_CORE=as-is to use those)" : ""))
 let channels = 64, kernel = 3, patch = 17, inputChannels = 6
 var g = SeededGenerator(seed: 1)
 let net: Network<Float> = Models.patchCNN(inputChannels: inputChannels, patch: patch, kernel: kernel, channels: channels,

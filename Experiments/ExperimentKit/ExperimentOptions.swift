@@ -43,7 +43,7 @@ public struct ExperimentOptions: ParsableArguments {
     public func run(_ experiment: String,
                     summary: ((ReplicateSummary) throws -> [String])? = nil,
                     _ body: (_ context: StudyContext, _ seed: UInt64, _ progress: @escaping (String) -> Void) throws -> Void) {
-        BLASCore.adoptBestCoreIfAsked()
+        BLASCore.adoptBestCore()
         do {
             let config = try StudyConfig.load(study, dataRoot: dataRoot)
             let name = config.name

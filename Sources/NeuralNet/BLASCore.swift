@@ -33,12 +33,13 @@ public enum BLASCore {
     /// Whether OpenBLAS fell back to kernels older than the CPU supports.
     public static var isFallback: Bool { fallbacks.contains(name.lowercased()) && bestForThisCPU != nil }
 
-    /// With `LANDSLIDE_BLAS_CORE=auto` in the environment and `OPENBLAS_CORETYPE` unset: when OpenBLAS fell
-    /// back to old kernels, sets `OPENBLAS_CORETYPE` to ``bestForThisCPU`` and runs this program again with
-    /// the same arguments (the replacement inherits the variable, and so do its child processes). Returns
-    /// when nothing is to be done. Opt-in while the tests' recorded references come from the fallback kernels.
-    public static func adoptBestCoreIfAsked() {
-        guard ProcessInfo.processInfo.environment["LANDSLIDE_BLAS_CORE"] == "auto",
+    /// Unless `LANDSLIDE_BLAS_CORE=as-is` is in the environment (or `OPENBLAS_CORETYPE` is set already):
+    /// when OpenBLAS fell back to old kernels, sets `OPENBLAS_CORETYPE` to ``bestForThisCPU`` and runs this
+    /// program again with the same arguments (the replacement inherits the variable, and so do its child
+    /// processes). Returns when nothing is to be done. Results differ from the fallback kernels' only in
+    /// rounding (GEMM sums in another order), as between any two BLAS builds.
+    public static func adoptBestCore() {
+        guard ProcessInfo.processInfo.environment["LANDSLIDE_BLAS_CORE"] != "as-is",
               ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               isFallback, let best = bestForThisCPU else { return }
         setenv("OPENBLAS_CORETYPE", best, 1)

@@ -7,9 +7,9 @@ import StudyCore
 
 @main
 struct Landslide: ParsableCommand {
-    /// Before anything else: with `LANDSLIDE_BLAS_CORE=auto`, OpenBLAS's best kernels for this CPU (``BLASCore``).
+    /// Before anything else: OpenBLAS's best kernels for this CPU (``BLASCore``; `LANDSLIDE_BLAS_CORE=as-is` keeps its own choice).
     static func main() {
-        BLASCore.adoptBestCoreIfAsked()
+        BLASCore.adoptBestCore()
         main(nil)
     }
 
