@@ -17,6 +17,7 @@ var perLayer = false
 var quick = false
 var denseOnly = false
 var targetsDirectory: String?
+var heads = DenseMap.HeadMethod.allCases
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -26,8 +27,14 @@ while let a = arguments.next() {
     case "--quick": quick = true
     case "--dense-only": denseOnly = true
     case "--targets": targetsDirectory = arguments.next()
+    case "--head":
+        guard let h = arguments.next().flatMap(DenseMap.HeadMethod.init(rawValue:)) else {
+            print("nn-bench: --head takes one of \(DenseMap.HeadMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            exit(2)
+        }
+        heads = [h]
     default:
-        print("usage: nn-bench [--torch-python PATH | --no-torch] [--profile] [--quick] [--dense-only] [--targets DIR]")
+        print("usage: nn-bench [--torch-python PATH | --no-torch] [--profile] [--quick] [--dense-only] [--head fft|shifted-gemm] [--targets DIR]")
         exit(a == "-h" || a == "--help" ? 0 : 2)
     }
 }
@@ -35,6 +42,7 @@ while let a = arguments.next() {
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 BLASCore.adoptBestCore()
+Allocation.keepFreedMemory()
 print("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.isFallback
     ? " (a fallback: this CPU allows \(BLASCore.bestForThisCPU!); rerun without LANDSLIDE_BLAS_CORE=as-is to use those)" : ""))
 let channels = 64, kernel = 3, patch = 17, inputChannels = 6
@@ -119,13 +127,13 @@ let raster = FactorRaster(channels: inputChannels, rows: side, columns: side,
 var denseRate = 0.0
 var dense: [Float] = []
 var denseSeconds = 0.0
-for method in DenseMap.HeadMethod.allCases {
+for method in heads {
     let t0 = now()
     let d = try DenseMap.probabilities(net, factors: raster, head: method)
     let s = now() - t0
     print(String(format: "  ours     dense map %d × %d, head %@: %8.0f cells/s (%.2f s)", side, side, method.rawValue as NSString,
                  Double(side * side) / s, s))
-    if method == .fft { dense = d; denseSeconds = s; denseRate = Double(side * side) / s }
+    if method == .fft || heads.count == 1 { dense = d; denseSeconds = s; denseRate = Double(side * side) / s }
 }
 let sample = Array(stride(from: 0, to: side * side, by: quick ? 7 : 23))
 let t0 = now()

@@ -44,6 +44,7 @@ public struct ExperimentOptions: ParsableArguments {
                     summary: ((ReplicateSummary) throws -> [String])? = nil,
                     _ body: (_ context: StudyContext, _ seed: UInt64, _ progress: @escaping (String) -> Void) throws -> Void) {
         BLASCore.adoptBestCore()
+        Allocation.keepFreedMemory()
         do {
             let config = try StudyConfig.load(study, dataRoot: dataRoot)
             let name = config.name

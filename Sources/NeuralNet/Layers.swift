@@ -179,8 +179,37 @@ public final class MaxPool2D<Scalar: NetScalar>: Layer {
         return out
     }
 
+    /// The maxima alone (no argmax kept): dense maps run this over whole tiles.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> { pool(x).0 }
+    public func infer(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard poolHeight == 2 && poolWidth == 2 else { return pool(x).0 }
+        let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let os = outputShape([c, h, w]), ho = os[1], wo = os[2]
+        var out = scratch(Scalar.self, count: n * c * ho * wo)
+        let sy = strideY, sx = strideX
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+            nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
+            forEachChunk(n * c, chunks: 4) { _, planes in
+                for plane in planes {
+                    let base = plane * h * w
+                    var o = plane * ho * wo
+                    for oy in 0..<ho {
+                        let row = base + oy * sy * w
+                        for ox in 0..<wo {
+                            // The same comparisons as `pool`, so the same value (NaN included).
+                            let a0 = row + ox * sx
+                            var best = xb[a0]
+                            if xb[a0 + 1] > best { best = xb[a0 + 1] }
+                            if xb[a0 + w] > best { best = xb[a0 + w] }
+                            if xb[a0 + w + 1] > best { best = xb[a0 + w + 1] }
+                            ob[o] = best; o += 1
+                        }
+                    }
+                }
+            }
+        } }
+        return Tensor(shape: [n, c, ho, wo], data: out)
+    }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func pool(_ x: Tensor<Scalar>) -> (Tensor<Scalar>, [Int32]) {

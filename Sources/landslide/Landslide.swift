@@ -10,6 +10,7 @@ struct Landslide: ParsableCommand {
     /// Before anything else: OpenBLAS's best kernels for this CPU (``BLASCore``; `LANDSLIDE_BLAS_CORE=as-is` keeps its own choice).
     static func main() {
         BLASCore.adoptBestCore()
+        Allocation.keepFreedMemory()
         main(nil)
     }
 
