@@ -47,13 +47,14 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
     /// Columns for one sample: row (c, i, j), column (oy, ox) holds x[c, oy + i − top, ox + j − left].
     /// Each output row is one contiguous copy of an input row (zeros where the padding lies).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    /// `planeStride` (default h·w) is the distance between channel planes: a band of rows of a taller image.
     func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>,
-                ld: Int? = nil) {
-        let ld = ld ?? ho * wo
+                ld: Int? = nil, planeStride: Int? = nil) {
+        let ld = ld ?? ho * wo, planeStride = planeStride ?? h * w
         let pt = padTop, pl = padLeft, kh = kernelHeight, kw = kernelWidth
         var row = 0
         for c in 0..<inChannels {
-            let plane = x + c * h * w
+            let plane = x + c * planeStride
             for i in 0..<kh { for j in 0..<kw {
                 let dst = cols + row * ld
                 let x0 = j - pl
@@ -109,6 +110,12 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo
         var out = scratch(Scalar.self, count: n * outChannels * p)
         let wgt = weight.value, b = bias.value, o = outChannels, group = Self.group
+        // A large image (a dense map's tile) goes in bands of output rows whose im2col matrix stays
+        // in cache (~2 MB), each GEMM writing straight into its rows of the output.
+        let bandRows = max(1, (1 << 19) / (k * wo))
+        if padding == .valid && bandRows < ho {
+            return inferInBands(x, bandRows: bandRows)
+        }
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
                 nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
@@ -141,6 +148,43 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
             }
         }
         return Tensor(shape: [n, outChannels, ho, wo], data: out)
+    }
+
+    /// `infer` for valid padding, `bandRows` output rows at a time: band [y0, y0 + r) reads input rows
+    /// [y0, y0 + r + kh − 1), so its im2col is that of a shorter image. Samples run concurrently.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    func inferInBands(_ x: Tensor<Scalar>, bandRows: Int) -> Tensor<Scalar> {
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
+        let k = inChannels * kernelHeight * kernelWidth, p = ho * wo, o = outChannels
+        var out = scratch(Scalar.self, count: n * o * p)
+        let wgt = weight.value, b = bias.value
+        x.data.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in wgt.withUnsafeBufferPointer { wp in
+            nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!, wb = wp.baseAddress!
+            forEachChunk(n, chunks: Self.chunks) { _, range in
+                var cols = scratch(Scalar.self, count: k * bandRows * wo)
+                cols.withUnsafeMutableBufferPointer { cp in
+                    let cb = cp.baseAddress!
+                    for sample in range {
+                        let image = xb + sample * self.inChannels * h * w, dst = ob + sample * o * p
+                        var y0 = 0
+                        while y0 < ho {
+                            let r = min(bandRows, ho - y0), positions = r * wo
+                            self.im2col(image + y0 * w, h: r + self.kernelHeight - 1, w: w, ho: r, wo: wo, into: cb, ld: positions,
+                                        planeStride: h * w)
+                            Scalar.gemm(transA: false, transB: false, m: o, n: positions, k: k, alpha: 1, a: wb, lda: k,
+                                        b: cb, ldb: positions, beta: 0, c: dst + y0 * wo, ldc: p)
+                            for c in 0..<o {
+                                let row = dst + c * p + y0 * wo, bc = b[c]
+                                for q in 0..<positions { row[q] += bc }
+                            }
+                            y0 += r
+                        }
+                    }
+                }
+            }
+        } } }
+        return Tensor(shape: [n, o, ho, wo], data: out)
     }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)

@@ -1,19 +1,19 @@
 import CBLAS
 import Foundation
 
-/// Radix-2 complex FFT on interleaved (re, im) Float data, in place (Cooley & Tukey 1965), and the
-/// 2-D transform of an n × n block as n row transforms then n column transforms. The tables live in
-/// manually allocated memory so the butterflies run without bounds checks or reference counting.
-final class FFT: @unchecked Sendable {
+/// The 2-D discrete Fourier transform of n × n blocks held as two planes (real parts, imaginary
+/// parts), radix-2 (Cooley & Tukey 1965). Each 1-D pass runs the butterflies of all n columns at once
+/// — whole rows combined with one twiddle, contiguous and vectorised — and a transpose between the
+/// two passes turns the row transforms into column transforms. Tables live in manually allocated
+/// memory, so the loops run without bounds checks or reference counting.
+final class FFT2D: @unchecked Sendable {
     let n: Int
-    let levels: Int
     private let cosTable: UnsafeMutablePointer<Float>, sinTable: UnsafeMutablePointer<Float>
     private let reversed: UnsafeMutablePointer<Int>
 
     init(n: Int) {
         precondition(n >= 2 && n & (n - 1) == 0, "FFT size must be a power of two")
         self.n = n
-        levels = n.trailingZeroBitCount
         cosTable = .allocate(capacity: n / 2); sinTable = .allocate(capacity: n / 2); reversed = .allocate(capacity: n)
         for k in 0..<(n / 2) {
             cosTable[k] = Float(cos(2 * Double.pi * Double(k) / Double(n)))
@@ -21,37 +21,55 @@ final class FFT: @unchecked Sendable {
         }
         for i in 0..<n {
             var r = 0, x = i
-            for _ in 0..<levels { r = (r << 1) | (x & 1); x >>= 1 }
+            for _ in 0..<n.trailingZeroBitCount { r = (r << 1) | (x & 1); x >>= 1 }
             reversed[i] = r
         }
     }
 
     deinit { cosTable.deallocate(); sinTable.deallocate(); reversed.deallocate() }
 
-    /// Transforms n complex values at `data` with element stride `stride` (in complex numbers).
-    /// Forward: X_k = Σ x_j e^{−2πijk/n}; inverse without the 1/n factor.
-    func transform(_ data: UnsafeMutablePointer<Float>, stride: Int, inverse: Bool) {
+    /// In place: Z[ky, kx] = Σ_y Σ_x z[y, x] e^{∓2πi(ky·y + kx·x)/n}, minus sign forward; the inverse
+    /// without the 1/n² factor. `re` and `im` are n × n row-major.
+    ///
+    /// Pruned forms: `inputColumns` < n says columns from there on are zero (a kernel smaller than the
+    /// block), so the first pass skips them; `outputRows` < n computes only the result's first rows
+    /// (the rest is left undefined), as overlap-save keeps only those.
+    func transform(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>, inverse: Bool,
+                   inputColumns: Int? = nil, outputRows: Int? = nil) {
+        alongColumns(re, im, inverse: inverse, lanes: inputColumns ?? n)
+        transpose(re); transpose(im)
+        alongColumns(re, im, inverse: inverse, lanes: outputRows ?? n)
+        transpose(re); transpose(im)
+    }
+
+    /// The 1-D transform of every column (along the row index), all columns together; only the first
+    /// `lanes` columns are transformed.
+    private func alongColumns(_ re: UnsafeMutablePointer<Float>, _ im: UnsafeMutablePointer<Float>, inverse: Bool,
+                              lanes: Int) {
+        let n = n
         for i in 0..<n {
             let j = reversed[i]
-            if j > i {
-                let a = 2 * i * stride, b = 2 * j * stride
-                let re = data[a], im = data[a + 1]
-                data[a] = data[b]; data[a + 1] = data[b + 1]
-                data[b] = re; data[b + 1] = im
+            guard j > i else { continue }
+            for q in 0..<lanes {
+                let r = re[i * n + q]; re[i * n + q] = re[j * n + q]; re[j * n + q] = r
+                let m = im[i * n + q]; im[i * n + q] = im[j * n + q]; im[j * n + q] = m
             }
         }
-        var size = 2
         let sign: Float = inverse ? 1 : -1
+        var size = 2
         while size <= n {
             let half = size / 2, step = n / size
             var start = 0
             while start < n {
                 for k in 0..<half {
                     let wr = cosTable[k * step], wi = sign * sinTable[k * step]
-                    let a = 2 * (start + k) * stride, b = 2 * (start + k + half) * stride
-                    let tr = wr * data[b] - wi * data[b + 1], ti = wr * data[b + 1] + wi * data[b]
-                    data[b] = data[a] - tr; data[b + 1] = data[a + 1] - ti
-                    data[a] += tr; data[a + 1] += ti
+                    let ar = re + (start + k) * n, ai = im + (start + k) * n
+                    let br = re + (start + k + half) * n, bi = im + (start + k + half) * n
+                    for q in 0..<lanes {
+                        let tr = wr * br[q] - wi * bi[q], ti = wr * bi[q] + wi * br[q]
+                        br[q] = ar[q] - tr; bi[q] = ai[q] - ti
+                        ar[q] += tr; ai[q] += ti
+                    }
                 }
                 start += size
             }
@@ -59,18 +77,17 @@ final class FFT: @unchecked Sendable {
         }
     }
 
-    /// 2-D transform of an n × n block stored row-major (complex interleaved).
-    func transform2D(_ data: UnsafeMutablePointer<Float>, inverse: Bool) {
-        for r in 0..<n { transform(data + 2 * r * n, stride: 1, inverse: inverse) }
-        for c in 0..<n { transform(data + 2 * c, stride: n, inverse: inverse) }
+    private func transpose(_ a: UnsafeMutablePointer<Float>) {
+        for i in 0..<n { for j in (i + 1)..<n { let t = a[i * n + j]; a[i * n + j] = a[j * n + i]; a[j * n + i] = t } }
     }
 
-    /// Spectra of two real n × n signals transformed together as z = a + i·b (block `z`, after
-    /// `transform2D`): A_k = (Z_k + conj Z_−k) / 2 and B_k = (Z_k − conj Z_−k) / 2i, for bin (ky, kx).
+    /// Spectra of two real n × n signals transformed together as z = a + i·b: at bin k = (ky, kx),
+    /// A_k = (Z_k + conj Z_−k) / 2 and B_k = (Z_k − conj Z_−k) / 2i.
     @inline(__always)
-    func separate(_ z: UnsafePointer<Float>, ky: Int, kx: Int) -> (aRe: Float, aIm: Float, bRe: Float, bIm: Float) {
-        let k = 2 * (ky * n + kx), m = 2 * (((n - ky) & (n - 1)) * n + ((n - kx) & (n - 1)))
-        let a = z[k], b = z[k + 1], c = z[m], d = z[m + 1]
+    func separate(re: UnsafePointer<Float>, im: UnsafePointer<Float>, ky: Int, kx: Int)
+        -> (aRe: Float, aIm: Float, bRe: Float, bIm: Float) {
+        let k = ky * n + kx, m = ((n - ky) & (n - 1)) * n + ((n - kx) & (n - 1))
+        let a = re[k], b = im[k], c = re[m], d = im[m]
         return (0.5 * (a + c), 0.5 * (b - d), 0.5 * (b + d), 0.5 * (c - a))
     }
 }
@@ -82,7 +99,7 @@ final class FFT: @unchecked Sendable {
 /// (cgemm over all blocks of a tile). Real inputs make the spectrum Hermitian, so only frequencies
 /// kx ≤ n/2 are multiplied. Per output: ≈ (n/2 + 1)·n·h·f·8 / (n − s + 1)² flops instead of 2·h·f·s².
 struct FFTCorrelation {
-    let fft: FFT
+    let fft: FFT2D
     let n: Int, s: Int, f: Int, h: Int
     let block: Int
     let halfColumns: Int
@@ -95,26 +112,26 @@ struct FFTCorrelation {
         self.n = n; self.s = s; self.f = f; self.h = h
         block = n - s + 1
         halfColumns = n / 2 + 1
-        let fft = FFT(n: n)
+        let fft = FFT2D(n: n)
         self.fft = fft
         let bins = n * halfColumns, halfColumns = halfColumns
         var spectra = [Float](repeating: 0, count: 2 * bins * h * f)
         var buffer = [Float](repeating: 0, count: 2 * n * n)
         // Two channels' kernels per complex transform (real and imaginary parts), separated afterwards.
         weights.withUnsafeBufferPointer { wp in spectra.withUnsafeMutableBufferPointer { sp in buffer.withUnsafeMutableBufferPointer { bp in
-            let w = wp.baseAddress!, out = sp.baseAddress!, b = bp.baseAddress!
+            let w = wp.baseAddress!, out = sp.baseAddress!, re = bp.baseAddress!, im = re + n * n
             for o in 0..<h {
                 for c in stride(from: 0, to: f, by: 2) {
                     let pair = c + 1 < f
-                    b.update(repeating: 0, count: 2 * n * n)
+                    re.update(repeating: 0, count: 2 * n * n)
                     for dy in 0..<s { for dx in 0..<s {
-                        b[2 * (dy * n + dx)] = w[o * f * s * s + (c * s + dy) * s + dx]
-                        if pair { b[2 * (dy * n + dx) + 1] = w[o * f * s * s + ((c + 1) * s + dy) * s + dx] }
+                        re[dy * n + dx] = w[o * f * s * s + (c * s + dy) * s + dx]
+                        if pair { im[dy * n + dx] = w[o * f * s * s + ((c + 1) * s + dy) * s + dx] }
                     } }
-                    fft.transform2D(b, inverse: false)
+                    fft.transform(re: re, im: im, inverse: false, inputColumns: s)
                     for ky in 0..<n { for kx in 0..<halfColumns {
                         let bin = ky * halfColumns + kx, dst = 2 * ((bin * h + o) * f + c)
-                        let z = fft.separate(b, ky: ky, kx: kx)
+                        let z = fft.separate(re: re, im: im, ky: ky, kx: kx)
                         out[dst] = z.aRe; out[dst + 1] = -z.aIm          // conjugate: correlation
                         if pair { out[dst + 2] = z.bRe; out[dst + 3] = -z.bIm }
                     } }
@@ -137,26 +154,22 @@ struct FFTCorrelation {
         var x = [Float](repeating: 0, count: 2 * bins * f * nb)
         var buffer = [Float](repeating: 0, count: 2 * n * n)
         features.withUnsafeBufferPointer { fp in x.withUnsafeMutableBufferPointer { xp in buffer.withUnsafeMutableBufferPointer { bp in
-            let fb = fp.baseAddress!, xb = xp.baseAddress!, b = bp.baseAddress!
+            let fb = fp.baseAddress!, xb = xp.baseAddress!, re = bp.baseAddress!, im = re + n * n
             for by in 0..<blocksY { for bx in 0..<blocksX {
                 let blk = by * blocksX + bx, y0 = by * block, x0 = bx * block
                 let blockRows = min(n, rows - y0), blockCols = min(n, cols - x0)
                 for c in stride(from: 0, to: f, by: 2) {
                     let pair = c + 1 < f
-                    b.update(repeating: 0, count: 2 * n * n)
+                    re.update(repeating: 0, count: 2 * n * n)
                     for i in 0..<blockRows {
-                        let src = fb + (c * rows + y0 + i) * cols + x0, row = b + 2 * i * n
-                        if pair {
-                            let src2 = src + rows * cols
-                            for j in 0..<blockCols { row[2 * j] = src[j]; row[2 * j + 1] = src2[j] }
-                        } else {
-                            for j in 0..<blockCols { row[2 * j] = src[j] }
-                        }
+                        let src = fb + (c * rows + y0 + i) * cols + x0
+                        (re + i * n).update(from: src, count: blockCols)
+                        if pair { (im + i * n).update(from: src + rows * cols, count: blockCols) }
                     }
-                    fft.transform2D(b, inverse: false)
+                    fft.transform(re: re, im: im, inverse: false, inputColumns: blockCols)
                     for ky in 0..<n { for kx in 0..<halfColumns {
                         let bin = ky * halfColumns + kx, dst = 2 * ((bin * f + c) * nb + blk)
-                        let z = fft.separate(b, ky: ky, kx: kx)
+                        let z = fft.separate(re: re, im: im, ky: ky, kx: kx)
                         xb[dst] = z.aRe; xb[dst + 1] = z.aIm
                         if pair { xb[dst + 2 * nb] = z.bRe; xb[dst + 2 * nb + 1] = z.bIm }
                     } }
@@ -177,7 +190,7 @@ struct FFTCorrelation {
         var out = [Float](repeating: 0, count: h * outRows * outCols)
         let scale = 1 / Float(n * n)
         y.withUnsafeBufferPointer { yp in out.withUnsafeMutableBufferPointer { op in buffer.withUnsafeMutableBufferPointer { bp in
-            let yb = yp.baseAddress!, ob = op.baseAddress!, b = bp.baseAddress!
+            let yb = yp.baseAddress!, ob = op.baseAddress!, re = bp.baseAddress!, im = re + n * n
             for by in 0..<blocksY { for bx in 0..<blocksX {
                 let blk = by * blocksX + bx, y0 = by * block, x0 = bx * block
                 let keepRows = min(block, outRows - y0), keepCols = min(block, outCols - x0)
@@ -187,20 +200,20 @@ struct FFTCorrelation {
                         let src = 2 * (((ky * halfColumns + kx) * h + o) * nb + blk)
                         let pr = yb[src], pi = yb[src + 1]
                         let qr = pair ? yb[src + 2 * nb] : 0, qi = pair ? yb[src + 2 * nb + 1] : 0
-                        let k = 2 * (ky * n + kx)
-                        b[k] = pr - qi; b[k + 1] = pi + qr                       // Y_o + i·Y_o+1
+                        let k = ky * n + kx
+                        re[k] = pr - qi; im[k] = pi + qr                           // Y_o + i·Y_o+1
                         if kx > 0 && kx < n / 2 {                                    // bin −k: conjugates
-                            let m = 2 * (((n - ky) & (n - 1)) * n + (n - kx))
-                            b[m] = pr + qi; b[m + 1] = qr - pi
+                            let m = ((n - ky) & (n - 1)) * n + (n - kx)
+                            re[m] = pr + qi; im[m] = qr - pi
                         }
                     } }
-                    fft.transform2D(b, inverse: true)
+                    fft.transform(re: re, im: im, inverse: true, outputRows: keepRows)
                     for i in 0..<keepRows {
-                        let dst = ob + (o * outRows + y0 + i) * outCols + x0, row = b + 2 * i * n
-                        for j in 0..<keepCols { dst[j] = row[2 * j] * scale }
+                        let dst = ob + (o * outRows + y0 + i) * outCols + x0
+                        for j in 0..<keepCols { dst[j] = re[i * n + j] * scale }
                         if pair {
                             let dst2 = dst + outRows * outCols
-                            for j in 0..<keepCols { dst2[j] = row[2 * j + 1] * scale }
+                            for j in 0..<keepCols { dst2[j] = im[i * n + j] * scale }
                         }
                     }
                 }

@@ -1,4 +1,4 @@
-import NeuralNet
+@testable import NeuralNet
 import Randomness
 import Testing
 
@@ -42,5 +42,21 @@ import Testing
         #expect(worstShifted <= 1e-5, "max |dense (shifted GEMM head) − patch| = \(worstShifted)")
         #expect((0..<(rows * cols)).filter { !valid[$0] }.allSatisfy { dense[$0].isNaN })
         #expect(Set(reference.map { ($0 * 100).rounded() }).count > 5, "the network's outputs should vary across cells")
+    }
+}
+
+/// A convolution over a large image runs in bands of output rows (``Conv2D/inferInBands``); each band's
+/// im2col must read its rows of every channel plane of the whole image.
+@Suite struct ConvolutionBandTests {
+    @Test(arguments: [1, 2, 5])
+    func bandsEqualTheWholeImage(bandRows: Int) {
+        var g = SeededGenerator(seed: 5)
+        let conv = Conv2D<Float>(inChannels: 3, outChannels: 4, kernel: (3, 3), generator: &g)
+        conv.bias.value = [0.1, -0.2, 0.3, 0]
+        let x = Tensor<Float>(shape: [2, 3, 13, 17], data: (0..<(2 * 3 * 13 * 17)).map { _ in Float(g.nextNormal()) })
+        let whole = conv.infer(x), banded = conv.inferInBands(x, bandRows: bandRows)
+        #expect(banded.shape == whole.shape)
+        let worst = zip(whole.data, banded.data).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-5, "max |banded − whole| = \(worst)")
     }
 }
