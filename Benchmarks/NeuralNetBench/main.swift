@@ -142,7 +142,7 @@ let patchSeconds = (now() - t0) * Double(side * side) / Double(sample.count)
 let worst = zip(sample, perPatch).map { abs(dense[$0] - $1) }.max()!
 print(String(format: "  ours     patch-by-patch %8.0f cells/s; dense (FFT head) speed-up %.1f×; max |dense − patch| %.1e",
              Double(side * side) / patchSeconds, patchSeconds / denseSeconds, worst))
-print("  targets: dense ≥ 5 × patch-by-patch: \(patchSeconds / denseSeconds >= 5 ? "met" : "NOT met"); dense ≥ 40,000 cells/s: \(denseRate >= 40_000 ? "met" : "NOT met")")
+print("  targets: dense ≥ 5 × patch-by-patch: \(patchSeconds / denseSeconds >= 5 ? "met" : "NOT met"); dense ≥ 100,000 cells/s: \(denseRate >= 100_000 ? "met" : "NOT met")")
 
 var torchVersion: String?
 var torchRates: [Int: Double] = [:]

@@ -121,20 +121,32 @@ public enum DenseMap {
                     var t = Tensor<Float>(shape: [1, factors.channels, inRows, pc], data: tileData)
                     for l in trunk { t = l.infer(t) }
                     let hf = t.shape[2], wf = t.shape[3]          // rows + s − 1, columns + s − 1
-                    let positions = rows * wf
-                    var hid: [Float]
+                    // The head's hidden layer per position, [positions, hidden]: position q = r · stride + c.
+                    let stride: Int
+                    var perCell: [Float]
                     if let correlation {
-                        // [hidden, rows, columns] from the FFT; laid out with row stride wf like the GEMM path.
+                        // [hidden, rows, columns] from the FFT, transposed with the bias added.
                         let full = correlation.apply(t.data, rows: hf, cols: wf)
-                        let oc = wf - s + 1
-                        hid = [Float](repeating: 0, count: hidden * positions)
-                        for h in 0..<hidden { for r in 0..<rows { for c in 0..<oc {
-                            hid[h * positions + r * wf + c] = full[(h * rows + r) * oc + c] + fc1.bias.value[h]
+                        stride = wf - s + 1
+                        perCell = scratch(Float.self, count: rows * stride * hidden)
+                        full.withUnsafeBufferPointer { fp in perCell.withUnsafeMutableBufferPointer { pp in
+                        fc1.bias.value.withUnsafeBufferPointer { bp in
+                            let src = fp.baseAddress!, dst = pp.baseAddress!, bias = bp.baseAddress!
+                            let positions = rows * stride
+                            for q0 in Swift.stride(from: 0, to: positions, by: 64) {      // blocks of positions stay in cache
+                                let q1 = min(positions, q0 + 64)
+                                for h in 0..<hidden {
+                                    let row = src + h * positions, bh = bias[h]
+                                    for q in q0..<q1 { dst[q * hidden + h] = row[q] + bh }
+                                }
+                            }
                         } } }
                     } else {
+                        stride = wf
+                        let positions = rows * wf
                         var feat = t.data
                         feat.append(contentsOf: [Float](repeating: 0, count: s * wf + s))   // room for the last shifted view
-                        hid = [Float](repeating: 0, count: hidden * positions)
+                        var hid = [Float](repeating: 0, count: hidden * positions)
                         for h in 0..<hidden { for q in 0..<positions { hid[h * positions + q] = fc1.bias.value[h] } }
                         feat.withUnsafeBufferPointer { fp in packed.withUnsafeBufferPointer { wp in hid.withUnsafeMutableBufferPointer { hp in
                             for dy in 0..<s { for dx in 0..<s {
@@ -143,21 +155,26 @@ public enum DenseMap {
                                            b: fp.baseAddress! + dy * wf + dx, ldb: hf * wf, beta: 1, c: hp.baseAddress!, ldc: positions)
                             } }
                         } } }
+                        perCell = [Float](repeating: 0, count: positions * hidden)
+                        for h in 0..<hidden { for q in 0..<positions { perCell[q * hidden + h] = hid[h * positions + q] } }
                     }
-                    // The rest of the head per position: [hidden, positions] → [positions, hidden].
-                    var perCell = [Float](repeating: 0, count: positions * hidden)
-                    for h in 0..<hidden { for q in 0..<positions { perCell[q * hidden + h] = hid[h * positions + q] } }
-                    var z = Tensor<Float>(shape: [positions, hidden], data: perCell)
+                    // The rest of the head per position (ReLU, dropout as identity, the output layer).
+                    var z = Tensor<Float>(shape: [perCell.count / hidden, hidden], data: perCell)
                     for l in rest { z = l.infer(z) }
                     let k = z.shape[1]
-                    for r in 0..<rows { for c in 0..<factors.columns {
-                        let cell = (r0 + r) * factors.columns + c
-                        guard factors.valid[cell] else { continue }
-                        let q = r * wf + c
-                        let m = z.data[(q * k)..<((q + 1) * k)].max()!
-                        let e = z.data[(q * k)..<((q + 1) * k)].map { exp($0 - m) }
-                        ob[cell] = e[1] / e.reduce(0, +)
-                    } }
+                    z.data.withUnsafeBufferPointer { zp in
+                        for r in 0..<rows { for c in 0..<factors.columns {
+                            let cell = (r0 + r) * factors.columns + c
+                            guard factors.valid[cell] else { continue }
+                            // Softmax of the position's k outputs, stabilised by their maximum; P(class 1).
+                            let logits = zp.baseAddress! + (r * stride + c) * k
+                            var m = logits[0]
+                            for j in 1..<k { m = max(m, logits[j]) }
+                            var sum: Float = 0
+                            for j in 0..<k { sum += exp(logits[j] - m) }
+                            ob[cell] = exp(logits[1] - m) / sum
+                        } }
+                    }
                 }
             }
         }
