@@ -118,13 +118,13 @@ let package = Package(
         .target(name: "BenchTargets", path: "Benchmarks/BenchTargets", swiftSettings: strict),
         .executableTarget(name: "bench-table", dependencies: ["BenchTargets"], path: "Benchmarks/BenchTable", swiftSettings: strict),
 
-        .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster", "BenchTargets"],
+        .executableTarget(name: "terrain-bench", dependencies: ["Terrain", "GeoRaster", "NeuralNet", "BenchTargets"],
                           path: "Benchmarks/TerrainBench", swiftSettings: strict),
 
-        .executableTarget(name: "form-bench", dependencies: ["StudyCore", "Stages", "SlopePhysics", "Reliability", "Randomness", "BenchTargets"],
+        .executableTarget(name: "form-bench", dependencies: ["StudyCore", "Stages", "SlopePhysics", "Reliability", "Randomness", "NeuralNet", "BenchTargets"],
                           path: "Benchmarks/FormBench", swiftSettings: strict),
 
-        .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness", "BenchTargets"],
+        .executableTarget(name: "classify-bench", dependencies: ["Susceptibility", "Imaging", "Randomness", "NeuralNet", "BenchTargets"],
                           path: "Benchmarks/ClassifyBench", swiftSettings: strict),
 
         .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "Randomness", "BenchTargets"],
