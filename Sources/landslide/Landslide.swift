@@ -7,11 +7,29 @@ import StudyCore
 
 @main
 struct Landslide: ParsableCommand {
-    /// Before anything else: OpenBLAS's best kernels for this CPU (``BLASCore``; `LANDSLIDE_BLAS_CORE=as-is` keeps its own choice).
+    /// Before anything else: OpenBLAS's best kernels for this CPU (``BLASCore``; `LANDSLIDE_BLAS_CORE=as-is`
+    /// keeps its own choice) and freed memory kept for reuse (``Allocation``). Then parses and runs the
+    /// command; a bad argument is reported as every other error is, on one line `error: …` (naming the
+    /// option, with `landslide <command> --help` for the rest), exit status 64 (EX_USAGE).
     static func main() {
         BLASCore.adoptBestCore()
         Allocation.keepFreedMemory()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }   // --help, --version
+            let message = Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+            let subcommand = arguments.first { !$0.hasPrefix("-") }.map { " \($0)" } ?? ""
+            FileHandle.standardError.write(Data("error: \(message) (see `landslide\(subcommand) --help`)\n".utf8))
+            Foundation.exit(64)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
     }
 
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoRaster
+import NeuralNet
 import Stages
 import StudyCore
 
@@ -34,24 +35,47 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Keep all landslides and this many random non-landslides.") var negatives: Int?
     @Option(help: "Folds for cv and spatial-cv.") var folds = 5
     @Option(help: "Repetitions of the split or cross-validation.") var repeats = 1
-    @Option(help: "Training epochs (default: the model's published setting).") var epochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size.") var batchSize: Int?
-    @Option(name: .customLong("learning-rate"), help: "Initial learning rate.") var learningRate: Double?
-    @Option(help: "L2 regularisation factor.") var l2: Double?
-    @Option(help: "Dropout probability (patch-cnn).") var dropout: Double?
-    @Option(help: "Convolution kernel size.") var kernel: Int?
-    @Option(help: "Convolution channels.") var channels: Int?
+    // Numeric options parse their value unconditionally, so `--epochs -1` reaches `validate` (and its
+    // message) instead of being read as another option.
+    @Option(parsing: .unconditional, help: "Training epochs, ≥ 1 (default: the model's published setting).") var epochs: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size, 1…65,536.") var batchSize: Int?
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Initial learning rate, > 0.") var learningRate: Double?
+    @Option(parsing: .unconditional, help: "L2 regularisation factor, ≥ 0.") var l2: Double?
+    @Option(parsing: .unconditional, help: "Dropout probability (patch-cnn), in [0, 1).") var dropout: Double?
+    @Option(parsing: .unconditional, help: "Convolution kernel size (patch-cnn: 1…5, so the 17 × 17 patch survives three convolutions and two poolings).")
+    var kernel: Int?
+    @Option(parsing: .unconditional, help: "Convolution channels, \(TrainCommand.channelRange.lowerBound)…\(TrainCommand.channelRange.upperBound).")
+    var channels: Int?
     @Option(help: "Seed (default: the study's).") var seed: UInt64?
     @Option(help: "Metrics JSON to write.") var out: String?
     @Flag(help: "Print only the summary line (no line per fold).") var quiet = false
     @Option(name: .customLong("save-model"), help: "Write the model fitted on all samples to this JSON file.") var saveModel: String?
 
+    static let channelRange = 1...1024
+    static let batchRange = 1...65_536
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be ≥ 2") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1") }
         if protocolKind == .external, test == nil { throw ValidationError("--protocol external needs --test CSV") }
-        if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
-        if let k = kernel, k < 1 { throw ValidationError("--kernel must be ≥ 1") }
+        if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1), got \(d)") }
+        if let e = epochs, e < 1 { throw ValidationError("--epochs must be ≥ 1, got \(e)") }
+        if let b = batchSize, !Self.batchRange.contains(b) {
+            throw ValidationError("--batch-size must be in 1…65,536, got \(b)")
+        }
+        if let r = learningRate, !(r.isFinite && r > 0) { throw ValidationError("--learning-rate must be a finite number > 0, got \(r)") }
+        if let l = l2, !(l.isFinite && l >= 0) { throw ValidationError("--l2 must be a finite number ≥ 0, got \(l)") }
+        if let c = channels, !Self.channelRange.contains(c) {
+            throw ValidationError("--channels must be in \(Self.channelRange.lowerBound)…\(Self.channelRange.upperBound), got \(c)")
+        }
+        if let k = kernel {
+            guard k >= 1 else { throw ValidationError("--kernel must be ≥ 1, got \(k)") }
+            // The patch CNN's 17 × 17 patch shrinks by k − 1 in each of three convolutions and by 1 in each of
+            // two poolings; its last feature map must keep at least one cell.
+            if model == .patchCNN, NeuralNet.Models.patchCNNFeatureSide(patch: TrainRun.Options().patch, kernel: k) < 1 {
+                throw ValidationError("--kernel \(k) leaves nothing of the 17 × 17 patch (three \(k) × \(k) convolutions and two poolings); use 1…5")
+            }
+        }
     }
 
     func run() throws {

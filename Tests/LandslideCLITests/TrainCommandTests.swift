@@ -89,4 +89,30 @@ struct TrainCommandTests {
         #expect(map.status != 0 && map.stderr.contains("is not a model written by `landslide train --save-model`"))
         #expect(try dir.contents().sorted() == ["bad.json"])
     }
+
+    /// Training settings that would crash, exhaust memory or train nothing are refused before anything
+    /// runs, each on one line `error: …` naming the option (negative values reach the check instead of
+    /// being read as options), exit status 64 (EX_USAGE), nothing written.
+    @Test(arguments: [
+        (["--batch-size", "0"], "--batch-size must be in 1…65,536, got 0"),
+        (["--batch-size", "-3"], "--batch-size must be in 1…65,536, got -3"),
+        (["--model", "patch-cnn", "--channels", "0"], "--channels must be in 1…1024, got 0"),
+        (["--model", "patch-cnn", "--kernel", "100"], "--kernel 100 leaves nothing of the 17 × 17 patch"),
+        (["--model", "patch-cnn", "--kernel", "6"], "--kernel 6 leaves nothing of the 17 × 17 patch"),
+        (["--epochs", "0"], "--epochs must be ≥ 1, got 0"),
+        (["--epochs", "-1"], "--epochs must be ≥ 1, got -1"),
+        (["--learning-rate", "-1"], "--learning-rate must be a finite number > 0"),
+        (["--learning-rate", "nan"], "--learning-rate must be a finite number > 0"),
+        (["--learning-rate", "inf"], "--learning-rate must be a finite number > 0"),
+        (["--l2", "-5"], "--l2 must be a finite number ≥ 0"),
+        (["--bogus"], "Unknown option '--bogus'"),
+    ])
+    func impossibleSettingsAreRefusedOnOneLine(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory()
+        let r = try landslide(["train", "Experiments/studies/loja.yaml"] + arguments + ["--out", dir.path("m.json")])
+        #expect(r.status == 64, "status \(r.status); stderr: \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(message), "stderr: \(r.stderr)")
+        #expect(try dir.contents().isEmpty)
+    }
 }
