@@ -36,9 +36,11 @@ struct SampleCommand: ParsableCommand {
     var maxSlopeDeg: Double?
     @Option(name: .customLong("pof-threshold"), help: "POF threshold of the pof sampler (default: samplers.pof_threshold, 0.5).")
     var pofThreshold: Float?
-    @Option(name: .customLong("kernel-open"), help: "Opening kernel side (cells) of the pof sampler (default: samplers.open_kernel, 3).")
+    @Option(name: .customLong("kernel-open"), parsing: .unconditional,
+            help: "Opening kernel side (cells, odd, 1…15) of the pof sampler (default: samplers.open_kernel, 3).")
     var kernelOpen: Int?
-    @Option(name: .customLong("kernel-close"), help: "Closing kernel side (cells) of the pof sampler (default: samplers.close_kernel, 3).")
+    @Option(name: .customLong("kernel-close"), parsing: .unconditional,
+            help: "Closing kernel side (cells, odd, 1…15) of the pof sampler (default: samplers.close_kernel, 3).")
     var kernelClose: Int?
     @Option(help: "Uncertainty scenario of the pof sampler (default: cov-0.10).", transform: Scenario.named) var scenario: Scenario = .cov010
     @Option(name: .customLong("factor-classing"), help: "Information-value factor classes: natural-breaks or quantiles.")
@@ -48,7 +50,13 @@ struct SampleCommand: ParsableCommand {
     func validate() throws {
         guard ratio > 0 else { throw ValidationError("--ratio must be > 0") }
         guard spacingM >= 0, exclusionM >= 0, (bufferM ?? 0) >= 0 else { throw ValidationError("distances must be ≥ 0") }
-        guard (kernelOpen ?? 1) >= 1, (kernelClose ?? 1) >= 1 else { throw ValidationError("kernel sizes must be ≥ 1") }
+        // The config's samplers.open_kernel / close_kernel take the same range: an odd side from 1 to 15 cells
+        // (a side beyond the grid's would erase every candidate, slowly).
+        for (flag, side) in [("--kernel-open", kernelOpen), ("--kernel-close", kernelClose)] {
+            if let side, !(1...15).contains(side) || side % 2 == 0 {
+                throw ValidationError("\(flag) must be an odd side from 1 to 15 cells, got \(side)")
+            }
+        }
     }
 
     func run() throws {

@@ -162,6 +162,25 @@ struct SampleCommandTests {
         #expect(result.stderr.contains("slope: only") && result.stderr.contains("candidate cells"))
         #expect(try dir.contents().isEmpty)
     }
+
+    /// A morphology kernel the config would refuse is refused on the command line too (a side of 10,001
+    /// cells used to run for hours on Loja's 415 × 383 grid), on one line, exit 64, nothing written.
+    @Test(arguments: [
+        (["--kernel-open", "10001"], "--kernel-open must be an odd side from 1 to 15 cells, got 10001"),
+        (["--kernel-open", "4"], "--kernel-open must be an odd side from 1 to 15 cells, got 4"),
+        (["--kernel-close", "0"], "--kernel-close must be an odd side from 1 to 15 cells, got 0"),
+        (["--kernel-close", "-3"], "--kernel-close must be an odd side from 1 to 15 cells, got -3"),
+    ])
+    func kernelsOutsideTheConfigsRangeAreRefused(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory()
+        let r = try landslide(["sample", "Experiments/studies/loja.yaml", "--sampler", "pof"] + arguments
+                              + ["--out", dir.path("samples.csv")])
+        #expect(r.status == 64, "status \(r.status); stderr: \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0] == "error: \(message) (see `landslide sample --help`)", "stderr: \(r.stderr)")
+        #expect(try dir.contents().isEmpty)
+    }
+
 }
 
 @Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
