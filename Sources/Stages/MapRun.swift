@@ -16,8 +16,33 @@ public enum MapRun {
     public static func readModel(_ path: String) throws -> TrainedModel {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try decoder.decode(TrainedModel.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+        let model: TrainedModel
+        do { model = try decoder.decode(TrainedModel.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
             throw MapError.modelMismatch("\(path) is not a model written by `landslide train --save-model` (\(error))")
+        }
+        try check(model, path: path)
+        return model
+    }
+
+    /// What the file must hold for scoring to be defined: one mean and one positive SD per factor, and a
+    /// network a map can build and afford (a hand-edited or truncated file otherwise crashes the scoring
+    /// or maps NaN). JSON itself holds no infinities or NaNs.
+    static func check(_ model: TrainedModel, path: String) throws {
+        func bad(_ what: String) -> MapError { .modelMismatch("\(path): \(what); write the model again with `landslide train --save-model`") }
+        guard !model.factors.isEmpty else { throw bad("no factors") }
+        guard model.means.count == model.factors.count, model.sds.count == model.factors.count else {
+            throw bad("\(model.factors.count) factors but \(model.means.count) means and \(model.sds.count) SDs")
+        }
+        if let k = model.means.indices.first(where: { !model.means[$0].isFinite || !(model.sds[$0].isFinite && model.sds[$0] > 0) }) {
+            throw bad("factor \(model.factors[k]) has mean \(model.means[k]) and SD \(model.sds[k]); expected a finite mean and an SD > 0")
+        }
+        if let c = model.settings.channels, !(1...1024).contains(c) { throw bad("\(c) channels; expected 1…1024") }
+        if model.kind == .patchCNN {
+            guard (3...65).contains(model.patch), model.patch % 2 == 1 else { throw bad("patch \(model.patch); expected an odd side from 3 to 65") }
+            let k = model.settings.kernel ?? 3
+            guard k >= 1, NeuralNet.Models.patchCNNFeatureSide(patch: model.patch, kernel: k) >= 1 else {
+                throw bad("kernel \(k) leaves nothing of the \(model.patch) × \(model.patch) patch")
+            }
         }
     }
 

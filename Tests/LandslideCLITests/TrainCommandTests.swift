@@ -90,6 +90,27 @@ struct TrainCommandTests {
         #expect(try dir.contents().sorted() == ["bad.json"])
     }
 
+    /// A model file that decodes but cannot be scored (a mean or SD short, a zero SD, a kernel that
+    /// leaves nothing of the patch) is refused, naming the file and what is
+    /// wrong, before any map is written.
+    @Test(arguments: [
+        ("\"means\": [1.0], \"sds\": [1.0, 2.0]", "2 factors but 1 means and 2 SDs"),
+        ("\"means\": [1.0, 2.0], \"sds\": [1.0, 0.0]", "factor elevation has mean 2.0 and SD 0.0"),
+        ("\"means\": [1.0, 2.0], \"sds\": [1.0, 2.0], \"kind\": \"patch-cnn\", \"settings\": {\"kernel\": 7}",
+         "kernel 7 leaves nothing of the 17 × 17 patch"),
+    ])
+    func unscorableModelFilesAreRefused(fields: String, message: String) throws {
+        let dir = try TemporaryDirectory()
+        var json = "{\"factors\": [\"slope_saga_deg\", \"elevation\"], \"patch\": 17, \"batch_norm\": [], " + fields
+        if !fields.contains("kind") { json += ", \"kind\": \"glm\", \"settings\": {}" }
+        if !fields.contains("parameters") { json += ", \"parameters\": [[0.1, 0.2, 0.3]]" }
+        let path = try dir.write(json + "}", to: "model.json")
+        let r = try landslide(["map", "Experiments/studies/loja.yaml", "--model", path, "--out", dir.path("m.tif")])
+        #expect(r.status != 0)
+        #expect(r.stderr.hasPrefix("error: model file: \(path): \(message)"), "stderr: \(r.stderr)")
+        #expect(try dir.contents() == ["model.json"])
+    }
+
     /// Training settings that would crash, exhaust memory or train nothing are refused before anything
     /// runs, each on one line `error: …` naming the option (negative values reach the check instead of
     /// being read as options), exit status 64 (EX_USAGE), nothing written.
