@@ -9,6 +9,10 @@ public enum SampleError: Error, CustomStringConvertible, Equatable {
     case noSamples(config: String)
     case badLabel(file: String, column: String, value: Double)
     case oneClass(file: String, landslides: Int, nonLandslides: Int)
+    /// More cross-validation folds than either class has samples: some test folds cannot hold both.
+    case tooManyFolds(file: String, folds: Int, landslides: Int, nonLandslides: Int)
+    /// Every fold held one class only: nothing was evaluated.
+    case noFoldEvaluated(file: String, folds: Int)
     public var description: String {
         switch self {
         case let .noSamples(config):
@@ -16,6 +20,10 @@ public enum SampleError: Error, CustomStringConvertible, Equatable {
         case let .badLabel(file, column, value): "\(file): column \(column) holds \(value); expected 0 or 1"
         case let .oneClass(file, l, n):
             "\(file): \(l) landslides and \(n) non-landslides on valid cells; both classes are needed to train"
+        case let .tooManyFolds(file, k, l, n):
+            "--folds \(k): \(file) has \(l) landslides and \(n) non-landslides, so some test folds could not hold both classes; use at most \(min(l, n)) folds"
+        case let .noFoldEvaluated(file, k):
+            "--folds \(k): every fold of \(file) held one class only, so nothing was evaluated; use fewer folds"
         }
     }
 }

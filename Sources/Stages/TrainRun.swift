@@ -194,6 +194,10 @@ public enum TrainRun {
             let test = try SampleSet.load(context, path: options.testPath, valid: valid)
             try evaluate(samples, test, repeat_: 0, fold: 0)
         case .cv, .spatialCV:
+            guard options.folds <= min(samples.landslides, samples.nonLandslides) else {
+                throw SampleError.tooManyFolds(file: samples.source, folds: options.folds, landslides: samples.landslides,
+                                               nonLandslides: samples.nonLandslides)
+            }
             for r in 0..<options.repeats {
                 let folds = options.protocolKind == .cv
                     ? Validation.randomFolds(count: samples.cells.count, k: options.folds, generator: &generator)
@@ -212,6 +216,7 @@ public enum TrainRun {
                 }
             }
         }
+        if evaluations.isEmpty { throw SampleError.noFoldEvaluated(file: samples.source, folds: options.folds) }
         if let modelPath {
             progress("fitting on all \(samples.cells.count) samples for \(modelPath)")
             let (_, model) = try fitAndScore(options.model, train: samples, test: samples.subset([0]), factors: factors,

@@ -111,6 +111,18 @@ struct TrainCommandTests {
         #expect(try dir.contents() == ["model.json"])
     }
 
+    /// More folds than one class has samples cannot give every test fold both classes: refused with the
+    /// counts and the largest usable number, instead of "AUC 0 ± 0 over 0 evaluations".
+    @Test func moreFoldsThanSamplesAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        let r = try landslide(["train", "Experiments/studies/loja.yaml", "--protocol", "cv", "--folds", "10000", "--quiet",
+                               "--out", dir.path("cv.json")])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("error: --folds 10000: ") && r.stderr.contains("has 175 landslides and 1360 non-landslides")
+                && r.stderr.contains("use at most 175 folds"), "stderr: \(r.stderr)")
+        #expect(try dir.contents().isEmpty)
+    }
+
     /// Training settings that would crash, exhaust memory or train nothing are refused before anything
     /// runs, each on one line `error: …` naming the option (negative values reach the check instead of
     /// being read as options), exit status 64 (EX_USAGE), nothing written.
