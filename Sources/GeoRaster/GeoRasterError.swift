@@ -19,6 +19,8 @@ public enum GeoRasterError: Error, Equatable, Sendable, CustomStringConvertible 
     case misaligned(first: String, second: String, reason: String)
     /// A raster has no valid (non-nodata) cell.
     case allNodata(path: String)
+    /// A raster holds ±infinity in `count` cells, the first at (row, column), 1-based.
+    case infiniteCells(path: String, count: Int, row: Int, column: Int, nodata: Double?)
     /// A coordinate reference system could not be parsed or is missing where one is needed.
     case invalidCRS(source: String, reason: String)
     /// Coordinates could not be transformed between two systems.
@@ -52,6 +54,9 @@ public enum GeoRasterError: Error, Equatable, Sendable, CustomStringConvertible 
                 + "(resample with gdalwarp -tr/-te/-t_srs to match)"
         case let .allNodata(path):
             return "\(path): every cell is nodata; expected at least one valid cell"
+        case let .infiniteCells(path, count, row, column, nodata):
+            return "\(path): \(count) cell\(count == 1 ? " holds" : "s hold") ±infinity (the first at row \(row), column \(column)); "
+                + "expected finite values — set those cells to the nodata value" + (nodata.map { " (\($0))" } ?? "")
         case let .invalidCRS(source, reason):
             return "\(source): invalid coordinate reference system: \(reason); expected e.g. EPSG:32717 or WKT"
         case let .reprojectionFailed(source, reason):

@@ -50,12 +50,19 @@ public struct StudyInputs: Sendable {
                            polygonInventory: polygonInventory, evaluation: evaluation)
     }
 
-    /// Reads a DEM: it must be georeferenced with a positive cell size and have a valid cell.
+    /// Reads a DEM: it must be georeferenced with a positive cell size, have a valid cell, and hold no
+    /// ±infinity (an infinite elevation is no elevation: as a valid cell it made every slope and PPM
+    /// layer around it nodata while `info` reported the range "−inf – inf").
     public static func readDEM(_ path: String) throws -> Grid<Float> {
         let info = try RasterIO.info(path)
         try info.requireGeoreferenced()
         let dem = try RasterIO.read(path, as: Float.self)
         guard dem.validCount > 0 else { throw GeoRasterError.allNodata(path: path) }
+        if let first = dem.values.firstIndex(where: { $0.isInfinite }) {
+            let count = dem.values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
+            throw GeoRasterError.infiniteCells(path: path, count: count, row: first / dem.cols + 1, column: first % dem.cols + 1,
+                                               nodata: dem.nodata.map(Double.init))
+        }
         return dem
     }
 

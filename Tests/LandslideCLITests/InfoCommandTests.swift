@@ -148,4 +148,19 @@ struct BadInputTests {
         let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/dem.tif", with: blank) }
         expectFailure(result, out: out, mentions: [blank, "every cell is nodata"])
     }
+
+    /// ±infinity is no elevation: refused with the count and the first cell (it was counted as valid).
+    @Test func demWithInfiniteCells() throws {
+        let dir = try TemporaryDirectory()
+        var dem = try RasterIO.read(TestPaths.loja("dem.tif"), as: Float.self)
+        let valid = (0..<dem.count).filter { dem.isValid(at: $0) }
+        dem.values[valid[1000]] = .infinity
+        dem.values[valid[2000]] = -.infinity
+        let bad = dir.path("inf_dem.tif")
+        try RasterIO.writeGeoTIFF(dem, to: bad)
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "loja/dem.tif", with: bad) }
+        expectFailure(result, out: out, mentions: [bad, "2 cells hold ±infinity",
+                                                   "the first at row \(valid[1000] / dem.cols + 1), column \(valid[1000] % dem.cols + 1)",
+                                                   "set those cells to the nodata value"])
+    }
 }
