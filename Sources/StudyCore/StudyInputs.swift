@@ -39,9 +39,16 @@ public struct StudyInputs: Sendable {
             inventory = try VectorIO.readPoints(config.inventory.path, options: try config.inventory.readOptions())
             inventoryOnGrid = try dem.locate(inventory, policy: config.inventory.offGrid, gridName: config.demPath)
         }
+        // An inventory without a landslide leaves nothing to sample against, train on or evaluate.
+        guard inventoryOnGrid.total > 0 else {
+            throw GeoRasterError.invalidVector(path: config.inventory.path, reason: "the inventory holds no landslide; expected at least one")
+        }
         var evaluation: (PointSet, PointsOnGrid, [UInt8])?
         if let source = config.evaluationPoints {
             let points = try VectorIO.readPoints(source.path, options: try source.readOptions())
+            guard points.count > 0 else {
+                throw GeoRasterError.invalidVector(path: source.path, reason: "the evaluation points file holds no point; expected labelled points")
+            }
             let onGrid = try dem.locate(points, policy: source.offGrid, gridName: config.demPath)
             let labels = try binaryLabels(points, column: source.labelColumn!)
             evaluation = (points, onGrid, onGrid.pointIndices.map { labels[$0] })

@@ -149,6 +149,14 @@ struct BadInputTests {
         expectFailure(result, out: out, mentions: [blank, "every cell is nodata"])
     }
 
+    /// An inventory with a header and no row leaves nothing to sample, train or evaluate on.
+    @Test func emptyInventory() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try dir.write("x,y,lslpts\n", to: "empty.csv")
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "path: loja/landslides.csv", with: "path: \(csv)") }
+        expectFailure(result, out: out, mentions: [csv, "holds no landslide"])
+    }
+
     /// ±infinity is no elevation: refused with the count and the first cell (it was counted as valid).
     @Test func demWithInfiniteCells() throws {
         let dir = try TemporaryDirectory()
