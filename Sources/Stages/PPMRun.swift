@@ -84,6 +84,11 @@ public enum PPMRun {
             (hyetograph, hours) = (try Hyetograph.constant(millimetersPerHour: intensity, durationHours: duration), nil)
         case let .hyetograph(path, evaluateAt):
             (hyetograph, hours) = (try Hyetograph.read(csv: path), evaluateAt)
+            // A time after the storm's last step would silently be evaluated at its end.
+            if let evaluateAt, let end = hyetograph.endHours.last, evaluateAt > end {
+                throw StudyConfigError(file: config.configPath, line: nil, key: "rainfall.evaluate_at_h",
+                                       problem: "\(evaluateAt) h is after the end of the storm in \(path) (\(end) h); expected a time from 0 to \(end) h")
+            }
         }
         guard config.rainfallScale != 1 else { return (hyetograph, hours) }
         return (try Hyetograph(endHours: hyetograph.endHours,

@@ -105,11 +105,25 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
                 rows[i][j] = c.rho
                 rows[j][i] = c.rho
             }
-            var correlation = try CorrelationMatrix(rows)
-            if convention == .natafCorrected && !correlation.isIdentity {
-                // The correction depends on the marginals' shapes only (location-scale families), so the
-                // soil depth's template at mean 1 serves every cell.
-                correlation = try NatafCorrection.normalSpaceCorrelation(correlation, marginals: random.map { marginals[$0] })
+            var correlation: CorrelationMatrix
+            do {
+                correlation = try CorrelationMatrix(rows)
+                if convention == .natafCorrected && !correlation.isIdentity {
+                    // The correction depends on the marginals' shapes only (location-scale families), so the
+                    // soil depth's template at mean 1 serves every cell.
+                    correlation = try NatafCorrection.normalSpaceCorrelation(correlation, marginals: random.map { marginals[$0] })
+                }
+            } catch {
+                // Name the config, the key and the parameters: the matrix is `correlations` over the random parameters.
+                let names = random.map { order[$0].rawValue }
+                let problem: String
+                if case let CorrelationError.notPositiveDefinite(eigenvalue, i, j) = error {
+                    problem = String(format: "the coefficients are not consistent (the matrix over %@ is not positive definite, smallest eigenvalue %.3g); check %@–%@ (ρ = %.2f), the largest",
+                                     names.joined(separator: ", "), eigenvalue, names[i], names[j], rows[i][j])
+                } else {
+                    problem = "the matrix over \(names.joined(separator: ", ")) is unusable: \(error)"
+                }
+                throw StudyConfigError(file: config.configPath, line: nil, key: "correlations", problem: problem)
             }
             return CellUncertainty(marginals: marginals, soilDepth: { h in
                 ParameterSpec.marginal(mean: h, cov: depth.cov, distribution: depth.distribution)

@@ -26,6 +26,13 @@ struct Info: ParsableCommand {
             let config = try options.load()
             let context = try StudyContext(config)
             var info = try StudyInfo.gather(context)
+            // What `ppm` and the experiments would refuse later is refused now: the storm (file and
+            // evaluate_at_h) and the correlation matrix, region-wide and per soil zone.
+            _ = try PPMRun.storm(config)
+            _ = try Scenario.config.uncertainty(config)
+            for code in config.zones?.codes ?? [] {
+                _ = try Scenario.config.uncertainty(config, parameters: config.zones!.classes[code]!)
+            }
             info.modelFactors = ["patch_cnn": context.factors(for: .patchCNN), "networks": context.factors(for: .bp),
                                  "glm": context.factors(for: .glm)]
             let document = ResultsDocument(

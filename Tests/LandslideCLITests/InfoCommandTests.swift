@@ -157,6 +157,33 @@ struct BadInputTests {
         expectFailure(result, out: out, mentions: [csv, "holds no landslide"])
     }
 
+    /// `info` refuses what `ppm` would: a time after the storm's end (it was evaluated at the end) ...
+    @Test func evaluationTimeAfterTheStorm() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestPaths.repositoryRoot.appendingPathComponent("Experiments/studies/storm_2013-07-21_reconstructed.csv").path,
+                                         toPath: dir.path("storm_2013-07-21_reconstructed.csv"))
+        let (result, out) = try runInfo(dir) { $0.replacingOccurrences(of: "evaluate_at_h: 9", with: "evaluate_at_h: 900") }
+        expectFailure(result, out: out, mentions: ["study.yaml", "rainfall.evaluate_at_h", "900.0 h is after the end of the storm",
+                                                   "(18.0 h)"])
+    }
+
+    /// ... and correlations that no joint distribution has, naming the key and the pair to look at.
+    @Test func inconsistentCorrelations() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestPaths.repositoryRoot.appendingPathComponent("Experiments/studies/storm_2013-07-21_reconstructed.csv").path,
+                                         toPath: dir.path("storm_2013-07-21_reconstructed.csv"))
+        let (result, out) = try runInfo(dir) {
+            $0.replacingOccurrences(of: "correlations: []", with: """
+                correlations:
+                  - {a: cohesion_kPa, b: friction_angle_deg, rho: -0.9}
+                  - {a: cohesion_kPa, b: porosity, rho: 0.9}
+                  - {a: friction_angle_deg, b: porosity, rho: 0.9}
+                """)
+        }
+        expectFailure(result, out: out, mentions: ["study.yaml", "correlations", "not positive definite",
+                                                   "check cohesion_kPa–friction_angle_deg (ρ = -0.90)"])
+    }
+
     /// ±infinity is no elevation: refused with the count and the first cell (it was counted as valid).
     @Test func demWithInfiniteCells() throws {
         let dir = try TemporaryDirectory()
