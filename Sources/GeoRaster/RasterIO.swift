@@ -97,6 +97,9 @@ public enum RasterIO {
               isDirectory.boolValue else {
             throw GeoRasterError.writeFailed(path: path, reason: "directory \(directory.path) does not exist")
         }
+        if let obstacle = OutputPath.obstacle(at: path) {
+            throw GeoRasterError.writeFailed(path: path, reason: "it is \(obstacle), which an output does not replace; give a file path")
+        }
         let temporary = directory.appendingPathComponent(
             ".\(destination.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif").path
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import GeoRaster
 
 /// A results JSON document: the run's provenance beside its results.
 public struct ResultsDocument<Results: Encodable>: Encodable {
@@ -38,6 +39,9 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
               isDirectory.boolValue else {
             throw OutputError(path: path, reason: "directory \(directory.path) does not exist")
+        }
+        if let obstacle = OutputPath.obstacle(at: path) {
+            throw OutputError(path: path, reason: "it is \(obstacle), which an output does not replace; give a file path")
         }
         do {
             try data.write(to: destination, options: .atomic)

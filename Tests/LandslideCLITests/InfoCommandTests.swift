@@ -184,6 +184,22 @@ struct BadInputTests {
                                                    "check cohesion_kPa–friction_angle_deg (ρ = -0.90)"])
     }
 
+    /// `--out` on a device (or a folder) is refused: the write-and-rename used to replace /dev/full by a file.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")),
+          arguments: [["info", "Experiments/studies/loja.yaml"],
+                      ["train", "Experiments/studies/loja.yaml", "--negatives", "50", "--quiet"],
+                      ["sample", "Experiments/studies/loja.yaml", "--sampler", "random"]])
+    func outputOnADeviceIsRefused(command: [String]) throws {
+        for target in ["/dev/full", FileManager.default.temporaryDirectory.path] {
+            let r = try landslide(command + ["--out", target])
+            #expect(r.status != 0)
+            #expect(r.stderr.hasPrefix("error: \(target): could not write (it is a \(target == "/dev/full" ? "device" : "folder")"),
+                    "stderr: \(r.stderr)")
+        }
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial, "/dev/full is no longer a device")
+    }
+
     /// ±infinity is no elevation: refused with the count and the first cell (it was counted as valid).
     @Test func demWithInfiniteCells() throws {
         let dir = try TemporaryDirectory()
