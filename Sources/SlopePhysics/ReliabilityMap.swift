@@ -8,6 +8,8 @@ import Terrain
 public enum CellStatus: UInt8, Sendable {
     /// FORM did not converge: β and POF are nodata there.
     case notConverged = 0
+    /// FORM converged; or, with every COV 0 (no random variable), the factor of safety at the means gave
+    /// POF 0 or 1 (β is nodata there: ±∞).
     case converged = 1
     /// No wetting front yet (z_w = 0) or a flat cell (β < 0.01°): stable by definition, POF = 0.
     case stableByDefinition = 2
@@ -123,6 +125,13 @@ public struct ReliabilityMap: Sendable {
                                         let r = FORM.solve(problems[zone], options: options)
                                         fosOut[c] = Float(r.gAtMean + 1)  // g = FOS − 1
                                         iterOut[c] = UInt8(min(r.iterations, 254))
+                                        if r.method == .deterministic {
+                                            // Every COV 0: no random variable, so the factor of safety at the means
+                                            // decides (POF 1 where FS < 1, else 0); β (±∞) stays nodata.
+                                            statusOut[c] = CellStatus.converged.rawValue
+                                            pofOut[c] = Float(r.probabilityOfFailure)
+                                            continue
+                                        }
                                         guard r.converged, r.beta.isFinite else {
                                             statusOut[c] = CellStatus.notConverged.rawValue
                                             continue

@@ -67,6 +67,25 @@ struct FormAndPPMCommandTests {
         #expect(result.stderr.contains("expected one of config, cov-0.01"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
     }
+
+    /// Every COV 0 ("0 = fixed"): no random variable is left, so each cell's POF is its factor of safety's
+    /// verdict at the means, 1 where FS < 1 and 0 elsewhere (every cell was "not converged" with POF 0).
+    @Test func allCOVsZeroGiveTheFactorOfSafetysVerdict() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestPaths.repositoryRoot.appendingPathComponent("Experiments/studies/storm_2013-07-21_reconstructed.csv").path,
+                                         toPath: dir.path("storm_2013-07-21_reconstructed.csv"))
+        let text = try TestPaths.lojaConfigText().replacing(#/cov: 0\.[0-9]+/#, with: "cov: 0")
+        let config = try dir.write(text, to: "fixed.yaml")
+        let r = try landslide(["ppm", config, "--data-root", TestPaths.dataRoot.path, "--check-cells", "0", "--out", dir.path("ppm")])
+        try #require(r.status == 0, "stderr: \(r.stderr)")
+        let pof = try RasterIO.read(dir.path("ppm/pof.tif"), as: Float.self), fos = try RasterIO.read(dir.path("ppm/fos.tif"), as: Float.self)
+        let status = try RasterIO.read(dir.path("ppm/status.tif"), as: UInt8.self)
+        let solved = (0..<pof.count).filter { status.values[$0] == 1 }
+        #expect(solved.count > 90_000, "\(solved.count) cells solved")
+        #expect(!(0..<pof.count).contains { status.values[$0] == 0 }, "cells left not converged")
+        #expect(solved.allSatisfy { pof.values[$0] == (fos.values[$0] < 1 ? 1 : 0) })
+        #expect(solved.contains { pof.values[$0] == 1 } && solved.contains { pof.values[$0] == 0 })
+    }
 }
 
 @Suite struct BreaksAndEvaluateCommandTests {
