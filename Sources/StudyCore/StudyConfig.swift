@@ -202,9 +202,39 @@ extension StudyConfig {
         } catch let error as StudyConfigError {
             throw error
         } catch let error as YamlError {
-            throw StudyConfigError(file: path, line: nil, key: "", problem: "not valid YAML: \(Self.oneLine(error))")
+            throw Self.yamlError(error, file: path, text: text)
         }
         return try decode(root, file: path, digest: ConfigDigest.sha256Hex(data), dataRootFlag: dataRoot, environment: environment)
+    }
+
+    /// A YAML error on one line with its line number: for a duplicated key, the line of the second
+    /// occurrence (Yams reports the mapping's start) and of the first.
+    static func yamlError(_ error: YamlError, file: String, text: String) -> StudyConfigError {
+        switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? "?"
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = context.mark.column - 1
+            let at = lines.indices.filter { i in
+                guard i >= context.mark.line - 1 else { return false }
+                let line = lines[i]
+                guard line.prefix(indent).allSatisfy({ $0 == " " }), line.dropFirst(indent).hasPrefix(key) else { return false }
+                let rest = line.dropFirst(indent + key.count).drop { $0 == " " }
+                return rest.hasPrefix(":") && (indent == 0 || line.dropFirst(indent - 1).first == " ")
+            }
+            if at.count >= 2 {
+                return StudyConfigError(file: file, line: at[1] + 1, key: key,
+                                        problem: "appears twice in the same mapping (first on line \(at[0] + 1)); expected each key once")
+            }
+            return StudyConfigError(file: file, line: context.mark.line, key: key,
+                                    problem: "appears more than once in the mapping that starts here; expected each key once")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let around = context.map { " (\($0.text) on line \($0.mark.line))" } ?? ""
+            return StudyConfigError(file: file, line: mark.line, key: "",
+                                    problem: "not valid YAML: \(problem) at column \(mark.column)\(around)")
+        default:
+            return StudyConfigError(file: file, line: nil, key: "", problem: "not valid YAML: \(Self.oneLine(error))")
+        }
     }
 
     private static func oneLine(_ error: Error) -> String {

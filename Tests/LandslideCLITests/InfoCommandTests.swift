@@ -200,6 +200,25 @@ struct BadInputTests {
         #expect(type == .typeCharacterSpecial, "/dev/full is no longer a device")
     }
 
+    /// YAML errors name their line: a duplicated key the line of its second occurrence (and the first),
+    /// a syntax error where the parser stopped.
+    @Test func yamlErrorsNameTheLine() throws {
+        let dir = try TemporaryDirectory()
+        let text = try TestPaths.lojaConfigText()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let seedLine = try #require(lines.firstIndex { $0.hasPrefix("seed:") }) + 1
+        let porosityLine = try #require(lines.firstIndex { $0.hasPrefix("  porosity:") }) + 1
+        let (twice, out1) = try runInfo(dir) { $0.replacingOccurrences(of: "\nseed:", with: "\nseed: 5\nseed:") }
+        expectFailure(twice, out: out1, mentions: ["study.yaml:\(seedLine + 1): seed: appears twice in the same mapping (first on line \(seedLine))"])
+        let (nested, out2) = try runInfo(dir) {
+            $0.replacingOccurrences(of: "\n  porosity:", with: "\n  porosity: {mean: 0.2, cov: 0.1, distribution: normal}\n  porosity:")
+        }
+        expectFailure(nested, out: out2, mentions: ["study.yaml:\(porosityLine + 1): porosity: appears twice (first on line \(porosityLine))"
+                                                     .replacingOccurrences(of: "twice (", with: "twice in the same mapping (")])
+        let (syntax, out3) = try runInfo(dir) { $0.replacingOccurrences(of: "\nseed: ", with: "\nseed: [") }
+        expectFailure(syntax, out: out3, mentions: ["study.yaml:\(seedLine + 1): not valid YAML: did not find expected ',' or ']'"])
+    }
+
     /// ±infinity is no elevation: refused with the count and the first cell (it was counted as valid).
     @Test func demWithInfiniteCells() throws {
         let dir = try TemporaryDirectory()
