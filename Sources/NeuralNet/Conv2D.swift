@@ -46,8 +46,8 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
 
     /// Columns for one sample: row (c, i, j), column (oy, ox) holds x[c, oy + i − top, ox + j − left].
     /// Each output row is one contiguous copy of an input row (zeros where the padding lies).
-    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     /// `planeStride` (default h·w) is the distance between channel planes: a band of rows of a taller image.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func im2col(_ x: UnsafePointer<Scalar>, h: Int, w: Int, ho: Int, wo: Int, into cols: UnsafeMutablePointer<Scalar>,
                 ld: Int? = nil, planeStride: Int? = nil) {
         let ld = ld ?? ho * wo, planeStride = planeStride ?? h * w
@@ -108,14 +108,14 @@ public final class Conv2D<Scalar: NetScalar>: Layer {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let os = outputShape([inChannels, h, w]), ho = os[1], wo = os[2]
         let k = inChannels * kernelHeight * kernelWidth, p = ho * wo
-        var out = scratch(Scalar.self, count: n * outChannels * p)
-        let wgt = weight.value, b = bias.value, o = outChannels, group = Self.group
         // A large image (a dense map's tile) goes in bands of output rows whose im2col matrix stays
         // in cache (~2 MB), each GEMM writing straight into its rows of the output.
         let bandRows = max(1, (1 << 19) / (k * wo))
         if padding == .valid && bandRows < ho {
             return inferInBands(x, bandRows: bandRows)
         }
+        var out = scratch(Scalar.self, count: n * outChannels * p)
+        let wgt = weight.value, b = bias.value, o = outChannels, group = Self.group
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
                 nonisolated(unsafe) let xb = xp.baseAddress!, ob = op.baseAddress!
