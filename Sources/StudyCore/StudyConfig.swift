@@ -220,7 +220,7 @@ extension StudyConfig {
                 let line = lines[i]
                 guard line.prefix(indent).allSatisfy({ $0 == " " }), line.dropFirst(indent).hasPrefix(key) else { return false }
                 let rest = line.dropFirst(indent + key.count).drop { $0 == " " }
-                return rest.hasPrefix(":") && (indent == 0 || line.dropFirst(indent - 1).first == " ")
+                return rest.hasPrefix(":")
             }
             if at.count >= 2 {
                 return StudyConfigError(file: file, line: at[1] + 1, key: key,

@@ -30,8 +30,8 @@ struct Info: ParsableCommand {
             // evaluate_at_h) and the correlation matrix, region-wide and per soil zone.
             _ = try PPMRun.storm(config)
             _ = try Scenario.config.uncertainty(config)
-            for code in config.zones?.codes ?? [] {
-                _ = try Scenario.config.uncertainty(config, parameters: config.zones!.classes[code]!)
+            for (_, zone) in (config.zones?.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
+                _ = try Scenario.config.uncertainty(config, parameters: zone)
             }
             info.modelFactors = ["patch_cnn": context.factors(for: .patchCNN), "networks": context.factors(for: .bp),
                                  "glm": context.factors(for: .glm)]
