@@ -17,6 +17,10 @@ public struct RasterInfo: Sendable, Equatable {
     public let nodata: Double?
     /// Dataset-level metadata (the default domain), e.g. the harness's provenance keys.
     public let metadata: [String: String]
+    /// The file stores its rows south to north (a positive pixel height). `geoTransform`, `rows` and
+    /// every grid read from it are north-up all the same: `RasterIO.read` turns the rows over, so
+    /// aspect, flow directions and alignment see the terrain as it lies. Default false.
+    public var storedSouthUp: Bool = false
 
     /// Checks that the file is georeferenced with a usable, axis-aligned cell size.
     public func requireGeoreferenced() throws {
@@ -58,6 +62,8 @@ public enum RasterIO {
             guard w.fits(rows: info.rows, cols: info.cols) else {
                 throw GeoRasterError.windowOutOfBounds(path: path, window: w, rows: info.rows, cols: info.cols)
             }
+            // A south-up file holds the window's rows mirrored: read them there, then turn them over.
+            let fileRow = info.storedSouthUp ? info.rows - w.row - w.rows : w.row
             let handle = GDALGetRasterBand(ds, Int32(band))
             var hasNodata: Int32 = 0
             let nodataValue = GDALGetRasterNoDataValue(handle, &hasNodata)
@@ -66,12 +72,13 @@ public enum RasterIO {
             }
             GDALEnvironment.resetError()
             let status = values.withUnsafeMutableBytes { raw in
-                GDALRasterIO(handle, GF_Read, Int32(w.col), Int32(w.row), Int32(w.cols), Int32(w.rows),
+                GDALRasterIO(handle, GF_Read, Int32(w.col), Int32(fileRow), Int32(w.cols), Int32(w.rows),
                              raw.baseAddress, Int32(w.cols), Int32(w.rows), gdalType(T.rasterType), 0, 0)
             }
             guard status == CE_None else {
                 throw GeoRasterError.notARaster(path: path, reason: GDALEnvironment.lastError(or: "read failed"))
             }
+            if info.storedSouthUp { reverseRows(&values, rows: w.rows, cols: w.cols) }
             return Grid(rows: w.rows, cols: w.cols,
                         geoTransform: info.geoTransform.shifted(row: w.row, col: w.col),
                         crs: info.crs, nodata: hasNodata != 0 ? T(rasterValue: nodataValue) : nil,
@@ -191,12 +198,35 @@ public enum RasterIO {
         var hasNodata: Int32 = 0
         let nodata = GDALGetRasterNoDataValue(band, &hasNodata)
         let typeName = GDALGetDataTypeName(GDALGetRasterDataType(band)).map { String(cString: $0) } ?? "unknown"
-        return RasterInfo(path: path, rows: Int(GDALGetRasterYSize(ds)), cols: Int(GDALGetRasterXSize(ds)),
-                          bandCount: bandCount, dataType: typeName,
-                          geoTransform: hasTransform ? GeoTransform(gdal: coefficients) : .identity,
-                          hasGeoTransform: hasTransform, crs: crs,
-                          nodata: hasNodata != 0 ? nodata : nil,
-                          metadata: stringList(GDALGetMetadata(ds, nil)))
+        let rows = Int(GDALGetRasterYSize(ds))
+        var transform = hasTransform ? GeoTransform(gdal: coefficients) : .identity
+        // South-up (positive pixel height, no rotation): described as the north-up grid it equals.
+        let southUp = hasTransform && transform.isAxisAligned && transform.pixelHeight > 0
+            && transform.pixelHeight.isFinite
+        if southUp {
+            transform.originY += Double(rows) * transform.pixelHeight
+            transform.pixelHeight = -transform.pixelHeight
+        }
+        var info = RasterInfo(path: path, rows: rows, cols: Int(GDALGetRasterXSize(ds)),
+                              bandCount: bandCount, dataType: typeName,
+                              geoTransform: transform,
+                              hasGeoTransform: hasTransform, crs: crs,
+                              nodata: hasNodata != 0 ? nodata : nil,
+                              metadata: stringList(GDALGetMetadata(ds, nil)))
+        info.storedSouthUp = southUp
+        return info
+    }
+
+    /// Turns a row-major block upside down in place (row r ↔ row rows − 1 − r).
+    static func reverseRows<T>(_ values: inout [T], rows: Int, cols: Int) {
+        values.withUnsafeMutableBufferPointer { cells in
+            var top = 0, bottom = rows - 1
+            while top < bottom {
+                for c in 0..<cols { cells.swapAt(top * cols + c, bottom * cols + c) }
+                top += 1
+                bottom -= 1
+            }
+        }
     }
 
     /// Parses a GDAL "KEY=VALUE" string list.

@@ -105,3 +105,59 @@ import TestSupport
         #expect(try dir.contents() == ["out.tif"])
     }
 }
+
+/// A south-up file (rows stored south to north, positive pixel height) is read as the north-up grid
+/// it equals: same cells at the same coordinates, whole or through a window. GDAL's own reading of
+/// the south-up file (gdallocationinfo at a coordinate) is the peer.
+@Suite struct SouthUpRasterTests {
+    /// The north-up sample and its mirror: rows reversed, origin at the south edge, pixel height +10.
+    static func pair() throws -> (northUp: Grid<Float>, southUp: Grid<Float>) {
+        let north = try GeoTIFFRoundTripTests.sample({ Float($0 * $0 % 17) + 0.5 }, nodata: -9999)
+        let t = north.geoTransform
+        var mirrored = [Float]()
+        for r in stride(from: north.rows - 1, through: 0, by: -1) {
+            for c in 0..<north.cols { mirrored.append(north[r, c]) }
+        }
+        let south = Grid(rows: north.rows, cols: north.cols,
+                         geoTransform: GeoTransform(originX: t.originX, pixelWidth: t.pixelWidth,
+                                                    originY: t.originY + Double(north.rows) * t.pixelHeight,
+                                                    pixelHeight: -t.pixelHeight),
+                         crs: north.crs, nodata: north.nodata, values: mirrored)
+        return (north, south)
+    }
+
+    @Test func readsAsTheNorthUpGrid() throws {
+        let (north, south) = try Self.pair()
+        let dir = try TemporaryDirectory()
+        try RasterIO.writeGeoTIFF(south, to: dir.path("south.tif"))
+        let info = try RasterIO.info(dir.path("south.tif"))
+        #expect(info.storedSouthUp)
+        #expect(info.geoTransform == north.geoTransform)
+        let read = try RasterIO.read(dir.path("south.tif"), as: Float.self)
+        #expect(read.values == north.values)
+        #expect(read.geoTransform == north.geoTransform)
+        let window = RasterWindow(row: 2, col: 1, rows: 3, cols: 4)
+        let part = try RasterIO.read(dir.path("south.tif"), as: Float.self, window: window)
+        let expected = try RasterIO.read(try Self.written(north, in: dir), as: Float.self, window: window)
+        #expect(part.values == expected.values)
+        #expect(part.geoTransform == expected.geoTransform)
+    }
+
+    @Test func gdalAgreesOnTheCellAtACoordinate() throws {
+        let (north, south) = try Self.pair()
+        let dir = try TemporaryDirectory()
+        try RasterIO.writeGeoTIFF(south, to: dir.path("south.tif"))
+        let read = try RasterIO.read(dir.path("south.tif"), as: Float.self)
+        for (r, c) in [(0, 0), (1, 3), (6, 4), (4, 2)] {
+            let (x, y) = north.geoTransform.cellCenter(row: r, col: c)
+            let gdal = try runProcess("gdallocationinfo", ["-valonly", "-geoloc", dir.path("south.tif"), "\(x)", "\(y)"])
+            #expect(Float(gdal.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == read[r, c],
+                    "cell (\(r), \(c)) at (\(x), \(y))")
+        }
+    }
+
+    static func written(_ grid: Grid<Float>, in dir: TemporaryDirectory) throws -> String {
+        try RasterIO.writeGeoTIFF(grid, to: dir.path("north.tif"))
+        return dir.path("north.tif")
+    }
+}

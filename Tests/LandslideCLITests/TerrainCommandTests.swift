@@ -41,6 +41,34 @@ struct TerrainCommandTests {
         #expect(try dir.contents() == ["dem.tif"])
     }
 
+    /// A south-up copy of Loja's DEM (rows stored south to north, positive pixel height) is the same
+    /// terrain: every layer equals the north-up run's cell for cell, aspect included (read the wrong
+    /// way up, every aspect would be mirrored north–south).
+    @Test func southUpDEMGivesTheSameTerrain() throws {
+        let dir = try TemporaryDirectory()
+        let dem = try RasterIO.read(TestPaths.loja("dem.tif"), as: Float.self)
+        var mirrored = [Float]()
+        mirrored.reserveCapacity(dem.values.count)
+        for r in stride(from: dem.rows - 1, through: 0, by: -1) {
+            mirrored.append(contentsOf: dem.values[(r * dem.cols)..<((r + 1) * dem.cols)])
+        }
+        var t = dem.geoTransform
+        t.originY += Double(dem.rows) * t.pixelHeight
+        t.pixelHeight = -t.pixelHeight
+        try RasterIO.writeGeoTIFF(Grid(rows: dem.rows, cols: dem.cols, geoTransform: t, crs: dem.crs,
+                                       nodata: dem.nodata, values: mirrored), to: dir.path("south-up.tif"))
+        for (name, input) in [("north", TestPaths.loja("dem.tif")), ("south", dir.path("south-up.tif"))] {
+            let result = try landslide(["terrain", "--dem", input, "--out", dir.path(name)])
+            try #require(result.status == 0, "stderr: \(result.stderr)")
+        }
+        for layer in ["slope", "aspect", "d8", "accumulation", "twi"] {
+            let north = try RasterIO.read(dir.path("north/\(layer).tif"), as: Float.self)
+            let south = try RasterIO.read(dir.path("south/\(layer).tif"), as: Float.self)
+            #expect(north.geoTransform == south.geoTransform, "\(layer)")
+            #expect(north.values.elementsEqual(south.values) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(layer)")
+        }
+    }
+
     @Test func studyAndDEMTogetherIsAUsageError() throws {
         let result = try landslide(["terrain", "Experiments/studies/loja.yaml", "--dem", "x.tif", "--out", "/tmp/x"])
         #expect(result.status != 0)
