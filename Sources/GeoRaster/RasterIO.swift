@@ -252,3 +252,14 @@ public enum RasterIO {
         }
     }
 }
+
+extension Grid where Element: BinaryFloatingPoint {
+    /// Throws `infiniteCells` (naming `path`, the count and the first cell, 1-based) when a cell holds
+    /// ±infinity: GDAL reads such a cell as valid data, and every statistic over it is then −inf…inf.
+    public func requireFinite(path: String) throws {
+        guard let first = values.firstIndex(where: { $0.isInfinite }) else { return }
+        let count = values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
+        throw GeoRasterError.infiniteCells(path: path, count: count, row: first / cols + 1, column: first % cols + 1,
+                                           nodata: nodata.map { Double($0) })
+    }
+}

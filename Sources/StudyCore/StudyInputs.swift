@@ -65,11 +65,7 @@ public struct StudyInputs: Sendable {
         try info.requireGeoreferenced()
         let dem = try RasterIO.read(path, as: Float.self)
         guard dem.validCount > 0 else { throw GeoRasterError.allNodata(path: path) }
-        if let first = dem.values.firstIndex(where: { $0.isInfinite }) {
-            let count = dem.values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
-            throw GeoRasterError.infiniteCells(path: path, count: count, row: first / dem.cols + 1, column: first % dem.cols + 1,
-                                               nodata: dem.nodata.map(Double.init))
-        }
+        try dem.requireFinite(path: path)
         return dem
     }
 

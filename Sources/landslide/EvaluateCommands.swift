@@ -39,7 +39,10 @@ struct BreaksCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let values = try Self.readValues(file)
-            let b = try NaturalBreaks(values, classes: classes)
+            let b: NaturalBreaks
+            do { b = try NaturalBreaks(values, classes: classes) } catch let error as ClassificationError {
+                throw ValidationError("\(file): \(error)")
+            }
             try printJSON(Output(classes: classes, values: values.count, innerBreaks: b.innerBreaks, bounds: b.bounds,
                                  counts: b.counts, withinSumOfSquares: b.withinSumOfSquares))
         }
@@ -48,6 +51,7 @@ struct BreaksCommand: ParsableCommand {
     static func readValues(_ path: String) throws -> [Double] {
         guard FileManager.default.fileExists(atPath: path) else { throw GeoRasterError.fileNotFound(path: path) }
         if let grid = try? RasterIO.read(path, as: Double.self) {
+            try grid.requireFinite(path: path)
             return (0..<grid.count).filter { grid.isValid(at: $0) }.map { grid.values[$0] }
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -182,7 +186,16 @@ struct EvaluateCommand: ParsableCommand {
             let located = try grid.locate(set, policy: .drop, gridName: scores)
             let y = located.pointIndices.map { labels[$0] }
             let s = grid.sample(located)
-            let output = Self.output(points: set.count, dropped: located.outside + located.onNodata, labels: y, scores: s,
+            let dropped = located.outside + located.onNodata
+            guard !y.isEmpty else {  // `locate` has already refused points that all miss the grid
+                throw GeoRasterError.invalidVector(path: points, reason: "it holds no points; expected labelled points")
+            }
+            if dropped > 0 {
+                FileHandle.standardError.write(Data((
+                    "evaluate: warning: \(dropped) of \(set.count) points dropped (\(located.outside) outside the grid, "
+                    + "\(located.onNodata) on nodata cells of \(scores)); the metrics use the other \(y.count)\n").utf8))
+            }
+            let output = Self.output(points: set.count, dropped: dropped, labels: y, scores: s,
                                      threshold: threshold)
             for (key, reason) in output.undefined.sorted(by: { $0.key < $1.key }) {
                 FileHandle.standardError.write(Data("evaluate: warning: \(key) is undefined (null): \(reason)\n".utf8))

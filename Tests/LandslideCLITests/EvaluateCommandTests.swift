@@ -27,4 +27,23 @@ import TestSupport
         #expect(undefined["auc"]?.contains("3 landslide and 0 non-landslide points") == true)
         #expect(r.stderr.contains("warning: auc is undefined (null)"))
     }
+
+    /// Points off the grid or on nodata are dropped — with a warning that counts them, so a CRS or
+    /// column mix-up that loses most points cannot pass unnoticed.
+    @Test func droppedPointsAreCountedAloud() throws {
+        let dir = try TemporaryDirectory()
+        let transform = GeoTransform(originX: 0, pixelWidth: 10, originY: 40, pixelHeight: -10)
+        var values = (0..<16).map { Float($0) / 16 }
+        values[5] = -9999  // row 1, column 1: the cell around (15, 25)
+        let scores = Grid<Float>(rows: 4, cols: 4, geoTransform: transform, crs: try CRS("EPSG:32717"), nodata: -9999,
+                                 values: values)
+        try RasterIO.writeGeoTIFF(scores, to: dir.path("scores.tif"))
+        // Two on the grid (one of each class), one on the nodata cell, two outside.
+        let csv = try dir.write("x,y,lslpts\n35,5,1\n5,35,0\n15,25,1\n55,5,0\n5,-20,1\n", to: "points.csv")
+        let r = try landslide(["evaluate", "--scores", dir.path("scores.tif"), "--points", csv])
+        try #require(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("warning: 3 of 5 points dropped (2 outside the grid, 1 on nodata cells of"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["dropped"] as? Int == 3 && json["auc"] as? Double == 1)
+    }
 }
