@@ -6,7 +6,7 @@ SWIFT        ?= swift
 STUDIES      ?= $(wildcard Experiments/studies/*.yaml)
 RELEASE_BIN  := .build/release/landslide
 
-.PHONY: help deps build test test-slurm figures figures-prep gallery ablations paper bench audit clean FORCE
+.PHONY: help deps build test fuzz test-slurm figures figures-prep gallery ablations paper bench audit clean FORCE
 FORCE:
 
 help: ## List the targets
@@ -20,10 +20,18 @@ deps: ## Install system libraries with apt if pkg-config cannot find them (idemp
 build: deps ## Build everything (debug)
 	$(SWIFT) build
 
-test: deps ## Build and run every test (installs what it needs first)
+test: deps ## Build and run every test (installs what it needs first), then a short fuzz run of each reader
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+# libFuzzer (swiftc -sanitize=fuzzer) on the readers of user files; a separate build folder, since every
+# module is instrumented. Crashing inputs land in Fuzz/crashes/<target>/, which make test replays.
+FUZZ_SECONDS ?= 600
+fuzz: deps ## Fuzz the config, points-CSV, hyetograph and model readers, FUZZ_SECONDS each (default 600)
+	$(SWIFT) build -c release --scratch-path .build/fuzz --product landslide-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 gallery: deps ## One figure of every chart type (fixed specimen data) in figures/gallery/
 	$(SWIFT) build -c release --product gallery

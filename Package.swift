@@ -78,6 +78,11 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // Fuzz targets of the file readers: `make fuzz` builds them with libFuzzer; the normal build
+        // replays files through them (make test runs the corpus and every crash found).
+        .executableTarget(name: "landslide-fuzz", dependencies: ["StudyCore", "Stages", "SlopePhysics", "GeoRaster"],
+                          path: "Fuzz/landslide-fuzz", swiftSettings: strict),
+
         // Experiments: ExperimentKit holds the pipelines; each executable is a thin command over it.
         .target(name: "ExperimentKit",
                 dependencies: ["StudyCore", "Stages", "PublishedNumbers", "Charts", "GeoRaster", "Terrain", "SlopePhysics",
@@ -149,7 +154,7 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["Terrain", "GeoRaster", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StudyTests", dependencies: ["StudyCore", "Stages", "Reliability", "SlopePhysics", "Susceptibility", "Twin", "ExperimentKit", "PublishedNumbers", "GeoRaster", "NeuralNet", "Randomness", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "Twin", "PublishedNumbers", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LandslideCLITests", dependencies: ["landslide", "landslide-fuzz", "Twin", "PublishedNumbers", "GeoRaster", "Terrain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"], exclude: ["Golden"],

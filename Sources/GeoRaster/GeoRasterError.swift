@@ -21,6 +21,8 @@ public enum GeoRasterError: Error, Equatable, Sendable, CustomStringConvertible 
     case allNodata(path: String)
     /// A raster holds ±infinity in `count` cells, the first at (row, column), 1-based.
     case infiniteCells(path: String, count: Int, row: Int, column: Int, nodata: Double?)
+    /// The grid is too large for the memory the machine has (``MemoryGuard``).
+    case tooLarge(path: String, rows: Int, cols: Int, work: String, neededBytes: Int, availableBytes: Int, bytesPerCell: Int)
     /// A coordinate reference system could not be parsed or is missing where one is needed.
     case invalidCRS(source: String, reason: String)
     /// Coordinates could not be transformed between two systems.
@@ -57,6 +59,11 @@ public enum GeoRasterError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .infiniteCells(path, count, row, column, nodata):
             return "\(path): \(count) cell\(count == 1 ? " holds" : "s hold") ±infinity (the first at row \(row), column \(column)); "
                 + "expected finite values — set those cells to the nodata value" + (nodata.map { " (\($0))" } ?? "")
+        case let .tooLarge(path, rows, cols, work, needed, available, perCell):
+            return "\(path): \(cols) × \(rows) cells; \(work) needs about "
+                + "\(needed == .max ? "more than any machine has" : MemoryGuard.describe(bytes: needed)) of memory for them "
+                + "(\(perCell) bytes a cell) and this machine has \(MemoryGuard.describe(bytes: available)) available; "
+                + "expected a smaller grid — crop it (gdal_translate -projwin) or coarsen it (gdalwarp -tr)"
         case let .invalidCRS(source, reason):
             return "\(source): invalid coordinate reference system: \(reason); expected e.g. EPSG:32717 or WKT"
         case let .reprojectionFailed(source, reason):

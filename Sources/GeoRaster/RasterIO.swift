@@ -62,6 +62,8 @@ public enum RasterIO {
             guard w.fits(rows: info.rows, cols: info.cols) else {
                 throw GeoRasterError.windowOutOfBounds(path: path, window: w, rows: info.rows, cols: info.cols)
             }
+            try MemoryGuard.require(rows: w.rows, cols: w.cols, bytesPerCell: MemoryLayout<T>.stride, path: path,
+                                    work: "reading it")
             // A south-up file holds the window's rows mirrored: read them there, then turn them over.
             let fileRow = info.storedSouthUp ? info.rows - w.row - w.rows : w.row
             let handle = GDALGetRasterBand(ds, Int32(band))

@@ -75,7 +75,12 @@ public struct FormCase: Sendable {
         } else {
             throw FormCaseError(name: path, problem: "expected an array of cases or {\"infinite_slope_form\": {\"cases\": […]}}")
         }
-        return try list.enumerated().map { try parse($1, index: $0) }
+        guard !list.isEmpty else { throw FormCaseError(name: path, problem: "no cases; expected at least one") }
+        return try list.enumerated().map { index, object in
+            do { return try parse(object, index: index) } catch let error as FormCaseError {
+                throw FormCaseError(name: "\(path): \(error.name)", problem: error.problem)
+            }
+        }
     }
 
     static func parse(_ o: [String: Any], index: Int) throws -> FormCase {

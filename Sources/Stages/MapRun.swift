@@ -14,14 +14,37 @@ public enum MapRun {
 
     /// Reads a model written by `landslide train --save-model`.
     public static func readModel(_ path: String) throws -> TrainedModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MapError.modelMismatch("\(path): not found or unreadable; expected a model from `landslide train --save-model`")
+        }
+        return try decodeModel(data, path: path)
+    }
+
+    /// Decodes and checks a model file's bytes (`path` names it in errors).
+    public static func decodeModel(_ data: Data, path: String) throws -> TrainedModel {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let model: TrainedModel
-        do { model = try decoder.decode(TrainedModel.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw MapError.modelMismatch("\(path) is not a model written by `landslide train --save-model` (\(error))")
+        do { model = try decoder.decode(TrainedModel.self, from: data) } catch let error as DecodingError {
+            throw MapError.modelMismatch("\(path) is not a model written by `landslide train --save-model`: \(Self.describe(error))")
         }
         try check(model, path: path)
         return model
+    }
+
+    /// A decoding error in a sentence: where in the file, and what was wrong there.
+    static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "" : "at " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + ": "
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "\(at(context.codingPath))missing key '\(key.stringValue)'"
+        case let .typeMismatch(type, context): return "\(at(context.codingPath))expected \(type)"
+        case let .valueNotFound(type, context): return "\(at(context.codingPath))expected \(type), found null"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(at(context.codingPath))\(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// What the file must hold for scoring to be defined: one mean and one positive SD per factor, and a
@@ -43,6 +66,26 @@ public enum MapRun {
             guard k >= 1, NeuralNet.Models.patchCNNFeatureSide(patch: model.patch, kernel: k) >= 1 else {
                 throw bad("kernel \(k) leaves nothing of the \(model.patch) × \(model.patch) patch")
             }
+        }
+        let expected = parameterCounts(model), found = model.parameters.map(\.count)
+        guard expected == found else {
+            throw bad("its parameters have sizes \(found); a \(model.kind.rawValue) on \(model.factors.count) factors "
+                      + "with these settings has \(expected)")
+        }
+    }
+
+    /// The size of each parameter array of the model's network (a GLM: one array, a coefficient per
+    /// factor and the intercept).
+    static func parameterCounts(_ model: TrainedModel) -> [Int] {
+        var g = SeededGenerator(seed: 0)
+        switch model.kind {
+        case .glm: return [model.factors.count + 1]
+        case .bp:
+            return TrainRun.network(.bp, inputs: model.factors.count, settings: model.settings, patch: model.patch,
+                                    generator: &g).double!.parameters.map(\.value.count)
+        case .lstm, .cnn1D, .patchCNN:
+            return TrainRun.network(model.kind, inputs: model.factors.count, settings: model.settings, patch: model.patch,
+                                    generator: &g).float!.parameters.map(\.value.count)
         }
     }
 

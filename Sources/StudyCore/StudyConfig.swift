@@ -237,9 +237,14 @@ extension StudyConfig {
         }
     }
 
+    /// The parser's message on one line, its control characters (a binary file's bytes, quoted by
+    /// the parser) shown as `\u{…}` escapes so that they cannot garble the terminal.
     private static func oneLine(_ error: Error) -> String {
-        String(describing: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let text = String(describing: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.prefix(2).joined(separator: " ")
+        return text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
     }
 
     static let topLevelKeys = ["name", "title", "data_root", "dem", "layers", "inventory", "evaluation_points",

@@ -50,6 +50,10 @@ struct BreaksCommand: ParsableCommand {
 
     static func readValues(_ path: String) throws -> [Double] {
         guard FileManager.default.fileExists(atPath: path) else { throw GeoRasterError.fileNotFound(path: path) }
+        if let info = try? RasterIO.info(path) {
+            // The cells as doubles, their valid subset and the sorted copy the classification makes.
+            try MemoryGuard.require(rows: info.rows, cols: info.cols, bytesPerCell: 32, path: path, work: "breaks")
+        }
         if let grid = try? RasterIO.read(path, as: Double.self) {
             try grid.requireFinite(path: path)
             return (0..<grid.count).filter { grid.isValid(at: $0) }.map { grid.values[$0] }
@@ -173,6 +177,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let info = try RasterIO.info(scores)
+            // The scores as doubles and their validity (a point's cell is looked up in the whole grid).
+            try MemoryGuard.require(rows: info.rows, cols: info.cols, bytesPerCell: 16, path: scores, work: "evaluate")
             let grid = try RasterIO.read(scores, as: Double.self)
             let assumed = try crs.map { try CRS($0) } ?? grid.crs
             let set = try VectorIO.readPoints(points, options: PointReadOptions(xColumn: xColumn, yColumn: yColumn,

@@ -19,6 +19,12 @@ struct FormCommand: ParsableCommand {
     var importanceSamples: Int?
     @Option(help: "Seed of the importance sampler.") var seed: UInt64 = 1
 
+    func validate() throws {
+        if let n = importanceSamples, !(1...100_000_000).contains(n) {
+            throw ValidationError("--importance-samples must be in 1…100,000,000, got \(n)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let results = try FormCase.read(cases).map {

@@ -14,7 +14,7 @@ struct Landslide: ParsableCommand {
     static func main() {
         BLASCore.adoptBestCore()
         Allocation.keepFreedMemory()
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -30,6 +30,33 @@ struct Landslide: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `--name -5` as `--name=-5`: otherwise the parser reads `-5` as a short flag and reports the option
+    /// as having no value ("Missing value for '--epochs'"), where the user gave a value that is out of
+    /// range and should hear so from the option's own check. Only a long option followed by a negative
+    /// number (digits, `-.5`, `-inf`, `-nan`) is joined; no command takes a negative positional.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a.hasPrefix("--"), a.count > 2, !a.contains("="), i + 1 < arguments.count,
+               isNegativeNumber(arguments[i + 1]) {
+                out.append("\(a)=\(arguments[i + 1])")
+                i += 2
+            } else {
+                out.append(a)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func isNegativeNumber(_ word: String) -> Bool {
+        guard word.hasPrefix("-"), word.count > 1 else { return false }
+        let rest = word.dropFirst().lowercased()
+        return rest.first.map { $0.isNumber || $0 == "." } == true || rest == "inf" || rest == "infinity" || rest == "nan"
     }
 
     static let configuration = CommandConfiguration(

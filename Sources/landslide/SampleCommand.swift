@@ -49,6 +49,9 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         guard ratio > 0 else { throw ValidationError("--ratio must be > 0") }
+        if let t = pofThreshold, !(t > 0 && t <= 1) {
+            throw ValidationError("--pof-threshold must be a probability in (0, 1], got \(t)")
+        }
         guard spacingM >= 0, exclusionM >= 0, (bufferM ?? 0) >= 0 else { throw ValidationError("distances must be ≥ 0") }
         // The config's samplers.open_kernel / close_kernel take the same range: an odd side from 1 to 15 cells
         // (a side beyond the grid's would erase every candidate, slowly).

@@ -124,3 +124,31 @@ struct RasterReadTests {
         #expect(grid.cell(containingX: 999.999, y: 4990) == nil)
     }
 }
+
+/// ``MemoryGuard``: the limit a user sets wins, and a grid whose estimate exceeds what is available is
+/// refused with both figures; one that fits passes.
+@Suite struct MemoryGuardTests {
+    @Test func userLimitIsRead() {
+        #expect(MemoryGuard.availableBytes(environment: ["LANDSLIDE_MEMORY_LIMIT_MB": "64"]) == 64 << 20)
+        // Without it, this Linux machine reports its MemAvailable: more than nothing.
+        #expect((MemoryGuard.availableBytes(environment: [:]) ?? 0) > 0)
+    }
+
+    @Test func refusesWhatDoesNotFit() throws {
+        #expect(throws: Never.self) {
+            try MemoryGuard.require(rows: 100, cols: 100, bytesPerCell: 100, path: "a.tif", work: "terrain", available: 1_000_000)
+        }
+        do {
+            try MemoryGuard.require(rows: 1000, cols: 2000, bytesPerCell: 110, path: "a.tif", work: "terrain", available: 100_000_000)
+            Issue.record("220 MB needed, 100 MB available: expected a refusal")
+        } catch let error as GeoRasterError {
+            let text = "\(error)"
+            #expect(text.contains("a.tif: 2000 × 1000 cells; terrain needs about 220 MB"), "\(text)")
+            #expect(text.contains("this machine has 100 MB available"), "\(text)")
+        }
+        // Sizes whose product overflows are refused, not wrapped around.
+        #expect(throws: GeoRasterError.self) {
+            try MemoryGuard.require(rows: Int.max / 2, cols: 4, bytesPerCell: 8, path: "a.tif", work: "x", available: 1 << 40)
+        }
+    }
+}

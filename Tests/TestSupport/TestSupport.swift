@@ -76,6 +76,8 @@ public struct ProcessResult: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// The program was killed by a signal (a crash, a trap, the OOM killer); `status` is then the signal.
+    public var signalled: Bool = false
 }
 
 /// Runs a program (looked up on PATH when not a path) and captures its output.
@@ -105,5 +107,6 @@ public func runProcess(_ program: String, _ arguments: [String], environment: [S
     try out.close()
     try err.close()
     let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
-    return ProcessResult(status: process.terminationStatus, stdout: read(outPath), stderr: read(errPath))
+    return ProcessResult(status: process.terminationStatus, stdout: read(outPath), stderr: read(errPath),
+                         signalled: process.terminationReason == .uncaughtSignal)
 }
