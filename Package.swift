@@ -44,7 +44,8 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev"])]),
 
         // Core library.
-        .target(name: "GeoRaster", dependencies: ["CGDAL"], swiftSettings: strict),
+        .target(name: "WorkerThreads", swiftSettings: strict),
+        .target(name: "GeoRaster", dependencies: ["CGDAL", "WorkerThreads"], swiftSettings: strict),
         .target(name: "Randomness", swiftSettings: strict),
         .target(name: "Terrain", dependencies: ["GeoRaster", "Randomness"], swiftSettings: strict),
         .target(name: "Reliability", dependencies: ["CLAPACKE", "Randomness"], swiftSettings: strict),
@@ -54,7 +55,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "SummaryStatistics", swiftSettings: strict),
         .target(name: "Charts", dependencies: ["CCairo", "SummaryStatistics"], swiftSettings: strict),
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CLAPACKE", "Randomness"], swiftSettings: strict),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CLAPACKE", "Randomness", "WorkerThreads"], swiftSettings: strict),
         // The study layer, along DESIGN.md's data flow: what a study is (StudyCore), the stages that run
         // on it (Stages), the synthetic study (Twin), and the published numbers everything compares with.
         .target(name: "PublishedNumbers", dependencies: [.product(name: "Yams", package: "Yams")],

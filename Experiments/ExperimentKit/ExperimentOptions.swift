@@ -19,8 +19,10 @@ public struct ExperimentOptions: ParsableArguments {
         OUT/results.json gives every metric as mean, SD, 95 % interval, n and the values.
         """, valueName: "n"))
     public var replicates = 1
-    @Option(help: ArgumentHelp("Replicates run at once, each in its own process (default: the number of cores).", valueName: "n"))
+    @Option(help: ArgumentHelp("Replicates run at once, each in its own process (default: --threads).", valueName: "n"))
     public var jobs: Int?
+    @Option(help: ArgumentHelp("Worker threads, 1…1024, of this process and the replicates' (default: every core). Results do not depend on it.", valueName: "n"))
+    public var threads: Int?
     /// Set by the experiment itself when it runs one replicate in a process of its own.
     @Option(help: .hidden) public var replicate: Int?
     @OptionGroup(title: "Cluster (--executor slurm)") public var cluster: SlurmOptions
@@ -30,6 +32,7 @@ public struct ExperimentOptions: ParsableArguments {
     public func validate() throws {
         guard replicates >= 1 else { throw ValidationError("--replicates must be at least 1 (got \(replicates))") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1…1024 (got \(threads))") }
         if let replicate, replicate < 0 { throw ValidationError("--replicate must be at least 0") }
     }
 
@@ -43,6 +46,8 @@ public struct ExperimentOptions: ParsableArguments {
     public func run(_ experiment: String,
                     summary: ((ReplicateSummary) throws -> [String])? = nil,
                     _ body: (_ context: StudyContext, _ seed: UInt64, _ progress: @escaping (String) -> Void) throws -> Void) {
+        // Before any parallel loop reads it (``WorkerThreads``); the replicates' processes inherit it.
+        if let threads { setenv("LANDSLIDE_THREADS", String(threads), 1) }
         BLASCore.adoptBestCore()
         Allocation.keepFreedMemory()
         do {
@@ -69,13 +74,13 @@ public struct ExperimentOptions: ParsableArguments {
                 return
             }
             let started = Date()
-            let jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let jobs = jobs ?? threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             if replicates > 1 { progress("\(replicates) replicates, \(min(jobs, replicates)) at once") }
             let seconds = try Replication.runWorkers(experiment: experiment, out: out, count: replicates, jobs: jobs,
                                                      baseSeed: baseSeed, configDigest: config.configDigest, progress: progress)
             var merged = try Replication.aggregate(out: out, count: replicates, baseSeed: baseSeed, jobs: jobs,
-                                                   replicateSeconds: seconds, seconds: Date().timeIntervalSince(started))
+                                                   replicateSeconds: seconds, seconds: RecordedTime.seconds(since: started))
             // Each replicate's stages, as a mean per replicate.
             let perReplicate = try (0..<replicates).compactMap { k -> [StageClock.Stage]? in
                 let path = Replication.directory(out, replicate: k) + "/stages.json"
@@ -88,10 +93,10 @@ public struct ExperimentOptions: ParsableArguments {
             if let summary {
                 let s = ReplicateSummary(experiment: experiment, out: out, count: replicates, merged: merged)
                 let drawStart = Date()
-                defer { stages.append(StageClock.Stage(name: "summary figures", count: 1, seconds: Date().timeIntervalSince(drawStart))) }
+                defer { stages.append(StageClock.Stage(name: "summary figures", count: 1, seconds: RecordedTime.seconds(since: drawStart))) }
                 let drawn = try summary(s)
                 merged["figures"] = Array(Set((merged["figures"] as? [String] ?? []) + drawn)).sorted()
-                merged["seconds"] = Date().timeIntervalSince(started)
+                merged["seconds"] = RecordedTime.seconds(since: started)
                 try Replication.rewrite(out: out, results: merged)
             }
             merged["stages"] = stages.map { ["name": $0.name, "count": $0.count, "seconds": $0.seconds] as [String: Any] }

@@ -38,7 +38,7 @@ package struct ExperimentSetup {
     /// The factors standardised as a raster stack, for patch networks (built on each access: read it once).
     var raster: FactorRaster { factors.raster(moments: moments) }
     /// Seconds since the setup began.
-    var seconds: Double { Date().timeIntervalSince(started) }
+    var seconds: Double { RecordedTime.seconds(since: started) }
     var common: SampleSet {
         SampleSet.cells(heldOut + commonNegatives, labels: heldOut.map { _ in 1 } + commonNegatives.map { _ in 0 }, columns: dem.cols)
     }

@@ -28,11 +28,11 @@ public enum Replication {
         (out as NSString).appendingPathComponent("replicates/\(k)")
     }
 
-    /// The experiment's own arguments without `--out`, `--replicates`, `--jobs`, `--replicate` and the
+    /// The experiment's own arguments without `--out`, `--replicates`, `--jobs`, `--threads`, `--replicate` and the
     /// executor's options (`--executor`, the Slurm flags), to hand to a replicate's process: what a
     /// replicate computes, and so what its ``Stamp`` names, wherever it runs.
     static func workerArguments(_ arguments: [String]) -> [String] {
-        dropping(arguments, values: ["--out", "--replicates", "--jobs", "--replicate"] + SlurmOptions.valueOptions,
+        dropping(arguments, values: ["--out", "--replicates", "--jobs", "--threads", "--replicate"] + SlurmOptions.valueOptions,
                  flags: SlurmOptions.flags)
     }
 
@@ -173,7 +173,7 @@ public enum Replication {
                     failure = Failure(replicate: k, status: -1, log: log, tail: "\(error)")
                 }
                 let elapsed = Date().timeIntervalSince(started)
-                work.finished(k, seconds: elapsed, failure: failure)
+                work.finished(k, seconds: RecordedTime.recorded(elapsed), failure: failure)
                 if failure == nil && echo == nil { progress(String(format: "replicate %d done (%.0f s)", k, elapsed)) }
             }
         }
@@ -242,14 +242,17 @@ public enum Replication {
         if var p = provenance as? [String: Any] { p["seed"] = baseSeed; provenance = p }
         merged["seed"] = baseSeed
         merged["seconds"] = seconds
-        merged["replicates"] = [
+        var replicates: [String: Any] = [
             "n": count, "jobs": jobs,
             "seeds": (0..<count).map { seed(baseSeed, replicate: $0) },
             "seconds": replicateSeconds,
             "folders": (0..<count).map { "replicates/\($0)" },
             "redrawn": "the common test's held-out landslides (and random test negatives where the study has no evaluation points), "
                 + "each model's 70/30 split, its negatives, the network's initialisation and batch order",
-        ] as [String: Any]
+        ]
+        // How the run was spread over processes is, like its wall times, not part of a reproducible result.
+        if RecordedTime.reproducible { replicates["jobs"] = nil }
+        merged["replicates"] = replicates
         // Replicate 0's figures, as one draw.
         for name in (trees.first as? [String: Any])?["figures"] as? [String] ?? [] {
             let from = (directory(out, replicate: 0) as NSString).appendingPathComponent(name)

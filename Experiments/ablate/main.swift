@@ -42,6 +42,8 @@ struct AblateCommand: ParsableCommand {
     var reportOnly = false
     @Option(help: "Seed (default: the study's); replicate k of every point draws from the same seed.") var seed: UInt64?
     @Option(help: ArgumentHelp("Replicates run at once within a point (the experiment's --jobs).", valueName: "n")) var jobs: Int?
+    @Option(help: ArgumentHelp("Worker threads, 1…1024, of the experiments it runs (default: every core). Results do not depend on it.", valueName: "n"))
+    var threads: Int?
     @Option(name: .customLong("data-root"), help: "Data root (overrides the config's and $LANDSLIDE_DATA_ROOT).") var dataRoot: String?
     @Option(help: ArgumentHelp("Where replicates run: local or slurm (passed to the experiment with the sbatch flags below).",
                                valueName: "local|slurm"))
@@ -55,6 +57,7 @@ struct AblateCommand: ParsableCommand {
     func validate() throws {
         guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=V1,V2,…") }
         guard replicates >= 1 else { throw ValidationError("--replicates must be at least 1") }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1…1024 (got \(threads))") }
         guard ["local", "slurm"].contains(executor) else { throw ValidationError("--executor \(executor): expected local or slurm") }
         do {
             let factors = try vary.map { try AblationFactor(parsing: $0, experiment: experiment) }
@@ -70,6 +73,8 @@ struct AblateCommand: ParsableCommand {
     }
 
     func run() {
+        // The experiments run as child processes and inherit it (``WorkerThreads``).
+        if let threads { setenv("LANDSLIDE_THREADS", String(threads), 1) }
         let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("ablate: \($0)\n".utf8)) }
         do {
             let factors = try vary.map { try AblationFactor(parsing: $0, experiment: experiment) }

@@ -1,11 +1,9 @@
 import Dispatch
 import Foundation
+import WorkerThreads
 
-/// `LANDSLIDE_THREADS=1` in the environment: every parallel loop runs on the calling thread (for checking
-/// that results do not depend on the number of threads).
-let singleThreaded = ProcessInfo.processInfo.environment["LANDSLIDE_THREADS"] == "1"
-
-/// Runs `body` over `0..<count` split into contiguous chunks across the machine's cores.
+/// Runs `body` over `0..<count` split into contiguous chunks across the worker threads
+/// (``WorkerThreads``: `--threads N` / `LANDSLIDE_THREADS`, else every core).
 ///
 /// Each chunk is a half-open range; results must not depend on how rows are split (every caller
 /// writes only to its own rows), so output is identical on 1 or many threads.
@@ -13,17 +11,16 @@ let singleThreaded = ProcessInfo.processInfo.environment["LANDSLIDE_THREADS"] ==
 /// `chunksPerCore` trades scheduling overhead for balance: raise it when the cost per element varies
 /// (map-scale FORM, where some cells take ten times as many iterations as others).
 public func parallelChunks(_ count: Int, minimumChunk: Int = 16, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void) {
-    let cores = singleThreaded ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-    let chunks = max(1, min(cores * chunksPerCore, count / max(1, minimumChunk)))
+    let threads = WorkerThreads.count
+    let chunks = threads == 1 ? 1 : max(1, min(threads * chunksPerCore, count / max(1, minimumChunk)))
     if chunks == 1 {
         body(0..<count)
         return
     }
-    // Callers write disjoint rows only (see above), so sharing `body` across threads is safe.
-    nonisolated(unsafe) let work = body
-    DispatchQueue.concurrentPerform(iterations: chunks) { k in
+    // Callers write disjoint rows only (see above).
+    WorkerThreads.forEach(chunks) { k in
         let start = count * k / chunks, end = count * (k + 1) / chunks
-        if start < end { work(start..<end) }
+        if start < end { body(start..<end) }
     }
 }
 

@@ -117,6 +117,10 @@ public enum RasterIO {
             guard rename(temporary, path) == 0 else {
                 throw GeoRasterError.writeFailed(path: path, reason: String(cString: strerror(errno)))
             }
+        } catch GeoRasterError.writeFailed(let failedPath, let reason) {
+            let note = OutputPath.spaceNote(directory.path) ?? ""   // before the partial file frees its space
+            unlink(temporary)
+            throw GeoRasterError.writeFailed(path: failedPath, reason: reason + note)
         } catch {
             unlink(temporary)
             throw error

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import WorkerThreads
 
 /// The element types networks compute in: `Float` for training and maps (BLAS sgemm), `Double` for
 /// gradient checks against finite differences (dgemm).
@@ -48,22 +49,12 @@ public enum BLASThreads {
     }
 }
 
-/// `LANDSLIDE_THREADS=1`: run every parallel loop on the calling thread.
-let singleThreaded = ProcessInfo.processInfo.environment["LANDSLIDE_THREADS"] == "1"
-
 /// Runs `body` over `count` items in `chunks` fixed pieces (at most), concurrently. The split depends
 /// only on `count` and `chunks`, never on the machine, so per-chunk partial sums combine identically.
-/// With `LANDSLIDE_THREADS=1` in the environment the chunks run one after another on the calling thread
-/// (the same split, so the same sums): a run on one thread, for checking that results do not depend on it.
+/// The chunks run on ``WorkerThreads`` (`--threads N` / `LANDSLIDE_THREADS`; with 1, one after another
+/// on the calling thread): the same split on any number, so the same sums.
 func forEachChunk(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
     let k = max(1, min(chunks, count))
     if k == 1 { body(0, 0..<count); return }
-    if singleThreaded {
-        for i in 0..<k { body(i, (count * i / k)..<(count * (i + 1) / k)) }
-        return
-    }
-    nonisolated(unsafe) let work = body
-    DispatchQueue.concurrentPerform(iterations: k) { i in
-        work(i, (count * i / k)..<(count * (i + 1) / k))
-    }
+    WorkerThreads.forEach(k) { i in body(i, (count * i / k)..<(count * (i + 1) / k)) }
 }

@@ -105,7 +105,7 @@ public enum TerrainRun {
             cellsFilled: filledCells, maxFillDepthM: maxRaise, outlets: directions.outlets, sinks: directions.sinks,
             flatCellsResolved: directions.flatCellsResolved, accumulationAtOutlets: atOutlets,
             streamCells: products.streams.values.filter { $0 == 1 }.count, layers: names,
-            stages: products.timings.map { TerrainSummary.Stage(stage: $0.stage, seconds: $0.seconds) },
+            stages: products.timings.map { TerrainSummary.Stage(stage: $0.stage, seconds: RecordedTime.recorded($0.seconds)) },
             tile: tile?.description, tileRows: tile.map { [$0.rows(of: dem.rows).lowerBound, $0.rows(of: dem.rows).count] })
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("terrain.json"))
         try output.commit()

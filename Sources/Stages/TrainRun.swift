@@ -233,7 +233,7 @@ public enum TrainRun {
                                    evaluations: evaluations, foldsPlanned: planned, foldsDropped: dropped,
                                    auc: statistic(evaluations.map(\.auc)),
                                    accuracy: statistic(evaluations.map(\.accuracy)), f1: statistic(evaluations.map(\.f1)),
-                                   seconds: Date().timeIntervalSince(start))
+                                   seconds: RecordedTime.seconds(since: start))
         if let outputPath {
             try ResultsDocument(provenance: Provenance.current(configDigest: config.configDigest, seed: options.seed),
                                 results: summary).write(to: outputPath)

@@ -18,7 +18,10 @@ public final class OutputDirectory {
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
-            throw OutputError(path: path, reason: "cannot create the output folder: \(error.localizedDescription)")
+            // The system's own words ("Read-only file system", "Permission denied"), not Foundation's error dump.
+            var reason = error.localizedDescription
+            if mkdir(staging, 0o755) != 0 { reason = String(cString: strerror(errno)) } else { rmdir(staging) }
+            throw OutputError(path: path, reason: "cannot create the output folder: \(reason)")
         }
     }
 
@@ -30,8 +33,13 @@ public final class OutputDirectory {
     /// Writes a GeoTIFF into the staging folder.
     public func writeGeoTIFF<T: RasterScalar>(_ grid: Grid<T>, name: String, provenance: Provenance,
                                               description: String) throws {
-        try RasterIO.writeGeoTIFF(grid, to: stagedPath(name), metadata: provenance.geoTIFFMetadata,
-                                  bandDescription: description)
+        do {
+            try RasterIO.writeGeoTIFF(grid, to: stagedPath(name), metadata: provenance.geoTIFFMetadata,
+                                      bandDescription: description)
+        } catch GeoRasterError.writeFailed(_, let reason) {
+            // Named where the user asked for it, not by the staging folder's hidden name.
+            throw GeoRasterError.writeFailed(path: (path as NSString).appendingPathComponent(name), reason: reason)
+        }
     }
 
     /// Moves every staged file into `path` (created if needed), replacing files of the same name.

@@ -38,11 +38,20 @@ public struct Provenance: Codable, Sendable, Equatable {
 
     /// The provenance of a run now, in this process.
     public static func current(configDigest: String? = nil, seed: UInt64? = nil,
-                               date: Date = Date()) -> Provenance {
+                               date: Date = Provenance.runDate()) -> Provenance {
         let git = GitState.current
         return Provenance(gitCommit: git.commit, gitDirty: git.dirty, configDigest: configDigest, seed: seed,
                           toolVersion: harnessVersion, gdalVersion: GeoRaster.gdalVersion,
                           createdUTC: Provenance.utcString(date))
+    }
+
+    /// The time a run records: `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+    /// convention) when set, so that two runs of the same inputs write byte-identical files; else now.
+    public static func runDate(environment: [String: String] = ProcessInfo.processInfo.environment) -> Date {
+        if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(text.trimmingCharacters(in: .whitespaces)) {
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+        return Date()
     }
 
     /// GeoTIFF metadata items.

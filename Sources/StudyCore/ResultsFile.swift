@@ -43,11 +43,29 @@ public enum AtomicFile {
         if let obstacle = OutputPath.obstacle(at: path) {
             throw OutputError(path: path, reason: "it is \(obstacle), which an output does not replace; give a file path")
         }
-        do {
-            try data.write(to: destination, options: .atomic)
-        } catch {
-            throw OutputError(path: path, reason: error.localizedDescription)
+        // The temporary file sits beside the destination, so that the rename is atomic and nothing is left
+        // elsewhere (Foundation's `.atomic` stages in a folder under /tmp that it does not always remove).
+        let temporary = directory.appendingPathComponent(
+            ".\(destination.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        func fail() -> OutputError {
+            let reason = String(cString: strerror(errno)), note = OutputPath.spaceNote(directory.path) ?? ""
+            unlink(temporary)
+            return OutputError(path: path, reason: reason + note)
         }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw fail() }
+        let written = data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        guard written else { let error = fail(); close(fd); throw error }
+        guard close(fd) == 0 else { throw fail() }
+        guard rename(temporary, path) == 0 else { throw fail() }
     }
 }
 

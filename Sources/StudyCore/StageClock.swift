@@ -1,5 +1,18 @@
 import Foundation
 
+/// Wall-clock times as outputs record them. With `SOURCE_DATE_EPOCH` set (the reproducible-builds
+/// convention, which also fixes the provenance time) a run is meant to be repeatable byte for byte, so
+/// every recorded duration is 0; otherwise it is the elapsed time.
+public enum RecordedTime {
+    public static let reproducible = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] != nil
+
+    /// Seconds since `start`, or 0 in a reproducible run.
+    public static func seconds(since start: Date) -> Double { reproducible ? 0 : Date().timeIntervalSince(start) }
+
+    /// `seconds`, or 0 in a reproducible run.
+    public static func recorded(_ seconds: Double) -> Double { reproducible ? 0 : seconds }
+}
+
 /// Where an experiment's time goes (issue G7): named stages, each timed every time it runs, printed at
 /// the end of every run as one line — `stages: ppm 0.3 s, sampling 0.2 s, training 4 × 9.8 s, maps
 /// 4 × 2.1 s, figures 1.2 s` (a stage run k times shows k × its mean) — and kept in each replicate's
@@ -36,9 +49,9 @@ public final class StageClock: @unchecked Sendable {
         defer { lock.unlock() }
         if let k = stages.firstIndex(where: { $0.name == name }) {
             stages[k].count += count
-            stages[k].seconds += seconds
+            stages[k].seconds += RecordedTime.recorded(seconds)
         } else {
-            stages.append(Stage(name: name, count: count, seconds: seconds))
+            stages.append(Stage(name: name, count: count, seconds: RecordedTime.recorded(seconds)))
         }
     }
 

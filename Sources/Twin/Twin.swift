@@ -352,11 +352,13 @@ public enum Twin {
             let c = Int(g.nextUnit() * Double(n))
             if !used.contains(c) { used.insert(c); randoms.append(c) }
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // All or nothing: the files go to a staging folder beside `directory` and move in only when every
+        // one is written (a full disk or a read-only target leaves no empty or partial folder).
+        let output = try OutputDirectory(directory)
         let provenance = Provenance.current(configDigest: "twin", seed: o.seed)
-        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        func path(_ name: String) -> String { output.stagedPath(name) }
         func write(_ grid: Grid<Float>, _ name: String, _ description: String) throws {
-            try RasterIO.writeGeoTIFF(grid, to: path(name), metadata: provenance.geoTIFFMetadata, bandDescription: description)
+            try output.writeGeoTIFF(grid, name: name, provenance: provenance, description: description)
         }
         try write(dem, "dem.tif", "elevation (m), synthetic twin")
         try write(Grid(like: dem, nodata: terrainNodata, values: fos), "truth_fos.tif", "true factor of safety at \(o.hours) h")
@@ -384,6 +386,7 @@ public enum Twin {
         try AtomicFile.write(Data(ev.utf8), to: path("evaluation_points.csv"))
         try AtomicFile.write(Data(configStorm(o).utf8), to: path("storm.csv"))
         try AtomicFile.write(Data(try config(o).utf8), to: path("twin.yaml"))
+        try output.commit()
         // Statistics.
         let valid = (0..<n).filter { slope.isValid(at: $0) }
         let slopes = valid.map { Double(slope.values[$0]) }.sorted()

@@ -36,6 +36,8 @@ struct BreaksCommand: ParsableCommand {
 
     func validate() throws { guard classes >= 2 else { throw ValidationError("--classes must be ≥ 2") } }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             let values = try Self.readValues(file)
@@ -174,6 +176,8 @@ struct EvaluateCommand: ParsableCommand {
                                            accuracy: accuracy, precision: precision, recall: recall, f1: f1),
                       undefined: why)
     }
+
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         try reportingErrors {

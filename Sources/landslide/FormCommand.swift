@@ -25,6 +25,8 @@ struct FormCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             let results = try FormCase.read(cases).map {

@@ -21,6 +21,8 @@ struct Info: ParsableCommand {
     @Option(help: "Also write the report as results JSON (with provenance) to this file, atomically.")
     var out: String?
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             let config = try options.load()

@@ -12,9 +12,10 @@ struct Landslide: ParsableCommand {
     /// command; a bad argument is reported as every other error is, on one line `error: …` (naming the
     /// option, with `landslide <command> --help` for the rest), exit status 64 (EX_USAGE).
     static func main() {
+        let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+        ThreadsOption.apply(arguments)
         BLASCore.adoptBestCore()
         Allocation.keepFreedMemory()
-        let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -72,6 +73,31 @@ struct Landslide: ParsableCommand {
         subcommands: [Info.self, TerrainCommand.self, PPMCommand.self, FormCommand.self, BreaksCommand.self,
                       EvaluateCommand.self, SampleCommand.self, CompareCommand.self, TrainCommand.self,
                       MapCommand.self, TwinCommand.self])
+}
+
+/// `--threads N`, on every command: the worker threads of its parallel loops (default: every core).
+///
+/// Applied before anything runs (``apply(_:)`` reads it from the raw arguments and sets
+/// `LANDSLIDE_THREADS`, which ``WorkerThreads`` reads once and child processes inherit); declared here
+/// so that it is parsed, checked and listed in each command's help.
+struct ThreadsOption: ParsableArguments {
+    @Option(help: "Worker threads, 1…1024 (default: every core). Results do not depend on it.")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads must be in 1…1024, got \(threads)")
+        }
+    }
+
+    static func apply(_ arguments: [String]) {
+        var value: String?
+        for (i, a) in arguments.enumerated() {
+            if a == "--threads", i + 1 < arguments.count { value = arguments[i + 1] }
+            if a.hasPrefix("--threads=") { value = String(a.dropFirst("--threads=".count)) }
+        }
+        if let value, let n = Int(value), (1...1024).contains(n) { setenv("LANDSLIDE_THREADS", String(n), 1) }
+    }
 }
 
 /// Options shared by commands that read a study.

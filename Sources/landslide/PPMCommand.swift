@@ -46,6 +46,8 @@ struct PPMCommand: ParsableCommand {
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be ≥ 1") }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             var runOptions = PPMRun.Options()

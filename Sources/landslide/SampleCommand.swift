@@ -62,6 +62,8 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             let config = try options.load()

@@ -66,6 +66,8 @@ struct TerrainCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             var options = TerrainOptions()
@@ -113,6 +115,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Differences on the circle, in degrees (for aspect).") var angular = false
     @Option(name: .customLong("full-window-of"), help: "Restrict to cells whose 3 × 3 window in this DEM is valid.")
     var fullWindowOf: String?
+
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         try reportingErrors {

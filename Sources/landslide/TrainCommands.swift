@@ -78,6 +78,8 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             let config = try options.load()
@@ -127,6 +129,8 @@ struct MapCommand: ParsableCommand {
         the patch radius of rows around it); `gdalbuildvrt` puts the N tiles together into the whole map.
         """, valueName: "i/N"), transform: { try RasterTile(parsing: $0) })
     var tile: RasterTile?
+
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         try reportingErrors {

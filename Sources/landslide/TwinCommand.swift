@@ -46,6 +46,8 @@ struct TwinCommand: ParsableCommand {
         guard zones == 0 || (2...9).contains(zones) else { throw ValidationError("--zones \(zones): expected 0 (one soil) or 2 to 9") }
     }
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         try reportingErrors {
             var o = Twin.Options()
