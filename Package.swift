@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(name: "gallery",
                           dependencies: ["Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Experiments/gallery", swiftSettings: strict),
-        .executableTarget(name: "ablate", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .executableTarget(name: "ablate", dependencies: ["ExperimentKit", "StudyCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                         .product(name: "Ink", package: "Ink")],
                           path: "Experiments/ablate", swiftSettings: strict),
         .executableTarget(name: "model-comparison", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -5,6 +5,7 @@ import ArgumentParser
 import ExperimentKit
 import Foundation
 import Ink
+import StudyCore
 
 enum Design: String, ExpressibleByArgument, CaseIterable { case factorial, oneAtATime = "one-at-a-time", lhs }
 
@@ -121,7 +122,7 @@ struct AblateCommand: ParsableCommand {
                 </body></html>
 
                 """
-            try Data(html.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("report.html")), options: .atomic)
+            try AtomicFile.write(Data(html.utf8), to: (out as NSString).appendingPathComponent("report.html"))
             print(md, terminator: "")
             print("ablate: report.md, report.html, results.json and figures in \(out)")
         } catch {

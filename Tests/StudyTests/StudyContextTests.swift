@@ -18,7 +18,7 @@ import Twin
         _ = try Twin.generate(o, directory: dir.path("twin"))
         let path = dir.path("twin/twin.yaml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try edit(text).write(toFile: path, atomically: true, encoding: .utf8)
+        try edit(text).write(toFile: path, atomically: false, encoding: .utf8)
         return Fixture(directory: dir, config: try StudyConfig.load(path))
     }
 
