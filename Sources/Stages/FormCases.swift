@@ -148,6 +148,40 @@ public struct FormCaseResult: Codable, Sendable {
     /// The design point of the random variables, by name.
     public var designPoint: [String: Double]
     public var importanceSampling: SamplingEstimate?
+    /// The method behind `pof` and `beta` (`--reliability`); FORM's own values stay in `pofForm` and
+    /// `betaForm`, and a sampling method's standard error and sample count in `pofSe` and `samples`.
+    public var reliability: String = ReliabilityMethod.form.rawValue
+    public var pofForm: Double = .nan
+    public var betaForm: Double = .nan
+    public var pofSe: Double?
+    public var samples: Int?
+
+    /// The case solved by FORM, then, for a sampling `method`, its probability re-estimated to
+    /// `stop.covTarget`; `pof` and `beta` (= −Φ⁻¹(pof)) are then the sampling method's.
+    public static func run(_ c: FormCase, method: ReliabilityMethod, stop: SamplingStop, importanceSamples: Int?,
+                           seed: UInt64) throws -> FormCaseResult {
+        var result = try run(c, importanceSamples: importanceSamples, seed: seed)
+        result.reliability = method.rawValue
+        result.pofForm = result.pof
+        result.betaForm = result.beta
+        guard method != .form else { return result }
+        let p = try c.problem()
+        var rng = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
+        let estimate: SamplingEstimate
+        switch method {
+        case .importanceSampling:
+            estimate = Sampling.importanceSampling(p, centers: [FORM.solve(p).designPointU], stop: stop, generator: &rng)
+        case .monteCarlo:
+            estimate = Sampling.monteCarlo(p, stop: stop, generator: &rng)
+        case .form:
+            return result
+        }
+        result.pof = estimate.probability
+        result.beta = -StandardNormal.quantile(estimate.probability)
+        result.pofSe = estimate.standardError
+        result.samples = estimate.samples
+        return result
+    }
 
     public static func run(_ c: FormCase, importanceSamples: Int?, seed: UInt64) throws -> FormCaseResult {
         let p = try c.problem()
@@ -164,6 +198,7 @@ public struct FormCaseResult: Codable, Sendable {
         return FormCaseResult(name: c.name, fosAtMean: p.limitState.factorOfSafety(means),
                               wettingFrontAtMeanM: p.limitState.wettingFrontDepth(means), beta: r.beta,
                               pof: r.probabilityOfFailure, iterations: r.iterations, converged: r.converged,
-                              method: r.method.description, designPoint: design, importanceSampling: estimate)
+                              method: r.method.description, designPoint: design, importanceSampling: estimate,
+                              pofForm: r.probabilityOfFailure, betaForm: r.beta)
     }
 }
