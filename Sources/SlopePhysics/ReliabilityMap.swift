@@ -48,6 +48,11 @@ public struct ReliabilityMap: Sendable {
     public var status: Grid<UInt8>
     /// The design point, one grid per parameter (``InfiniteSlopeLimitState/parameterNames``).
     public var designPoint: [Grid<Float>]
+    /// With a sampling method (``MapSampling``): FORM's own POF (`pof` is then the sampling estimate),
+    /// the estimate's standard error, and the samples each cell took (nil with FORM).
+    public var pofForm: Grid<Float>?
+    public var pofStandardError: Grid<Float>?
+    public var samples: [Int32]?
     public var converged = 0
     public var notConverged = 0
     public var stableByDefinition = 0
@@ -58,6 +63,18 @@ public struct ReliabilityMap: Sendable {
 
     /// Flat cells below this slope are stable by definition.
     public static let flatSlopeDegrees: Float = 0.01
+
+    /// How `pof` is estimated beyond FORM (issue G9): importance sampling around each cell's design
+    /// point, or crude Monte Carlo, to `stop`; cell c draws from its own stream of `seed` (the seed
+    /// mixed with c), so the map does not depend on the number of threads.
+    public struct MapSampling: Sendable {
+        public var method: ReliabilityMethod
+        public var stop: SamplingStop
+        public var seed: UInt64
+        public init(method: ReliabilityMethod, stop: SamplingStop, seed: UInt64) {
+            self.method = method; self.stop = stop; self.seed = seed
+        }
+    }
 
     /// Runs FORM on every valid cell. The supply series comes from PRL-STIM at the mean parameters;
     /// the cell's own parameters are random (METHODS.md A3, "coupling choice").
@@ -72,8 +89,12 @@ public struct ReliabilityMap: Sendable {
     /// `zoneOfCell`, `uncertainties[0]` everywhere).
     public static func compute(slopeDegrees: Grid<Float>, soilDepthMeters: Grid<Float>, storm: PRLSTIMResult,
                                uncertainties: [CellUncertainty], zoneOfCell: [UInt16]?, profile: PressureProfile,
-                               options: FORMOptions = FORMOptions()) throws -> ReliabilityMap {
+                               options: FORMOptions = FORMOptions(), sampling: MapSampling? = nil) throws -> ReliabilityMap {
         let n = slopeDegrees.count
+        let sampled = sampling.map { $0.method != .form } ?? false
+        var pofForm = sampled ? [Float](repeating: terrainNodata, count: n) : []
+        var pofSE = pofForm
+        var samples = sampled ? [Int32](repeating: 0, count: n) : []
         let steps = storm.stepSeconds.count
         var fos = [Float](repeating: terrainNodata, count: n), beta = fos, pof = fos
         var iterations = [UInt8](repeating: 255, count: n)
@@ -92,6 +113,9 @@ public struct ReliabilityMap: Sendable {
                         status.withSharedBuffer { statusOut in
                             design.withSharedBuffer { designOut in
                               lineSearch.withSharedBuffer { lineSearchOut in
+                               pofForm.withSharedBuffer { pofFormOut in
+                                pofSE.withSharedBuffer { seOut in
+                                 samples.withSharedBuffer { samplesOut in
                                 parallelChunks(n, minimumChunk: 256, chunksPerCore: 32) { range in
                                     // One infiltration table per chunk, rebuilt only when a cell's supply series
                                     // differs from the previous cell's (without run-on, every cell's is the rain).
@@ -142,8 +166,22 @@ public struct ReliabilityMap: Sendable {
                                         for i in 0..<8 { designOut[i * n + c] = Float(r.designPoint[i]) }
                                         if r.method == .iHLRF { lineSearchOut[c] = 1 }
                                         if r.method == .activeSetSettled { lineSearchOut[c] = 2 }
+                                        if sampled, let sampling {
+                                            var g = SeededGenerator(seed: sampling.seed ^ (UInt64(c) &* 0x9E37_79B9_7F4A_7C15))
+                                            let e = sampling.method == .monteCarlo
+                                                ? Sampling.monteCarlo(problems[zone], stop: sampling.stop, generator: &g)
+                                                : Sampling.importanceSampling(problems[zone], centers: [r.designPointU],
+                                                                              stop: sampling.stop, generator: &g)
+                                            pofFormOut[c] = pofOut[c]
+                                            pofOut[c] = Float(e.probability)
+                                            seOut[c] = Float(e.standardError)
+                                            samplesOut[c] = Int32(e.samples)
+                                        }
                                     }
                                 }
+                                 }
+                                }
+                               }
                               }
                             }
                         }
@@ -157,6 +195,11 @@ public struct ReliabilityMap: Sendable {
             iterations: Grid(like: slopeDegrees, nodata: 255, values: iterations),
             status: Grid(like: slopeDegrees, nodata: 255, values: status),
             designPoint: (0..<8).map { grid(Array(design[($0 * n)..<($0 * n + n)])) })
+        if sampled {
+            map.pofForm = grid(pofForm)
+            map.pofStandardError = grid(pofSE)
+            map.samples = samples
+        }
         for s in status {
             switch CellStatus(rawValue: s) {
             case .converged: map.converged += 1

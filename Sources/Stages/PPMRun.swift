@@ -48,6 +48,27 @@ public struct PPMSummary: Codable, Sendable {
     /// Counts of POF in [0, 0.1), [0.1, 0.2), … [0.9, 1].
     public var pofHistogram: [Int]
     public var formCheck: FormCheck?
+    /// With `--reliability importance-sampling|monte-carlo`: the chosen method against FORM over the map.
+    public var reliability: MethodComparison?
+
+    /// `pof` by a sampling method against FORM's, over the cells both have (issue G9).
+    public struct MethodComparison: Codable, Sendable {
+        public var method: String
+        public var covTarget: Double
+        public var maxSamples: Int
+        public var cells: Int
+        public var samplesPerCellMean: Double
+        public var samplesPerCellMedian: Int
+        /// Cells that reached the cap before the target COV.
+        public var cappedCells: Int
+        /// Cells on either side of POF 0.5 under one method and not the other (the POF sampler's cut).
+        public var shareAcrossHalfChanged: Double
+        /// |POF_FORM − POF| / POF over cells with POF > 0: median and 90th percentile.
+        public var relativeDifferenceMedian: Double
+        public var relativeDifferenceP90: Double
+        /// POF_FORM / POF, median.
+        public var formOverMethodMedian: Double
+    }
     /// Supply- vs capacity-limited infiltration and the routed runoff (the storm against k_s).
     public var infiltration: InfiltrationRegime
     /// Said when almost every cell is stable, so the POF sampler is close to the random one.
@@ -73,6 +94,9 @@ public enum PPMRun {
         public var maxIterations = 10_000
         /// Run FORM on one band of rows only and write that band (see ``run(_:options:outputPath:progress:)``).
         public var tile: RasterTile?
+        /// How `pof` is computed: FORM (the study's), or a sampling method to `stop` (issue G9).
+        public var reliability: ReliabilityMethod = .form
+        public var samplingStop = SamplingStop(covTarget: 0.05, maxSamples: 100_000)
         public init() {}
     }
 
@@ -207,15 +231,21 @@ public enum PPMRun {
         let map = try timed("FORM per cell") {
             var formOptions = FORMOptions()
             formOptions.maxActiveSetIterations = options.maxIterations
+            let sampling = options.reliability == .form ? nil
+                : ReliabilityMap.MapSampling(method: options.reliability, stop: options.samplingStop,
+                                             seed: options.seed ?? config.seed)
             return try ReliabilityMap.compute(slopeDegrees: slope, soilDepthMeters: soilDepth, storm: storm,
                                               uncertainties: uncertainties, zoneOfCell: prepared.zones?.zoneOfCell,
-                                              profile: options.profile, options: formOptions)
+                                              profile: options.profile, options: formOptions, sampling: sampling)
         }
+        // FORM's own map, for the check against importance sampling below.
+        var formMap = map
+        if let f = map.pofForm { formMap.pof = f }
         progress("ppm: \(map.converged) converged, \(map.notConverged) not converged, "
                  + "\(map.stableByDefinition) stable by definition, \(map.lineSearchCells) by iHLRF, "
                  + "\(map.settledCells) with β settled to 1e-4 in a cycle")
         let check = try timed("FORM vs importance sampling") {
-            try formCheck(map: map, slope: slope, soilDepth: soilDepth, storm: storm, uncertainties: uncertainties,
+            try formCheck(map: formMap, slope: slope, soilDepth: soilDepth, storm: storm, uncertainties: uncertainties,
                           zoneOfCell: prepared.zones?.zoneOfCell, profile: options.profile, soils: prepared.soils,
                           options: options, seed: options.seed ?? config.seed)
         }
@@ -232,8 +262,13 @@ public enum PPMRun {
             ("runoff", "water passed downslope (m)", float(storm.runoffMeters)),
             ("fos", "factor of safety at the means", map.fos),
             ("beta", "FORM reliability index (signed)", map.beta),
-            ("pof", "probability of failure, Phi(-beta)", map.pof),
+            ("pof", options.reliability == .form ? "probability of failure, Phi(-beta)"
+                : "probability of failure by \(options.reliability.rawValue) to COV \(options.samplingStop.covTarget)", map.pof),
         ]
+        if let f = map.pofForm, let se = map.pofStandardError {
+            layers.append(("pof_form", "probability of failure by FORM, Phi(-beta)", f))
+            layers.append(("pof_se", "standard error of pof (\(options.reliability.rawValue))", se))
+        }
         for (i, name) in InfiniteSlopeLimitState.parameterNames.enumerated() {
             layers.append(("design_\(name)", "FORM design point: \(name)", map.designPoint[i]))
         }
@@ -268,11 +303,32 @@ public enum PPMRun {
             shareFOSBelowOne: Double(fosValues.filter { $0 < 1 }.count) / Double(max(1, fosValues.count)),
             sharePofAboveHalf: shareAboveHalf,
             pofMean: pofs.reduce(0) { $0 + Double($1) } / Double(max(1, pofs.count)), pofHistogram: histogram,
-            formCheck: check, infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"],
+            formCheck: check, reliability: methodComparison(map, cells: bandCells, options: options), infiltration: prepared.regime, warnings: warnings, layers: layers.map { "\($0.0).tif" } + ["iterations.tif", "status.tif"],
             tile: tile?.description, tileRows: tile.map { [$0.rows(of: dem.rows).lowerBound, $0.rows(of: dem.rows).count] })
         try ResultsDocument(provenance: provenance, results: summary).write(to: output.stagedPath("ppm.json"))
         try output.commit()
         return summary
+    }
+
+    /// The sampled POF against FORM's over `cells` (nil with FORM).
+    static func methodComparison(_ map: ReliabilityMap, cells: Range<Int>, options: Options) -> PPMSummary.MethodComparison? {
+        guard let form = map.pofForm, let samples = map.samples else { return nil }
+        let both = cells.filter { map.status.values[$0] == CellStatus.converged.rawValue && samples[$0] > 0 }
+        let counts = both.map { Int(samples[$0]) }.sorted()
+        let relative = both.filter { map.pof.values[$0] > 0 }
+            .map { Double(abs(form.values[$0] - map.pof.values[$0]) / map.pof.values[$0]) }.sorted()
+        let ratio = both.filter { map.pof.values[$0] > 0 }.map { Double(form.values[$0] / map.pof.values[$0]) }.sorted()
+        let across = both.filter { (form.values[$0] < 0.5) != (map.pof.values[$0] < 0.5) }.count
+        func quantile(_ v: [Double], _ q: Double) -> Double { v.isEmpty ? .nan : v[min(v.count - 1, Int(q * Double(v.count)))] }
+        return PPMSummary.MethodComparison(
+            method: options.reliability.rawValue, covTarget: options.samplingStop.covTarget,
+            maxSamples: options.samplingStop.maxSamples, cells: both.count,
+            samplesPerCellMean: Double(counts.reduce(0, +)) / Double(max(1, counts.count)),
+            samplesPerCellMedian: counts.isEmpty ? 0 : counts[counts.count / 2],
+            cappedCells: counts.filter { $0 >= options.samplingStop.maxSamples }.count,
+            shareAcrossHalfChanged: Double(across) / Double(max(1, both.count)),
+            relativeDifferenceMedian: quantile(relative, 0.5), relativeDifferenceP90: quantile(relative, 0.9),
+            formOverMethodMedian: quantile(ratio, 0.5))
     }
 
     /// Below this share of cells with POF > 0.5 the POF sampler excludes almost nothing (≈ the random one).

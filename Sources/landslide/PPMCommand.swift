@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoRaster
 import SlopePhysics
+import Reliability
 import Stages
 import StudyCore
 
@@ -34,6 +35,10 @@ struct PPMCommand: ParsableCommand {
     @Option(name: .customLong("max-iterations"),
             help: "Iteration cap of the active-set FORM solver at kinked cells (a few far-tail cells creep for thousands).")
     var maxIterations = 10_000
+    @Option(help: ArgumentHelp("How each cell's pof is computed: form (Φ(−β), Study A's), importance-sampling (a defensive mixture around the cell's design point) or monte-carlo (crude; small areas), the last two to --cov-target; then pof_form.tif keeps FORM's and pof_se.tif the standard error.", valueName: "method"))
+    var reliability: ReliabilityMethod = .form
+    @Option(name: .customLong("cov-target"), help: "Coefficient of variation at which a cell's sampling stops.") var covTarget = 0.05
+    @Option(name: .customLong("max-samples"), help: "Sample cap per cell of the sampling methods.") var maxSamples = 100_000
     @Option(help: "Output folder.") var out: String
     @Option(help: ArgumentHelp("""
         Run FORM on tile i of N only (a band of whole rows) and write that band of every map, georeferenced \
@@ -42,6 +47,10 @@ struct PPMCommand: ParsableCommand {
     var tile: RasterTile?
 
     func validate() throws {
+        guard covTarget > 0, covTarget < 1 else { throw ValidationError("--cov-target must be in (0, 1), got \(covTarget)") }
+        guard (1_000...100_000_000).contains(maxSamples) else {
+            throw ValidationError("--max-samples must be in 1,000…100,000,000, got \(maxSamples)")
+        }
         guard checkCells >= 0 else { throw ValidationError("--check-cells must be ≥ 0") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be ≥ 1") }
     }
@@ -58,6 +67,8 @@ struct PPMCommand: ParsableCommand {
             runOptions.seed = seed
             runOptions.maxIterations = maxIterations
             runOptions.tile = tile
+            runOptions.reliability = reliability
+            runOptions.samplingStop = SamplingStop(covTarget: covTarget, maxSamples: maxSamples)
             let summary = try PPMRun.run(try StudyContext(try options.load()), options: runOptions, outputPath: out) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
@@ -69,6 +80,12 @@ struct PPMCommand: ParsableCommand {
                 print(String(format: "ppm: FORM vs IS on %d cells: |Δ|/POF median %.3f, p90 %.3f, max %.3f; FORM/IS median %.2f; %d disagree (%d with the design point on the soil-depth cap, %d near the k_s kink)",
                              c.cells, c.relativeDifferenceMedian, c.relativeDifferenceP90, c.relativeDifferenceMax,
                              c.formOverISMedian, c.disagreeing, c.disagreeingAtSoilDepthCap, c.disagreeingAtConductivityKink))
+            }
+            if let m = summary.reliability {
+                print(String(format: "ppm: %@ vs FORM on %d cells (COV target %.3f): %.0f samples a cell (median %d, %d capped); |Δ|/POF median %.3f, p90 %.3f; FORM/%@ median %.2f; %.2f %% of cells change side of POF 0.5",
+                             m.method, m.cells, m.covTarget, m.samplesPerCellMean, m.samplesPerCellMedian, m.cappedCells,
+                             m.relativeDifferenceMedian, m.relativeDifferenceP90, m.method, m.formOverMethodMedian,
+                             100 * m.shareAcrossHalfChanged))
             }
             print("ppm: wrote \(summary.layers.count) layers and ppm.json to \(out)")
         }

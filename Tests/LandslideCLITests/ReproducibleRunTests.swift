@@ -1,4 +1,5 @@
 import Foundation
+import GeoRaster
 import Testing
 import TestSupport
 
@@ -55,5 +56,41 @@ struct ReproducibleRunTests {
         let (one, two) = try Self.runTwice(Self.release("network-comparison"),
                                            ["--study", TestPaths.lojaConfig, "--quick", "--seed", "3"])
         try Self.expectIdentical(one, two, atLeast: 30)
+    }
+}
+
+/// `landslide ppm --reliability importance-sampling` (issue G9): pof is the sampled estimate to the COV
+/// target, pof_form.tif is FORM's map as a FORM run writes it (bit for bit), pof_se.tif the standard
+/// errors, and ppm.json compares the two methods. On one band of Loja (a tile), with the release build.
+@Suite(.enabled(if: TestPaths.lojaAvailable, "needs ../shared/data/loja"))
+struct ImportanceSamplingMapTests {
+    @Test func sampledMapBesideFORMs() throws {
+        let bin = ReproducibleRunTests.release("landslide")
+        try #require(FileManager.default.isExecutableFile(atPath: bin), "\(bin) missing: `make test` builds it")
+        let dir = try TemporaryDirectory()
+        for (name, extra) in [("form", [String]()), ("is", ["--reliability", "importance-sampling", "--max-samples", "20000"])] {
+            let r = try runProcess(bin, ["ppm", TestPaths.lojaConfig, "--tile", "20/40", "--check-cells", "0",
+                                         "--out", dir.path(name)] + extra)
+            try #require(r.status == 0, "\(r.stderr.suffix(600))")
+        }
+        let form = try RasterIO.read(dir.path("form/pof.tif"), as: Float.self)
+        let kept = try RasterIO.read(dir.path("is/pof_form.tif"), as: Float.self)
+        #expect(form.values == kept.values, "pof_form.tif is FORM's map")
+        let pof = try RasterIO.read(dir.path("is/pof.tif"), as: Float.self)
+        let se = try RasterIO.read(dir.path("is/pof_se.tif"), as: Float.self)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("is/ppm.json")))) as? [String: Any]
+        let m = try #require((json?["results"] as? [String: Any])?["reliability"] as? [String: Any])
+        let cells = try #require(m["cells"] as? Int)
+        #expect(cells > 1000)
+        #expect(m["method"] as? String == "importance-sampling")
+        // Every sampled cell met the COV target unless it hit the cap.
+        var met = 0, sampled = 0
+        for i in 0..<pof.count where se.isValid(at: i) && pof.values[i] > 0 {
+            sampled += 1
+            if se.values[i] / pof.values[i] <= 0.05 + 1e-4 { met += 1 }
+        }
+        let capped = try #require(m["capped_cells"] as? Int)
+        #expect(sampled - met <= capped, "\(sampled - met) cells above the COV target, \(capped) capped")
+        #expect(m["relative_difference_median"] as? Double != nil)
     }
 }
