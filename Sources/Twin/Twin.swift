@@ -362,13 +362,13 @@ public enum Twin {
         }
         try write(dem, "dem.tif", "elevation (m), synthetic twin")
         try write(Grid(like: dem, nodata: terrainNodata, values: fos), "truth_fos.tif", "true factor of safety at \(o.hours) h")
-        try RasterIO.writeGeoTIFF(Grid(like: dem, nodata: 255, values: unstable), to: path("truth_unstable.tif"),
-                                  metadata: provenance.geoTIFFMetadata, bandDescription: "true instability (1: FOS < 1)")
+        try output.writeGeoTIFF(Grid(like: dem, nodata: 255, values: unstable), name: "truth_unstable.tif",
+                                provenance: provenance, description: "true instability (1: FOS < 1)")
         try write(Grid(like: dem, nodata: terrainNodata, values: cohesion.map { Float($0) }), "truth_cohesion.tif", "cohesion (kPa)")
         try write(Grid(like: dem, nodata: terrainNodata, values: friction.map { Float($0) }), "truth_friction.tif", "friction angle (deg)")
         if o.zones >= 2 {
-            try RasterIO.writeGeoTIFF(Grid(like: dem, nodata: 255, values: zoneOfCell.map { UInt8($0 + 1) }), to: path("geology.tif"),
-                                      metadata: provenance.geoTIFFMetadata, bandDescription: "geology class (1…\(o.zones)), synthetic")
+            try output.writeGeoTIFF(Grid(like: dem, nodata: 255, values: zoneOfCell.map { UInt8($0 + 1) }), name: "geology.tif",
+                                    provenance: provenance, description: "geology class (1…\(o.zones)), synthetic")
         }
         var csv = "x,y\n"
         for (x, y) in landslidePoints { csv += String(format: "%.2f,%.2f\n", x, y) }
